@@ -1,0 +1,69 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Strict concurrency comes with the Swift 6 language mode; these make the compiler stricter still.
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "boxoffice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "boxoffice", targets: ["boxoffice"]),
+        .executable(name: "boxoffice-bench", targets: ["boxoffice-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure domain: documents, hybrid logical clock, version order, merge rules. No I/O.
+        .target(name: "BoxofficeCore", swiftSettings: strictness),
+        // The durable journal, the readable document files, the in-memory index and the changes feed.
+        .target(
+            name: "BoxofficeStore",
+            dependencies: ["BoxofficeCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictness
+        ),
+        // libcurl, reached only through the sync client's wrapper.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .executableTarget(
+            name: "boxoffice",
+            dependencies: [
+                "BoxofficeCore", "BoxofficeStore", "CCurl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
+        .executableTarget(
+            name: "boxoffice-bench",
+            dependencies: [
+                "BoxofficeCore", "BoxofficeStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
+        // Shared by the test targets: temporary directories, seeded randomness, child processes.
+        .target(name: "BoxofficeTestSupport", path: "Tests/BoxofficeTestSupport", swiftSettings: strictness),
+        .testTarget(name: "BoxofficeCoreTests", dependencies: ["BoxofficeCore"], swiftSettings: strictness),
+        .testTarget(
+            name: "BoxofficeStoreTests",
+            dependencies: ["BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport"],
+            swiftSettings: strictness
+        ),
+        // Drives real `boxoffice` and `boxoffice-bench` processes; depending on them makes `swift test` build them.
+        .testTarget(
+            name: "BoxofficeCLITests",
+            dependencies: ["boxoffice", "boxoffice-bench", "BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport"],
+            swiftSettings: strictness
+        ),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef BOXOFFICE_CCURL_SHIM_H
+#define BOXOFFICE_CCURL_SHIM_H
+#include <curl/curl.h>
+#endif
