@@ -1,0 +1,43 @@
+/// The layout of a node's data directory:
+///
+///     boxoffice.json               node configuration (node id, …)
+///     LOCK                         the pid of the process that has the directory open
+///     journal/<seq>.log            journal segments, named by their first sequence number
+///     snapshots/<seq>.snapshot     compacted state up to and including <seq>
+///     materialized                 sequence number up to which docs/ is complete on disk
+///     docs/<collection>/<id>.json  the current version of every document, for people to read
+///
+/// The journal and the latest snapshot are the truth; docs/ is a view rebuilt from them.
+public struct DataDirectory: Sendable {
+    public let path: String
+
+    public init(_ path: String) {
+        var trimmed = path
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.path = trimmed
+    }
+
+    public var configuration: String { path + "/boxoffice.json" }
+    var lockFile: String { path + "/LOCK" }
+    var journal: String { path + "/journal" }
+    var snapshots: String { path + "/snapshots" }
+    var materializedMark: String { path + "/materialized" }
+    public var documents: String { path + "/docs" }
+
+    /// The file of one document; both names are identifiers, so the path stays inside `docs/`.
+    public func documentFile(collection: String, id: String) -> String {
+        documents + "/" + collection + "/" + id + ".json"
+    }
+
+    static func sequenceName(_ seq: UInt64, suffix: String) -> String {
+        let digits = String(seq)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + suffix
+    }
+
+    /// The sequence numbers of the files in `folder` named `<seq><suffix>`, ascending.
+    static func sequenceFiles(in folder: String, suffix: String) throws(StoreError) -> [UInt64] {
+        try FileIO.list(folder).compactMap { name in
+            name.hasSuffix(suffix) ? UInt64(name.dropLast(suffix.count)) : nil
+        }.sorted()
+    }
+}

@@ -1,0 +1,236 @@
+public import BoxofficeCore
+import Foundation
+public import Logging
+
+/// The versioned JSON document store of one node: a durable journal, one readable file per
+/// document, and an in-memory index with the changes feed.
+///
+/// Guarantees: a write returns only after its journal frame is on disk (concurrent writers
+/// share one sync); the writes of one transaction are durable together or not at all; reads
+/// see every write the store has accepted; the changes feed shows only durable versions.
+public actor DocumentStore {
+    public nonisolated let directory: DataDirectory
+    public nonisolated let nodeID: String
+    /// What opening the store found and did.
+    public nonisolated let recovery: RecoveryReport
+    private let options: StoreOptions
+    private let logger: Logger
+    private let index: DocumentIndex
+    private var clock: HybridLogicalClock
+    private let journal: Journal
+    private let materializer: Materializer
+    private let lock: DirectoryLock
+    private var closed = false
+    private var compacting = false
+    private var journalBytesSinceSnapshot = 0
+    private var lastSnapshotBytes: Int
+
+    /// Opens (creating if needed) the store in `directory` and recovers its state.
+    /// - Parameter nodeID: this node's id; nil keeps the one in the directory's configuration.
+    /// - Throws: `StoreError.locked` when another process has the directory, `.nodeIDMismatch`,
+    ///   `.corruptSnapshot`, or `.io`.
+    public static func open(
+        _ directory: DataDirectory, nodeID: String? = nil, options: StoreOptions = StoreOptions(),
+        logger: Logger = Logger(label: "boxoffice.store")
+    ) throws -> DocumentStore {
+        let started = DispatchTime.now()
+        try FileIO.makeDirectories(directory.path)
+        let lock = try DirectoryLock(directory)
+        do {
+            let configuration = try NodeConfiguration.resolve(in: directory, requestedNodeID: nodeID)
+            for folder in [directory.journal, directory.snapshots, directory.documents] { try FileIO.makeDirectory(folder) }
+
+            let index = DocumentIndex()
+            var report = RecoveryReport()
+            let snapshot = try Snapshot.loadLatest(from: directory.snapshots) { index.apply($0) }
+            report.snapshotSeq = snapshot?.lastSeq
+            report.snapshotDocuments = snapshot?.documents ?? 0
+            let replay = try Journal.replay(directory: directory.journal, after: snapshot?.lastSeq ?? 0, logger: logger) { entry in
+                if entry.seq > index.lastSeq { index.apply(entry) }
+            }
+            report.journalSegments = replay.segments
+            report.journalFrames = replay.frames
+            report.damage = replay.damage
+            let lastSeq = max(replay.lastSeq, index.lastSeq)
+
+            var clock = HybridLogicalClock(maxSkewMillis: options.maxSkewMillis, wallClock: options.wallClock)
+            clock.observe(index.maxHLC)
+            let journal = try Journal(
+                directory: directory.journal, tail: replay.tail, lastSeq: lastSeq, segmentLimit: options.segmentBytes, logger: logger)
+            let mark = min(Materializer.mark(in: directory), lastSeq)
+            let materializer = Materializer(
+                directory: directory, journal: journal, markedThrough: mark, syncInterval: options.materializeSyncSeconds, logger: logger)
+            // Files written after the last mark may not have reached the disk: write them again.
+            let lagging = index.changes(since: mark, through: lastSeq, limit: .max)
+            materializer.enqueue(lagging)
+
+            report.filesToRewrite = lagging.count
+            report.documents = index.count
+            report.lastSeq = lastSeq
+            report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            return DocumentStore(
+                directory: directory, nodeID: configuration.nodeID, recovery: report, options: options, logger: logger,
+                index: index, clock: clock, journal: journal, materializer: materializer, lock: lock,
+                lastSnapshotBytes: snapshot?.bytes ?? 0)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    private init(
+        directory: DataDirectory, nodeID: String, recovery: RecoveryReport, options: StoreOptions, logger: Logger,
+        index: DocumentIndex, clock: HybridLogicalClock, journal: Journal, materializer: Materializer, lock: DirectoryLock,
+        lastSnapshotBytes: Int
+    ) {
+        self.directory = directory
+        self.nodeID = nodeID
+        self.recovery = recovery
+        self.options = options
+        self.logger = logger
+        self.index = index
+        self.clock = clock
+        self.journal = journal
+        self.materializer = materializer
+        self.lock = lock
+        self.lastSnapshotBytes = lastSnapshotBytes
+    }
+
+    // MARK: Reading
+
+    /// The current version of a document, tombstones included; nil if it never existed.
+    public func get(_ collection: String, _ id: String) throws(DocumentError) -> Document? {
+        try Identifier.validate(collection, field: "collection")
+        try Identifier.validate(id, field: "id")
+        return index[DocumentKey(collection: collection, id: id)]?.document
+    }
+
+    /// The version stamps of a document, newest first: the current one and its bounded history.
+    public func history(_ collection: String, _ id: String) throws(DocumentError) -> [Version] {
+        guard let document = try get(collection, id) else { return [] }
+        return [document.version] + document.history
+    }
+
+    /// The current versions written after `since`, in sequence order, at most `limit`; only
+    /// durable versions, so a peer never sees one this node could still lose.
+    public func changes(since: UInt64, limit: Int) -> ChangeBatch {
+        let through = journal.durableSeq
+        let changes = index.changes(since: since, through: through, limit: limit)
+        let complete = changes.count < limit
+        return ChangeBatch(changes: changes, next: complete ? max(since, through) : changes.last!.seq, complete: complete)
+    }
+
+    public var statistics: StoreStatistics {
+        let journalStatistics = journal.currentStatistics
+        return StoreStatistics(
+            documents: index.count, lastSeq: index.lastSeq, durableSeq: journal.durableSeq,
+            journalSyncs: journalStatistics.syncs, journalSyncSeconds: Double(journalStatistics.syncNanoseconds) / 1e9,
+            journalBytes: journalStatistics.bytesWritten)
+    }
+
+    // MARK: Writing
+
+    /// Runs `body` as one transaction and returns once its writes are durable.
+    /// - Throws: what `body` throws (then nothing is written), `StoreError.closed`, or
+    ///   `StoreError.journalFailed`.
+    public func transact<T: Sendable>(_ body: @Sendable (inout Transaction) throws -> T) async throws -> T {
+        guard !closed else { throw StoreError.closed }
+        if let failure = journal.failed { throw failure }
+        var transaction = Transaction(index: index, nodeID: nodeID, options: options, clock: clock)
+        let result: T
+        do {
+            result = try body(&transaction)
+        } catch {
+            clock = transaction.finish().clock
+            throw error
+        }
+        let (writes, clock) = transaction.finish()
+        self.clock = clock
+        guard !writes.isEmpty else { return result }
+
+        let firstSeq = index.lastSeq + 1
+        let entries = writes.enumerated().map { SequencedDocument(seq: firstSeq + UInt64($0.offset), document: $0.element) }
+        let frame = JournalRecord.frame(.versions(entries))
+        try journal.append(frame, firstSeq: firstSeq, lastSeq: entries.last!.seq)
+        entries.forEach(index.apply)
+        materializer.enqueue(entries)
+        journalBytesSinceSnapshot += frame.count
+        compactIfDue()
+        try await journal.waitUntilDurable(entries.last!.seq)
+        return result
+    }
+
+    /// Writes a new version of one document. See `Transaction.put`.
+    @discardableResult
+    public func put(_ collection: String, _ id: String, body: JSONBody) async throws -> Document {
+        try await transact { try $0.put(collection, id, body: body) }
+    }
+
+    /// Deletes one document (writes a tombstone). See `Transaction.delete`.
+    @discardableResult
+    public func delete(_ collection: String, _ id: String) async throws -> Document? {
+        try await transact { try $0.delete(collection, id) }
+    }
+
+    // MARK: Maintenance
+
+    /// Writes a snapshot of every current version and removes the journal segments it covers.
+    /// Returns the snapshot's size in bytes, or nil when a compaction is already running.
+    @discardableResult
+    public func compact() async throws -> Int? {
+        guard !compacting, !closed else { return nil }
+        compacting = true
+        defer { compacting = false }
+        let lastSeq = index.lastSeq
+        let entries = index.allInSequenceOrder()
+        journalBytesSinceSnapshot = 0
+        // Invariant: a snapshot holds only durable versions, and a segment is removed only once a durable snapshot covers it.
+        try await journal.waitUntilDurable(lastSeq)
+        let directory = directory
+        let size = try await onOwnThread {
+            let size = try Snapshot.write(entries, lastSeq: lastSeq, in: directory.snapshots)
+            try Snapshot.removeOlder(than: lastSeq, in: directory.snapshots)
+            let segments = try DataDirectory.sequenceFiles(in: directory.journal, suffix: ".log")
+            for (position, firstSeq) in segments.enumerated().dropLast() where segments[position + 1] <= lastSeq + 1 {
+                try FileIO.remove(directory.journal + "/" + DataDirectory.sequenceName(firstSeq, suffix: ".log"))
+            }
+            return size
+        }
+        lastSnapshotBytes = size
+        logger.info("compacted the journal", metadata: ["snapshotSeq": "\(lastSeq)", "documents": "\(entries.count)", "bytes": "\(size)"])
+        return size
+    }
+
+    /// Checks every document file against the store and rebuilds the ones that differ.
+    public func auditFiles() async -> FileAuditReport {
+        await materializer.audit(index.documents)
+    }
+
+    /// Returns once every document file is written for the versions stored so far.
+    public func waitForDocumentFiles() async {
+        await materializer.waitUntilWritten()
+    }
+
+    /// Flushes the journal and the document files and releases the data directory.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        journal.close()
+        materializer.close()
+        lock.release()
+    }
+
+    private func compactIfDue() {
+        guard !compacting, journalBytesSinceSnapshot > max(options.compactionBytes, lastSnapshotBytes / 2) else { return }
+        Task {
+            do { try await compact() } catch { logger.error("compaction failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+}
+
+/// Runs blocking file work on a thread of its own, off the cooperative pool (two cores here).
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}

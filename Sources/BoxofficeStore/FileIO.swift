@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin POSIX helpers: every failure becomes `StoreError.io` naming the call and the path.
+enum FileIO {
+    static func fail(_ operation: String, _ path: String) -> StoreError {
+        .io(operation: operation, path: path, errno: errno)
+    }
+
+    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(StoreError) -> Int32 {
+        let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw fail("open", path) }
+        return fd
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw fail("write", path)
+            }
+            written += result
+        }
+    }
+
+    static func sync(_ fd: Int32, path: String) throws(StoreError) {
+        guard fdatasync(fd) == 0 else { throw fail("fdatasync", path) }
+    }
+
+    /// Makes a directory entry (a create, rename or unlink inside it) durable.
+    static func syncDirectory(_ path: String) throws(StoreError) {
+        let fd = try open(path, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw fail("fsync", path) }
+    }
+
+    static func readFile(_ path: String) throws(StoreError) -> [UInt8] {
+        let fd = try open(path, O_RDONLY)
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw fail("stat", path) }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let result = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+            if result < 0, errno == EINTR { continue }
+            guard result >= 0 else { throw fail("read", path) }
+            if result == 0 { break }
+            done += result
+        }
+        return Array(bytes.prefix(done))
+    }
+
+    /// Replaces `path` atomically: a reader sees the old bytes or the new, never a mix.
+    /// With `durable`, the new bytes and the rename are on disk before it returns.
+    static func replace(_ path: String, with bytes: [UInt8], durable: Bool) throws(StoreError) {
+        let temporary = path + ".tmp"
+        let fd = try open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
+        do {
+            try writeAll(fd, bytes, path: temporary)
+            if durable { try sync(fd, path: temporary) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw fail("rename", temporary) }
+        if durable { try syncDirectory(parent(of: path)) }
+    }
+
+    static func makeDirectory(_ path: String) throws(StoreError) {
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw fail("mkdir", path) }
+    }
+
+    /// Creates `path` and any missing parents.
+    static func makeDirectories(_ path: String) throws(StoreError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            try makeDirectory(prefix)
+        }
+    }
+
+    /// Names in a directory, without "." and ".."; an absent directory has none.
+    static func list(_ path: String) throws(StoreError) -> [String] {
+        guard let dir = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw fail("opendir", path)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    static func size(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    static func remove(_ path: String) throws(StoreError) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw fail("unlink", path) }
+    }
+
+    static func truncate(_ path: String, to length: Int) throws(StoreError) {
+        let fd = try open(path, O_WRONLY)
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(length)) == 0 else { throw fail("ftruncate", path) }
+        try sync(fd, path: path)
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+extension FileIO {
+    /// Flushes every dirty page of the file system that holds `path`, in one call (Linux
+    /// `syncfs(2)`, looked up at run time because Glibc's module map leaves it out).
+    static func syncFileSystem(containing path: String) throws(StoreError) {
+        let fd = try open(path, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        guard let syncfs = syncfsFunction else {
+            Glibc.sync()
+            return
+        }
+        guard syncfs(fd) == 0 else { throw fail("syncfs", path) }
+    }
+
+    private typealias SyncFS = @convention(c) (Int32) -> Int32
+    private static let syncfsFunction: SyncFS? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: SyncFS.self)
+    }()
+}

@@ -1,0 +1,216 @@
+import BoxofficeCore
+import Foundation
+import Logging
+
+/// What a check of `docs/` against the store found.
+public struct FileAuditReport: Sendable, Equatable {
+    /// Document files that matched their document.
+    public var verified = 0
+    /// Files that did not parse or did not match, each rebuilt from the store: path and reason.
+    public var rebuilt: [String] = []
+    /// Documents that had no file; written now.
+    public var missing = 0
+    /// `.json` files under `docs/` for documents the store does not have; left in place.
+    public var strays: [String] = []
+}
+
+/// Writes the current version of each document to `docs/<collection>/<id>.json`, atomically, on
+/// its own thread, after the journal made it durable. Several versions of one document queued
+/// together are written once. About once a second it flushes the file system and advances the
+/// `materialized` mark, so recovery rewrites only the files written since.
+///
+/// Invariant: this thread is the only writer of `docs/`.
+final class Materializer: @unchecked Sendable {
+    private let directory: DataDirectory
+    private let journal: Journal
+    private let syncInterval: Double
+    private let logger: Logger
+    private let condition = NSCondition()
+    // Guarded by `condition`:
+    private var pending: [DocumentKey: SequencedDocument] = [:]
+    private var pendingThrough: UInt64 = 0
+    private var audits: [(expected: [DocumentKey: SequencedDocument], done: CheckedContinuation<FileAuditReport, Never>)] = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    private var closing = false
+    private var finished = false
+    // Owned by the thread:
+    private var knownCollections: Set<String> = []
+    private var writtenThrough: UInt64
+    private var markedThrough: UInt64
+    private var lastSync = DispatchTime.now()
+
+    /// The sequence number up to which `docs/` was complete on disk when it was last marked.
+    static func mark(in directory: DataDirectory) -> UInt64 {
+        (try? FileIO.readFile(directory.materializedMark)).flatMap { UInt64(String(decoding: $0, as: UTF8.self).filter(\.isNumber)) } ?? 0
+    }
+
+    init(directory: DataDirectory, journal: Journal, markedThrough: UInt64, syncInterval: Double, logger: Logger) {
+        self.directory = directory
+        self.journal = journal
+        self.syncInterval = syncInterval
+        self.logger = logger
+        self.writtenThrough = markedThrough
+        self.markedThrough = markedThrough
+        let thread = Thread { [self] in self.run() }
+        thread.name = "boxoffice-materializer"
+        thread.start()
+    }
+
+    /// Queues documents to be written; called by the store in sequence order. A document is
+    /// written only once the journal holds it durably.
+    func enqueue(_ entries: some Sequence<SequencedDocument>) {
+        condition.lock()
+        for entry in entries {
+            pending[entry.document.key] = entry
+            pendingThrough = max(pendingThrough, entry.seq)
+        }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Returns once every document queued before the call is written to its file.
+    func waitUntilWritten() async {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            idleWaiters.append(continuation)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Compares every file under `docs/` with `expected` (the store at one moment) and rebuilds
+    /// the ones that differ. Documents written since that moment are skipped: their file is
+    /// being replaced anyway.
+    func audit(_ expected: [DocumentKey: SequencedDocument]) async -> FileAuditReport {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            audits.append((expected, continuation))
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Writes what is queued, flushes, marks, and stops the thread.
+    func close() {
+        condition.lock()
+        closing = true
+        condition.signal()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty && !closing {
+                if writtenThrough > markedThrough {
+                    let deadline = Date(timeIntervalSinceNow: max(0, syncInterval - secondsSinceSync()))
+                    if !condition.wait(until: deadline) { break }
+                } else {
+                    condition.wait()
+                }
+            }
+            let batch = pending
+            let through = pendingThrough
+            let jobs = audits
+            let waiters = idleWaiters
+            let stopping = closing
+            pending = [:]
+            audits = []
+            idleWaiters = []
+            condition.unlock()
+
+            // Audits look at the files before this batch is written, and skip the batch's documents.
+            for job in jobs { job.done.resume(returning: audit(job.expected, skipping: batch)) }
+            // Invariant: a file never shows a version the journal could still lose.
+            if !batch.isEmpty, journal.blockUntilDurable(through) {
+                for entry in batch.values { write(entry.document) }
+                writtenThrough = through
+            }
+            if writtenThrough > markedThrough && (stopping || secondsSinceSync() >= syncInterval) { markDurable() }
+            waiters.forEach { $0.resume() }
+
+            if stopping {
+                condition.lock()
+                let drained = pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty
+                if drained {
+                    finished = true
+                    condition.broadcast()
+                }
+                condition.unlock()
+                if drained { return }
+            }
+        }
+    }
+
+    private func secondsSinceSync() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - lastSync.uptimeNanoseconds) / 1e9
+    }
+
+    private func write(_ document: Document) {
+        do {
+            if !knownCollections.contains(document.collection) {
+                try FileIO.makeDirectory(directory.documents)
+                try FileIO.makeDirectory(directory.documents + "/" + document.collection)
+                knownCollections.insert(document.collection)
+            }
+            let path = directory.documentFile(collection: document.collection, id: document.id)
+            try FileIO.replace(path, with: DocumentJSON.pretty(document), durable: false)
+        } catch {
+            // The journal holds the document; the file is rebuilt at the next start or audit.
+            logger.error("could not write document file", metadata: ["document": "\(document.key)", "error": "\(error)"])
+        }
+    }
+
+    private func markDurable() {
+        do {
+            try FileIO.syncFileSystem(containing: directory.path)
+            try FileIO.replace(directory.materializedMark, with: Array("\(writtenThrough)\n".utf8), durable: true)
+            markedThrough = writtenThrough
+        } catch {
+            logger.error("could not flush document files", metadata: ["error": "\(error)"])
+        }
+        lastSync = DispatchTime.now()
+    }
+
+    private func audit(_ expected: [DocumentKey: SequencedDocument], skipping batch: [DocumentKey: SequencedDocument]) -> FileAuditReport {
+        var report = FileAuditReport()
+        var seen = Set<DocumentKey>()
+        let collections = (try? FileIO.list(directory.documents)) ?? []
+        for collection in collections where Identifier.isValid(collection) {
+            let folder = directory.documents + "/" + collection
+            for name in (try? FileIO.list(folder)) ?? [] {
+                let path = folder + "/" + name
+                if name.hasSuffix(".tmp") {
+                    try? FileIO.remove(path)  // left by a crash mid-write
+                    continue
+                }
+                guard name.hasSuffix(".json") else { continue }
+                let key = DocumentKey(collection: collection, id: String(name.dropLast(5)))
+                guard let entry = expected[key] else {
+                    if batch[key] == nil { report.strays.append(path) }
+                    continue
+                }
+                seen.insert(key)
+                if batch[key] != nil { continue }
+                let wanted = DocumentJSON.pretty(entry.document)
+                let actual = try? FileIO.readFile(path)
+                if actual == wanted {
+                    report.verified += 1
+                    continue
+                }
+                let reason =
+                    if let actual { (try? JSONSerialization.jsonObject(with: Data(actual))) == nil ? "not valid JSON" : "differs from the journal" }
+                    else { "unreadable" }
+                logger.warning("document file \(reason); rebuilding it from the journal", metadata: ["path": "\(path)"])
+                report.rebuilt.append("\(path): \(reason)")
+                write(entry.document)
+            }
+        }
+        for (key, entry) in expected where !seen.contains(key) && batch[key] == nil {
+            report.missing += 1
+            write(entry.document)
+        }
+        return report
+    }
+}

@@ -1,0 +1,38 @@
+/// What opening a store found and did.
+public struct RecoveryReport: Sendable {
+    /// The sequence number the loaded snapshot covers, if there was one.
+    public var snapshotSeq: UInt64?
+    public var snapshotDocuments = 0
+    public var journalSegments = 0
+    public var journalFrames = 0
+    /// Torn tails cut and damaged frames refused; empty after a clean shutdown.
+    public var damage: [JournalDamage] = []
+    public var documents = 0
+    public var lastSeq: UInt64 = 0
+    /// Document files queued for rewriting because they may lag the journal.
+    public var filesToRewrite = 0
+    public var seconds = 0.0
+
+    /// Whether anything was lost that a peer may have to restore (a damaged frame, not a torn tail).
+    public var lostVersions: Bool { damage.contains { $0.kind == .damaged } }
+}
+
+/// Counters of a running store.
+public struct StoreStatistics: Sendable {
+    public var documents: Int
+    public var lastSeq: UInt64
+    public var durableSeq: UInt64
+    public var journalSyncs: Int
+    public var journalSyncSeconds: Double
+    public var journalBytes: Int
+}
+
+/// A page of the changes feed.
+public struct ChangeBatch: Sendable {
+    /// Current versions in sequence order.
+    public var changes: [SequencedDocument]
+    /// Where the next page starts: pass it as `since`.
+    public var next: UInt64
+    /// Whether this page reached the end of the durable feed.
+    public var complete: Bool
+}

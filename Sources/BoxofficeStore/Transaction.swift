@@ -1,0 +1,68 @@
+public import BoxofficeCore
+
+/// The writes of one `DocumentStore.transact` call: it reads the store as it is, plus its own
+/// writes, and everything it writes becomes durable together, in one journal frame, or not at all.
+///
+/// A transaction runs synchronously on the store's actor, so nothing else changes the store
+/// while it runs: check-then-write inside one transaction is race-free.
+public struct Transaction: ~Copyable {
+    private let index: DocumentIndex
+    private let nodeID: String
+    private let options: StoreOptions
+    var clock: HybridLogicalClock
+    private(set) var writes: [Document] = []
+    private var staged: [DocumentKey: Int] = [:]
+
+    init(index: DocumentIndex, nodeID: String, options: StoreOptions, clock: HybridLogicalClock) {
+        self.index = index
+        self.nodeID = nodeID
+        self.options = options
+        self.clock = clock
+    }
+
+    /// The current version of a document, including this transaction's writes; tombstones too.
+    public func get(_ collection: String, _ id: String) -> Document? {
+        let key = DocumentKey(collection: collection, id: id)
+        if let position = staged[key] { return writes[position] }
+        return index[key]?.document
+    }
+
+    /// Writes a new version of a document, creating it if needed, and returns it.
+    /// - Throws: `DocumentError` for a bad collection or id, or a body over the size limit.
+    @discardableResult
+    public mutating func put(_ collection: String, _ id: String, body: JSONBody) throws(DocumentError) -> Document {
+        try stage(collection, id, body: body, deleted: false)
+    }
+
+    /// Replaces a live document by a tombstone; returns it, or nil when there was nothing to delete.
+    @discardableResult
+    public mutating func delete(_ collection: String, _ id: String) throws(DocumentError) -> Document? {
+        guard let current = get(collection, id), !current.deleted else { return nil }
+        return try stage(collection, id, body: .emptyObject, deleted: true)
+    }
+
+    private mutating func stage(_ collection: String, _ id: String, body: JSONBody, deleted: Bool) throws(DocumentError) -> Document {
+        try Identifier.validate(collection, field: "collection")
+        try Identifier.validate(id, field: "id")
+        // Invariant: no body over the limit ever reaches the journal.
+        guard body.bytes.count <= options.maxBodyBytes else {
+            throw .bodyTooLarge(bytes: body.bytes.count, limit: options.maxBodyBytes)
+        }
+        let version = Version(hlc: clock.now(), node: nodeID)
+        let document =
+            get(collection, id)?.successor(version: version, body: body, deleted: deleted, historyLimit: options.historyLimit)
+            ?? Document(collection: collection, id: id, version: version, history: [], deleted: deleted, body: body)
+        let key = document.key
+        if let position = staged[key] {
+            writes[position] = document
+        } else {
+            staged[key] = writes.count
+            writes.append(document)
+        }
+        return document
+    }
+
+    consuming func finish() -> (writes: [Document], clock: HybridLogicalClock) {
+        (writes, clock)
+    }
+}

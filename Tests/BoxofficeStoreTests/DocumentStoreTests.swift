@@ -1,0 +1,151 @@
+import BoxofficeCore
+import BoxofficeStore
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+@Suite struct DocumentStoreTests {
+    @Test func putGetAndDelete() async throws {
+        try await withStore { _, store in
+            let created = try await store.put("events", "e1", body: body(1))
+            #expect(created.version.node == "node-a")
+            #expect(created.history.isEmpty)
+            let updated = try await store.put("events", "e1", body: body(2))
+            #expect(updated.version > created.version)
+            #expect(updated.history == [created.version])
+            #expect(value(of: try await store.get("events", "e1")) == 2)
+
+            let tombstone = try #require(try await store.delete("events", "e1"))
+            #expect(tombstone.deleted)
+            #expect(tombstone.history == [updated.version, created.version])
+            #expect(try await store.get("events", "e1")?.deleted == true)
+            #expect(try await store.delete("events", "e1") == nil)  // deleting twice writes nothing
+            #expect(try await store.delete("events", "never") == nil)
+            #expect(try await store.get("events", "never") == nil)
+        }
+    }
+
+    @Test func historyIsBounded() async throws {
+        var options = StoreOptions()
+        options.historyLimit = 3
+        try await withStore(options: options) { _, store in
+            var versions: [Version] = []
+            for n in 0..<6 { versions.append(try await store.put("users", "u1", body: body(n)).version) }
+            let history = try await store.history("users", "u1")
+            #expect(history == Array(versions.reversed().prefix(4)))
+        }
+    }
+
+    @Test func theChangesFeedListsCurrentVersionsInSequenceOrder() async throws {
+        try await withStore { _, store in
+            for n in 0..<5 { try await store.put("tickets", "t\(n)", body: body(n)) }
+            try await store.put("tickets", "t1", body: body(10))  // t1 moves to the end of the feed
+            let all = await store.changes(since: 0, limit: 100)
+            #expect(all.changes.map(\.document.id) == ["t0", "t2", "t3", "t4", "t1"])
+            #expect(all.changes.map(\.seq) == [1, 3, 4, 5, 6])
+            #expect(all.complete && all.next == 6)
+
+            let first = await store.changes(since: 0, limit: 2)
+            #expect(first.changes.map(\.document.id) == ["t0", "t2"])
+            #expect(!first.complete)
+            let second = await store.changes(since: first.next, limit: 2)
+            #expect(second.changes.map(\.document.id) == ["t3", "t4"])
+            let rest = await store.changes(since: second.next, limit: 2)
+            #expect(rest.changes.map(\.document.id) == ["t1"])
+            #expect(rest.complete)
+            #expect(await store.changes(since: 6, limit: 10).changes.isEmpty)
+        }
+    }
+
+    @Test func aTransactionIsAllOrNothing() async throws {
+        struct SoldOut: Error {}
+        try await withStore { _, store in
+            try await store.transact { transaction in
+                try transaction.put("tickets", "a", body: body(1))
+                try transaction.put("tickets", "b", body: body(2))
+            }
+            await #expect(throws: SoldOut.self) {
+                try await store.transact { transaction in
+                    try transaction.put("tickets", "c", body: body(3))
+                    #expect(transaction.get("tickets", "c") != nil)  // a transaction reads its own writes
+                    throw SoldOut()
+                }
+            }
+            #expect(try await store.get("tickets", "c") == nil)
+            let feed = await store.changes(since: 0, limit: 10)
+            #expect(feed.changes.map(\.document.id) == ["a", "b"])
+            #expect(await store.statistics.journalSyncs == 1)  // both writes went in one frame, one sync
+        }
+    }
+
+    @Test func badIdsAndOversizedBodiesAreTypedErrorsAndWriteNothing() async throws {
+        var options = StoreOptions()
+        options.maxBodyBytes = 64
+        try await withStore(options: options) { directory, store in
+            await #expect(throws: DocumentError.invalidIdentifier(field: "id", value: "../../etc/passwd")) {
+                try await store.put("events", "../../etc/passwd", body: body(1))
+            }
+            await #expect(throws: DocumentError.invalidIdentifier(field: "collection", value: "a/b")) {
+                try await store.put("a/b", "x", body: body(1))
+            }
+            await #expect(throws: DocumentError.invalidIdentifier(field: "id", value: "")) { try await store.get("events", "") }
+            let big = try JSONBody(encoding: ["text": String(repeating: "x", count: 100)])
+            await #expect(throws: DocumentError.bodyTooLarge(bytes: big.bytes.count, limit: 64)) {
+                try await store.put("events", "big", body: big)
+            }
+            #expect(await store.statistics.lastSeq == 0)
+            #expect(!FileManager.default.fileExists(atPath: directory.path + "/etc"))
+        }
+    }
+
+    @Test func concurrentWritersShareSyncs() async throws {
+        try await withStore { _, store in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<64 {
+                    group.addTask { try await store.put("tickets", "t\(writer)", body: body(writer)) }
+                }
+                try await group.waitForAll()
+            }
+            let statistics = await store.statistics
+            #expect(statistics.documents == 64)
+            #expect(statistics.durableSeq == 64)
+            #expect(statistics.journalSyncs < 64, "group commit should cover several writers per fdatasync")
+        }
+    }
+
+    @Test func documentFilesAreReadableJSONOfTheCurrentVersion() async throws {
+        try await withStore { directory, store in
+            try await store.put("events", "e1", body: body(1))
+            let current = try await store.put("events", "e1", body: body(2))
+            await store.waitForDocumentFiles()
+            let file = try bytes(of: directory.documentFile(collection: "events", id: "e1"))
+            #expect(file == DocumentJSON.pretty(current))
+            let parsed = try JSONSerialization.jsonObject(with: Data(file)) as? [String: Any]
+            #expect((parsed?["body"] as? [String: Int])?["value"] == 2)
+        }
+    }
+
+    @Test func aSecondOpenOfTheSameDirectoryIsRefusedWithTheHoldersPid() async throws {
+        try await withStore { directory, _ in
+            #expect(throws: StoreError.locked(directory: directory.path, holderPID: getpid())) {
+                try DocumentStore.open(directory)
+            }
+        }
+    }
+
+    @Test func oneDirectoryIsOneNode() async throws {
+        let temporary = TemporaryDirectory("node-id")
+        defer { temporary.remove() }
+        let directory = DataDirectory(temporary.file("data"))
+        try await DocumentStore.open(directory, nodeID: "venue-a").close()
+        let reopened = try DocumentStore.open(directory)  // nil keeps the stored id
+        #expect(reopened.nodeID == "venue-a")
+        await reopened.close()
+        #expect(throws: StoreError.nodeIDMismatch(directory: directory.path, stored: "venue-a", requested: "venue-b")) {
+            try DocumentStore.open(directory, nodeID: "venue-b")
+        }
+        #expect(throws: DocumentError.invalidIdentifier(field: "node id", value: "bad/id")) {
+            try DocumentStore.open(DataDirectory(temporary.file("other")), nodeID: "bad/id")
+        }
+    }
+}

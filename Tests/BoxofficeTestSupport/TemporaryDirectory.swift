@@ -1,0 +1,17 @@
+import Foundation
+
+/// A fresh directory under the system temporary directory, removed by `remove()`.
+public struct TemporaryDirectory: Sendable {
+    public let path: String
+
+    public init(_ label: String = "test") {
+        path = (NSTemporaryDirectory() as NSString).appendingPathComponent("boxoffice-\(label)-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
