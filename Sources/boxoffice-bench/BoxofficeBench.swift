@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct BoxofficeBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "boxoffice-bench",
+        abstract: "Reproducible Boxoffice benchmarks; build with -c release before trusting a figure.",
+        subcommands: [StoreBenchmark.self, CrashWriter.self]
+    )
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import CCurl
+import Logging
+
+@main
+struct Boxoffice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "boxoffice",
+        abstract: "An offline-first ticketing node: documents on disk, a local API, sync with peer venues.",
+        discussion: """
+            A node keeps users, events, tickets and notifications as versioned JSON documents in \
+            its data directory (default: data/node) and keeps working with no internet.
+            """,
+        version: "0.1.0 (\(String(cString: curl_version())))",
+        subcommands: [Serve.self, StoreCommand.self]
+    )
+}
+
+/// The options every command that opens a data directory takes.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The node's data directory.", valueName: "dir"))
+    var data = "data/node"
+
+    @Flag(name: .long, help: "Log debug detail.")
+    var verbose = false
+
+    func bootstrapLogging() {
+        let level: Logger.Level = verbose ? .debug : .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

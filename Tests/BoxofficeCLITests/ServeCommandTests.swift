@@ -1,0 +1,56 @@
+import BoxofficeStore
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+/// The `boxoffice` executable itself: serve, the data directory lock, store check.
+@Suite struct ServeCommandTests {
+    @Test func serveHoldsTheDirectoryAndClosesCleanlyOnSIGTERM() async throws {
+        let temporary = TemporaryDirectory("serve")
+        defer { temporary.remove() }
+        let data = temporary.file("node")
+        let node = try ChildProcess("boxoffice", ["serve", "--data", data, "--node-id", "venue-a", "--port", "18080"])
+        #expect(node.waitForOutput(containing: "boxoffice node venue-a"), "serve did not start: \(node.standardError)")
+        #expect(node.standardOutput.contains("http://127.0.0.1:18080"))
+
+        let second = try ChildProcess("boxoffice", ["serve", "--data", data])
+        #expect(second.waitForExit() != 0)
+        #expect(second.standardError.contains("is in use by process \(node.pid)"), "got: \(second.standardError)")
+
+        node.kill(SIGTERM)
+        #expect(node.waitForExit() == 0)
+        #expect(node.standardError.contains("shutting down"))
+
+        let check = try ChildProcess("boxoffice", ["store", "check", "--data", data])
+        #expect(check.waitForExit() == 0, "\(check.standardError)")
+        #expect(check.standardOutput.contains("node            venue-a"))
+        #expect(check.standardOutput.contains("damage          none"))
+    }
+
+    @Test func storeCheckReportsDamageAndFailsOnLostVersions() async throws {
+        let temporary = TemporaryDirectory("check")
+        defer { temporary.remove() }
+        let directory = DataDirectory(temporary.file("node"))
+        let store = try DocumentStore.open(directory, nodeID: "venue-a")
+        for n in 0..<3 { try await store.put("events", "e\(n)", body: .emptyObject) }
+        await store.close()
+        let journal = directory.path + "/journal/00000000000000000001.log"
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: journal)))
+        bytes[12] ^= 0xFF  // inside the first frame
+        try Data(bytes).write(to: URL(fileURLWithPath: journal))
+
+        let check = try ChildProcess("boxoffice", ["store", "check", "--data", directory.path])
+        #expect(check.waitForExit() == 1)
+        #expect(check.standardOutput.contains("documents       2"))
+        #expect(check.standardOutput.contains("versions 1–1 are lost here"), "got: \(check.standardOutput)")
+    }
+
+    @Test func badArgumentsGetUsageNotACrash() throws {
+        let badPort = try ChildProcess("boxoffice", ["serve", "--port", "70000"])
+        #expect(badPort.waitForExit() == 64)
+        #expect(badPort.standardError.contains("--port must be between 1 and 65535"))
+        let badNode = try ChildProcess("boxoffice", ["serve", "--data", TemporaryDirectory("bad").file("d"), "--node-id", "no/slashes"])
+        #expect(badNode.waitForExit() == 1)
+        #expect(badNode.standardError.contains("not a valid identifier"))
+    }
+}
