@@ -1,0 +1,36 @@
+# Boxoffice: `make serve` starts a node, `make test` runs every test. Both install what a
+# fresh Debian machine is missing (libcurl's headers, pkg-config) before building.
+
+SWIFT ?= swift
+DATA ?= data/node
+HOST ?= 127.0.0.1
+PORT ?= 8080
+# A venue runs the optimised build; `make serve CONFIG=debug` builds faster for development.
+CONFIG ?= release
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test build bootstrap bench-store clean
+
+serve: bootstrap
+	$(SWIFT) build -c $(CONFIG) --product boxoffice
+	.build/$(CONFIG)/boxoffice serve --data $(DATA) --host $(HOST) --port $(PORT)
+
+test: bootstrap
+	$(SWIFT) test
+
+build: bootstrap
+	$(SWIFT) build
+
+bench-store: bootstrap
+	bench/store.sh
+
+bootstrap:
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required: https://www.swift.org/install/linux/" >&2; exit 1; }
+	@if ! pkg-config --exists libcurl 2>/dev/null; then \
+		echo "Installing libcurl4-openssl-dev and pkg-config with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcurl4-openssl-dev pkg-config; \
+	fi
+
+clean:
+	rm -rf .build
