@@ -11,6 +11,8 @@ public import Logging
 public actor DocumentStore {
     public nonisolated let directory: DataDirectory
     public nonisolated let nodeID: String
+    /// The data directory's configuration file, as read (or created) at open.
+    public nonisolated let configuration: NodeConfiguration
     /// What opening the store found and did.
     public nonisolated let recovery: RecoveryReport
     private let options: StoreOptions
@@ -40,7 +42,7 @@ public actor DocumentStore {
             let configuration = try NodeConfiguration.resolve(in: directory, requestedNodeID: nodeID)
             for folder in [directory.journal, directory.snapshots, directory.documents] { try FileIO.makeDirectory(folder) }
 
-            let index = DocumentIndex()
+            let index = DocumentIndex(indexes: options.indexes)
             var report = RecoveryReport()
             let snapshot = try Snapshot.loadLatest(from: directory.snapshots) { index.apply($0) }
             report.snapshotSeq = snapshot?.lastSeq
@@ -69,7 +71,7 @@ public actor DocumentStore {
             report.lastSeq = lastSeq
             report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             return DocumentStore(
-                directory: directory, nodeID: configuration.nodeID, recovery: report, options: options, logger: logger,
+                directory: directory, configuration: configuration, recovery: report, options: options, logger: logger,
                 index: index, clock: clock, journal: journal, materializer: materializer, lock: lock,
                 lastSnapshotBytes: snapshot?.bytes ?? 0)
         } catch {
@@ -79,12 +81,13 @@ public actor DocumentStore {
     }
 
     private init(
-        directory: DataDirectory, nodeID: String, recovery: RecoveryReport, options: StoreOptions, logger: Logger,
+        directory: DataDirectory, configuration: NodeConfiguration, recovery: RecoveryReport, options: StoreOptions, logger: Logger,
         index: DocumentIndex, clock: HybridLogicalClock, journal: Journal, materializer: Materializer, lock: DirectoryLock,
         lastSnapshotBytes: Int
     ) {
         self.directory = directory
-        self.nodeID = nodeID
+        self.nodeID = configuration.nodeID
+        self.configuration = configuration
         self.recovery = recovery
         self.options = options
         self.logger = logger
@@ -103,6 +106,21 @@ public actor DocumentStore {
         try Identifier.validate(collection, field: "collection")
         try Identifier.validate(id, field: "id")
         return index[DocumentKey(collection: collection, id: id)]?.document
+    }
+
+    /// The current versions (tombstones included) filed under `key` in the secondary index `name`.
+    public func documents(index name: String, key: String) -> [Document] {
+        index.documents(index: name, key: key)
+    }
+
+    /// How many documents are filed under `key` in the secondary index `name`.
+    public func count(index name: String, key: String) -> Int {
+        index.count(index: name, key: key)
+    }
+
+    /// Every document of `collection`, tombstones included, in no particular order.
+    public func documents(in collection: String) -> [Document] {
+        index.documents(in: collection)
     }
 
     /// The version stamps of a document, newest first: the current one and its bounded history.

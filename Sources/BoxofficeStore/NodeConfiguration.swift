@@ -4,31 +4,38 @@ import BoxofficeCore
 /// on first start: one data directory is one node, for life.
 public struct NodeConfiguration: Codable, Sendable, Equatable {
     public var nodeID: String
+    /// The cluster secret, generated on first start: it signs access tokens and authenticates
+    /// peers, so every node of a cluster needs the same one (copy it, or pass `--secret`).
+    public var secret: String?
 
-    public init(nodeID: String) {
+    public init(nodeID: String, secret: String?) {
         self.nodeID = nodeID
+        self.secret = secret
     }
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "nodeId"
+        case secret
     }
 
     /// Reads the configuration, creating it on first start.
     /// - Parameter requestedNodeID: the node id asked for; nil keeps the stored one or makes up a new one.
     /// - Throws: `StoreError.nodeIDMismatch` when the directory already belongs to another node id.
     static func resolve(in directory: DataDirectory, requestedNodeID: String?) throws -> NodeConfiguration {
+        var configuration: NodeConfiguration
         if FileIO.exists(directory.configuration) {
-            let stored = try JSONCoding.decode(NodeConfiguration.self, from: FileIO.readFile(directory.configuration))
-            try Identifier.validate(stored.nodeID, field: "nodeId in \(directory.configuration)")
-            if let requestedNodeID, requestedNodeID != stored.nodeID {
-                throw StoreError.nodeIDMismatch(directory: directory.path, stored: stored.nodeID, requested: requestedNodeID)
+            configuration = try JSONCoding.decode(NodeConfiguration.self, from: FileIO.readFile(directory.configuration))
+            try Identifier.validate(configuration.nodeID, field: "nodeId in \(directory.configuration)")
+            if let requestedNodeID, requestedNodeID != configuration.nodeID {
+                throw StoreError.nodeIDMismatch(directory: directory.path, stored: configuration.nodeID, requested: requestedNodeID)
             }
-            return stored
+            if configuration.secret != nil { return configuration }
+        } else {
+            configuration = NodeConfiguration(nodeID: requestedNodeID ?? "node-" + randomSuffix(), secret: nil)
+            try Identifier.validate(configuration.nodeID, field: "node id")
         }
-        let configuration = NodeConfiguration(nodeID: requestedNodeID ?? "node-" + randomSuffix())
-        try Identifier.validate(configuration.nodeID, field: "node id")
-        var bytes = try JSONCoding.encode(configuration)
-        bytes = JSONPrettyPrinter.format(bytes) + [UInt8(ascii: "\n")]
+        configuration.secret = Identifier.randomCode(length: 52).lowercased()  // 260 random bits
+        let bytes = JSONPrettyPrinter.format(try JSONCoding.encode(configuration)) + [UInt8(ascii: "\n")]
         try FileIO.replace(directory.configuration, with: bytes, durable: true)
         return configuration
     }

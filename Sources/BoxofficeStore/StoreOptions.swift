@@ -15,6 +15,8 @@ public struct StoreOptions: Sendable {
     public var materializeSyncSeconds = 1.0
     /// The largest clock skew accepted from a peer.
     public var maxSkewMillis = HybridLogicalClock.defaultMaxSkewMillis
+    /// Lookups kept up to date on every write, sync and recovery.
+    public var indexes: [SecondaryIndex] = []
     /// Milliseconds since the Unix epoch; injectable for tests.
     public var wallClock: @Sendable () -> UInt64 = HybridLogicalClock.systemMillis
 

@@ -27,6 +27,18 @@ public struct Transaction: ~Copyable {
         return index[key]?.document
     }
 
+    /// The documents filed under `key` in the secondary index `name`, as this transaction sees
+    /// them (its own writes to those documents included; documents it creates are not yet filed).
+    public func documents(index name: String, key: String) -> [Document] {
+        index.documents(index: name, key: key).map { get($0.collection, $0.id) ?? $0 }
+    }
+
+    /// How many documents are filed under `key` in the secondary index `name`, as the store was
+    /// when the transaction began.
+    public func count(index name: String, key: String) -> Int {
+        index.count(index: name, key: key)
+    }
+
     /// Writes a new version of a document, creating it if needed, and returns it.
     /// - Throws: `DocumentError` for a bad collection or id, or a body over the size limit.
     @discardableResult
