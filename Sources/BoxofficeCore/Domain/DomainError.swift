@@ -1,0 +1,24 @@
+/// Why a request of the venue API cannot be done, in the domain's words. The server turns each
+/// case into one HTTP status and a problem+json body, in one place.
+public enum DomainError: Error, Equatable, Sendable {
+    /// A field of a request is missing or wrong; `detail` says how, in words.
+    case invalidField(_ field: String, _ detail: String)
+    /// No such thing (`kind` is "event", "ticket", …).
+    case notFound(kind: String, id: String)
+    /// The request needs a signed-in user.
+    case unauthenticated(String)
+    /// Email or password wrong: one message for both, so accounts cannot be probed.
+    case invalidCredentials
+    /// Signed in, but not allowed.
+    case forbidden(String)
+    /// Another account already has this email.
+    case emailTaken
+    /// Fewer seats are left than asked for.
+    case notEnoughSeats(requested: Int, available: Int)
+    /// The event was cancelled: nothing more is sold.
+    case eventCancelled(eventId: String)
+    /// The ticket was already cancelled.
+    case ticketAlreadyCancelled(ticketId: String)
+    /// An idempotency key was used before with a different request.
+    case idempotencyKeyReused
+}

@@ -1,0 +1,57 @@
+public import Foundation
+
+/// How an event sells seats while nodes are apart.
+public enum SalesPolicy: String, Codable, Sendable, CaseIterable {
+    /// A node sells only the seats it holds: no partition can oversell.
+    case escrow
+    /// A disconnected node may sell up to the full capacity; excess sales are resolved on sync.
+    case overbook
+}
+
+public enum EventStatus: String, Codable, Sendable {
+    case scheduled
+    case cancelled
+}
+
+/// Something people buy tickets for: the body of a document in `events`.
+public struct Event: Codable, Sendable, Equatable {
+    public static let collection = "events"
+
+    public var name: String
+    public var description: String
+    public var date: Date
+    public var location: String
+    public var capacity: Int
+    /// In the currency's major unit (e.g. 25.50 EUR).
+    public var price: Decimal
+    /// ISO 4217 code, upper case.
+    public var currency: String
+    public var salesPolicy: SalesPolicy
+    public var status: EventStatus
+    public var organizerId: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        name: String, description: String, date: Date, location: String, capacity: Int, price: Decimal, currency: String,
+        salesPolicy: SalesPolicy, status: EventStatus = .scheduled, organizerId: String, createdAt: Date, updatedAt: Date
+    ) {
+        self.name = name
+        self.description = description
+        self.date = date
+        self.location = location
+        self.capacity = capacity
+        self.price = price
+        self.currency = currency
+        self.salesPolicy = salesPolicy
+        self.status = status
+        self.organizerId = organizerId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Seats still for sale when `sold` live tickets exist; never negative.
+    public func remaining(sold: Int) -> Int {
+        status == .cancelled ? 0 : max(0, capacity - sold)
+    }
+}

@@ -1,0 +1,48 @@
+public import Foundation
+
+public enum TicketStatus: String, Codable, Sendable {
+    case valid
+    case cancelled
+}
+
+/// One seat sold: the body of a document in `tickets`, created by the node that sold it. The sold
+/// count of an event is the number of its live tickets, never a counter that nodes overwrite.
+public struct Ticket: Codable, Sendable, Equatable {
+    public static let collection = "tickets"
+
+    public var eventId: String
+    /// The buyer's account; nil for a walk-in sale by staff.
+    public var userId: String?
+    public var holderName: String
+    public var holderEmail: String?
+    /// What the door scans: unguessable, unique.
+    public var code: String
+    public var status: TicketStatus
+    public var price: Decimal
+    public var currency: String
+    public var soldAt: Date
+    /// The node that sold it.
+    public var soldBy: String
+    /// The staff member who sold it, for box-office sales.
+    public var soldByUser: String?
+
+    public init(
+        eventId: String, userId: String?, holderName: String, holderEmail: String?, code: String, status: TicketStatus = .valid,
+        price: Decimal, currency: String, soldAt: Date, soldBy: String, soldByUser: String?
+    ) {
+        self.eventId = eventId
+        self.userId = userId
+        self.holderName = holderName
+        self.holderEmail = holderEmail
+        self.code = code
+        self.status = status
+        self.price = price
+        self.currency = currency
+        self.soldAt = soldAt
+        self.soldBy = soldBy
+        self.soldByUser = soldByUser
+    }
+
+    /// Whether the ticket holds a seat.
+    public var isLive: Bool { status == .valid }
+}
