@@ -17,6 +17,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // Default traits off: Boxoffice reads its configuration itself, not through swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure domain: documents, hybrid logical clock, version order, merge rules. No I/O.
@@ -25,6 +32,22 @@ let package = Package(
         .target(
             name: "BoxofficeStore",
             dependencies: ["BoxofficeCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictness
+        ),
+        // The venue API: the four services, their routes, auth, errors as problem+json, metrics.
+        .target(
+            name: "BoxofficeServer",
+            dependencies: [
+                "BoxofficeCore", "BoxofficeStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: strictness
         ),
         // libcurl, reached only through the sync client's wrapper.
@@ -36,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "boxoffice",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore", "CCurl",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -46,6 +69,7 @@ let package = Package(
             name: "boxoffice-bench",
             dependencies: [
                 "BoxofficeCore", "BoxofficeStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -59,10 +83,21 @@ let package = Package(
             dependencies: ["BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport"],
             swiftSettings: strictness
         ),
+        .testTarget(
+            name: "BoxofficeServerTests",
+            dependencies: [
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictness
+        ),
         // Drives real `boxoffice` and `boxoffice-bench` processes; depending on them makes `swift test` build them.
         .testTarget(
             name: "BoxofficeCLITests",
-            dependencies: ["boxoffice", "boxoffice-bench", "BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport"],
+            dependencies: [
+                "boxoffice", "boxoffice-bench", "BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictness
         ),
     ]

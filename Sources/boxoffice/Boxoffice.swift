@@ -1,4 +1,6 @@
 import ArgumentParser
+import BoxofficeServer
+import BoxofficeStore
 import CCurl
 import Logging
 
@@ -12,7 +14,7 @@ struct Boxoffice: AsyncParsableCommand {
             its data directory (default: data/node) and keeps working with no internet.
             """,
         version: "0.1.0 (\(String(cString: curl_version())))",
-        subcommands: [Serve.self, StoreCommand.self]
+        subcommands: [Serve.self, UserCommand.self, StoreCommand.self]
     )
 }
 
@@ -23,6 +25,13 @@ struct DataOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Log debug detail.")
     var verbose = false
+
+    /// The store as a node runs it, with the venue's lookups.
+    var storeOptions: StoreOptions {
+        var options = StoreOptions()
+        options.indexes = VenueIndexes.all
+        return options
+    }
 
     func bootstrapLogging() {
         let level: Logger.Level = verbose ? .debug : .info

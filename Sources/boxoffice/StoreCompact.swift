@@ -12,7 +12,7 @@ struct StoreCompact: AsyncParsableCommand {
 
     func run() async throws {
         options.bootstrapLogging()
-        let store = try DocumentStore.open(DataDirectory(options.data))
+        let store = try DocumentStore.open(DataDirectory(options.data), options: options.storeOptions)
         let bytes = try await store.compact() ?? 0
         let statistics = await store.statistics
         await store.close()

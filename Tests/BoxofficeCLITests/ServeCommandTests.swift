@@ -9,9 +9,9 @@ import Testing
         let temporary = TemporaryDirectory("serve")
         defer { temporary.remove() }
         let data = temporary.file("node")
-        let node = try ChildProcess("boxoffice", ["serve", "--data", data, "--node-id", "venue-a", "--port", "18080"])
+        let node = try ChildProcess("boxoffice", ["serve", "--data", data, "--node-id", "venue-a", "--port", "0"])
         #expect(node.waitForOutput(containing: "boxoffice node venue-a"), "serve did not start: \(node.standardError)")
-        #expect(node.standardOutput.contains("http://127.0.0.1:18080"))
+        #expect(node.standardOutput.contains(" at http://127.0.0.1:"))
 
         let second = try ChildProcess("boxoffice", ["serve", "--data", data])
         #expect(second.waitForExit() != 0)
@@ -48,7 +48,7 @@ import Testing
     @Test func badArgumentsGetUsageNotACrash() throws {
         let badPort = try ChildProcess("boxoffice", ["serve", "--port", "70000"])
         #expect(badPort.waitForExit() == 64)
-        #expect(badPort.standardError.contains("--port must be between 1 and 65535"))
+        #expect(badPort.standardError.contains("--port must be between 0 and 65535"))
         let badNode = try ChildProcess("boxoffice", ["serve", "--data", TemporaryDirectory("bad").file("d"), "--node-id", "no/slashes"])
         #expect(badNode.waitForExit() == 1)
         #expect(badNode.standardError.contains("not a valid identifier"))

@@ -1,0 +1,48 @@
+public import BoxofficeStore
+import Foundation
+public import Hummingbird
+public import Logging
+
+/// Builds the node's HTTP application on an open store. The CLI runs it; tests build the same
+/// application in process on a temporary store.
+public func buildApplication(
+    store: DocumentStore, configuration: ServerConfiguration, logger: Logger
+) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(store: store, configuration: configuration)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice"),
+        onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// The routes of the venue API, each at its path and again under `/api`.
+public func buildRouter(store: DocumentStore, configuration: ServerConfiguration) async throws -> Router<BoxofficeRequestContext> {
+    let now = configuration.now
+    let metrics = NodeMetrics.shared
+    let hasher = PasswordHasher(cost: UInt8(clamping: configuration.passwordCost))
+    let tokens = await AccessTokens(secret: configuration.secret, lifetime: configuration.tokenLifetime)
+    let users = UserService(store: store, hasher: hasher, now: now)
+    let events = EventService(store: store, now: now)
+    let tickets = TicketService(store: store, users: users, metrics: metrics, now: now)
+    let notifications = NotificationService(store: store, now: now)
+    guard let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap({ try? Data(contentsOf: $0) }) else {
+        throw StoreError.io(operation: "read", path: "openapi.yaml (bundled resource)", errno: ENOENT)
+    }
+
+    let router = Router(context: BoxofficeRequestContext.self)
+    router.addMiddleware {
+        MetricsMiddleware()
+        ProblemMiddleware()
+        AuthMiddleware(tokens: tokens, users: users)
+    }
+    for prefix in ["", "api"] {
+        let group = router.group(RouterPath(prefix))
+        UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
+        EventRoutes(events: events).addRoutes(to: group)
+        TicketRoutes(tickets: tickets).addRoutes(to: group)
+        NotificationRoutes(notifications: notifications).addRoutes(to: group)
+        NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
+    }
+    return router
+}

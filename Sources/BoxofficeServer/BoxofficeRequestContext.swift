@@ -1,0 +1,48 @@
+public import BoxofficeCore
+public import Foundation
+public import Hummingbird
+
+/// Who is making a request, once the access token checked out.
+public struct Identity: Sendable, Equatable {
+    public let userId: String
+    public let name: String
+    public let role: Role
+
+    public var isStaff: Bool { role.isStaff }
+}
+
+/// The request context of the venue API: the caller's identity, a 1 MiB body limit, and the one
+/// Boxoffice JSON configuration for responses.
+public struct BoxofficeRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// Matches the store's document limit: a larger body is refused with 413 before it is read.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    public var responseEncoder: JSONEncoder { JSONCoding.makeEncoder() }
+
+    /// The caller, or 401 when the request carried no valid token.
+    public func requireIdentity() throws(DomainError) -> Identity {
+        guard let identity else { throw .unauthenticated("sign in first: send 'Authorization: Bearer <token>' from /users/login") }
+        return identity
+    }
+
+    /// The caller if staff or organizer, else 403.
+    public func requireStaff() throws(DomainError) -> Identity {
+        let identity = try requireIdentity()
+        guard identity.isStaff else { throw .forbidden("only staff and organizers may do this") }
+        return identity
+    }
+
+    /// The caller if organizer, else 403.
+    public func requireOrganizer() throws(DomainError) -> Identity {
+        let identity = try requireIdentity()
+        guard identity.role == .organizer else { throw .forbidden("only organizers may do this") }
+        return identity
+    }
+}

@@ -1,0 +1,45 @@
+import BoxofficeCore
+import Foundation
+import Hummingbird
+
+/// `/events`: create, list, show, edit, cancel.
+struct EventRoutes {
+    let events: EventService
+
+    struct Page: ResponseEncodable {
+        var events: [EventView]
+        /// Pass as `cursor` for the next page; absent on the last page.
+        var nextCursor: String?
+    }
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.post("events") { request, context -> EditedResponse<EventView> in
+            let organizer = try context.requireOrganizer()
+            var request = request
+            let input = try await request.decodeJSON(EventInput.self, context: context)
+            return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
+        }
+        group.get("events") { request, _ -> Page in
+            let limit = try request.query("limit", "a whole number from 1 to 100") { Int($0).flatMap { (1...100).contains($0) ? $0 : nil } } ?? 20
+            let from = try request.query("from", "an ISO 8601 date", JSONCoding.parseDate)
+            let to = try request.query("to", "an ISO 8601 date", JSONCoding.parseDate)
+            let cursor = try request.query("cursor", "the nextCursor of a previous page", EventCursor.init(token:))
+            let page = try await events.list(from: from, to: to, limit: limit, cursor: cursor)
+            return Page(events: page.events, nextCursor: page.next?.token)
+        }
+        group.get("events/:id") { _, context -> EventView in
+            try await events.view(context.parameters.require("id"))
+        }
+        group.patch("events/:id") { request, context -> EventView in
+            let organizer = try context.requireOrganizer()
+            var request = request
+            let input = try await request.decodeJSON(EventInput.self, context: context)
+            return try await events.update(context.parameters.require("id"), with: input, by: organizer)
+        }
+        group.post("events/:id/cancel") { _, context -> EventView in
+            try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())
+        }
+    }
+}
+
+extension EventView: ResponseEncodable {}

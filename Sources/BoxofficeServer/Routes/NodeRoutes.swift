@@ -1,0 +1,46 @@
+import BoxofficeStore
+import Foundation
+import Hummingbird
+
+/// The node itself: health, identity and counters, metrics, and the API description.
+struct NodeRoutes {
+    let store: DocumentStore
+    let metrics: NodeMetrics
+    let startedAt: Date
+    let openAPI: ByteBuffer
+
+    static let version = "0.2.0"
+
+    struct Health: ResponseEncodable { var status: String }
+    struct NodeInfo: ResponseEncodable {
+        var nodeId: String
+        var version: String
+        var dataDirectory: String
+        var documents: Int
+        var lastSeq: UInt64
+        var durableSeq: UInt64
+        var journalSyncs: Int
+        var journalBytes: Int
+        var uptimeSeconds: Int
+    }
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.get("health") { _, _ in Health(status: "ok") }
+        group.get("node") { _, _ -> NodeInfo in
+            let statistics = await store.statistics
+            return NodeInfo(
+                nodeId: store.nodeID, version: Self.version, dataDirectory: store.directory.path, documents: statistics.documents,
+                lastSeq: statistics.lastSeq, durableSeq: statistics.durableSeq, journalSyncs: statistics.journalSyncs,
+                journalBytes: statistics.journalBytes, uptimeSeconds: Int(Date().timeIntervalSince(startedAt)))
+        }
+        group.get("metrics") { _, _ -> Response in
+            let text = metrics.render(await store.statistics)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        }
+        group.get("openapi.yaml") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: openAPI))
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import BoxofficeCore
+import Foundation
+import Hummingbird
+
+extension Request {
+    /// Decodes the JSON body with the Boxoffice configuration. Malformed JSON, a missing field or a
+    /// wrong type is a 400 that names the field; a body over the context's limit is a 413.
+    mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+        let buffer = try await collectBody(upTo: context.maxUploadSize)
+        do {
+            return try JSONCoding.makeDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw DomainError(decoding: error)
+        }
+    }
+
+    /// A query parameter parsed by `parse`, or nil when absent; a value that does not parse is a 400.
+    func query<T>(_ name: String, _ what: String, _ parse: (String) -> T?) throws(DomainError) -> T? {
+        guard let text = uri.queryParameters[Substring(name)].map(String.init) else { return nil }
+        guard let value = parse(text) else { throw .invalidField(name, "\(name) must be \(what)") }
+        return value
+    }
+}
+
+extension DomainError {
+    /// Says which field of a request body is wrong, in words a client developer can act on.
+    init(decoding error: DecodingError) {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            let field = path(context.codingPath + [key])
+            self = .invalidField(field, "\(field) is required")
+        case let .typeMismatch(type, context):
+            let field = path(context.codingPath)
+            self = .invalidField(field.isEmpty ? "body" : field, "\(field.isEmpty ? "the body" : field) must be \(Self.describe(type))")
+        case let .valueNotFound(type, context):
+            let field = path(context.codingPath)
+            self = .invalidField(field, "\(field) must be \(Self.describe(type)), not null")
+        case let .dataCorrupted(context):
+            let field = path(context.codingPath)
+            self =
+                field.isEmpty
+                ? .invalidField("body", "the body is not valid JSON")
+                : .invalidField(field, "\(field) is invalid: \(context.debugDescription)")
+        @unknown default:
+            self = .invalidField("body", "the body could not be read")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Double.Type, is Decimal.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is Date.Type: return "an ISO 8601 date"
+        default:
+            let name = "\(type)"
+            return name.hasPrefix("Array") ? "an array" : name.hasPrefix("Dictionary") ? "an object" : "a valid \(name)"
+        }
+    }
+}

@@ -1,0 +1,22 @@
+public import Foundation
+
+/// How a node serves its API.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests); the bound port is reported through `onListening`.
+    public var port = 8080
+    /// The cluster secret: signs access tokens (and authenticates peers).
+    public var secret: String
+    /// How long an access token is valid.
+    public var tokenLifetime: TimeInterval = 12 * 3600
+    /// bcrypt cost for new password hashes (2^cost rounds); 10 or more per OWASP.
+    public var passwordCost = 10
+    /// The node's clock for timestamps in documents; injectable for tests.
+    public var now: @Sendable () -> Date = { Date() }
+    /// Called with the bound port once the server listens.
+    public var onListening: @Sendable (Int) async -> Void = { _ in }
+
+    public init(secret: String) {
+        self.secret = secret
+    }
+}

@@ -1,0 +1,184 @@
+import BoxofficeCore
+import BoxofficeStore
+import Foundation
+
+/// An event as the API shows it: its fields, its id, and its availability.
+struct EventView: Encodable, Sendable {
+    let id: String
+    let event: Event
+    let sold: Int
+    let remaining: Int
+
+    private enum CodingKeys: String, CodingKey { case id, sold, remaining }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(sold, forKey: .sold)
+        try container.encode(remaining, forKey: .remaining)
+        try event.encode(to: encoder)
+    }
+}
+
+/// The fields an organizer sets when creating or editing an event; nil leaves a field as it is.
+struct EventInput: Decodable, Sendable {
+    var name: String?
+    var description: String?
+    var date: Date?
+    var location: String?
+    var capacity: Int?
+    var price: Decimal?
+    var currency: String?
+    var salesPolicy: SalesPolicy?
+}
+
+/// Events: created and changed by organizers, listed by everyone.
+struct EventService: Sendable {
+    let store: DocumentStore
+    let now: @Sendable () -> Date
+
+    func create(_ input: EventInput, by organizer: Identity) async throws -> EventView {
+        func required<T>(_ value: T?, _ field: String) throws(DomainError) -> T {
+            guard let value else { throw .invalidField(field, "\(field) is required") }
+            return value
+        }
+        let date = now()
+        var event = Event(
+            name: try required(input.name, "name"), description: input.description ?? "", date: try required(input.date, "date"),
+            location: try required(input.location, "location"), capacity: try required(input.capacity, "capacity"),
+            price: try required(input.price, "price"), currency: try required(input.currency, "currency"),
+            salesPolicy: input.salesPolicy ?? .escrow, organizerId: organizer.userId, createdAt: date, updatedAt: date)
+        try Self.normalize(&event)
+        let id = Identifier.random(prefix: "e")
+        try await store.put(Event.collection, id, body: JSONBody(encoding: event))
+        return EventView(id: id, event: event, sold: 0, remaining: event.capacity)
+    }
+
+    func view(_ id: String) async throws -> EventView {
+        let id = try Validate.id(id, field: "id")
+        guard let document = try await store.get(Event.collection, id), !document.deleted else {
+            throw DomainError.notFound(kind: "event", id: id)
+        }
+        let sold = await store.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
+        return Self.view(id: id, event: try document.body.decode(Event.self), sold: sold)
+    }
+
+    /// Events dated in `from...to` (default: from now on), soonest first, `limit` at a time.
+    /// `cursor` is the `nextCursor` of the previous page.
+    func list(from: Date?, to: Date?, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
+        let from = from ?? now()
+        let candidates = try await store.documents(in: Event.collection).compactMap { document -> (String, Event)? in
+            guard !document.deleted else { return nil }
+            let event = try document.body.decode(Event.self)
+            guard event.date >= from, to.map({ event.date <= $0 }) ?? true else { return nil }
+            if let cursor, (event.date, document.id) <= (cursor.date, cursor.id) { return nil }
+            return (document.id, event)
+        }
+        let page = candidates.sorted { ($0.1.date, $0.0) < ($1.1.date, $1.0) }.prefix(limit)
+        var views: [EventView] = []
+        for (id, event) in page {
+            views.append(Self.view(id: id, event: event, sold: await store.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))))
+        }
+        let next = candidates.count > limit ? page.last.map { EventCursor(date: $0.1.date, id: $0.0) } : nil
+        return (views, next)
+    }
+
+    /// Changes the given fields; ticket holders are told when the date or place moves.
+    func update(_ id: String, with input: EventInput, by organizer: Identity) async throws -> EventView {
+        let id = try Validate.id(id, field: "id")
+        let date = now()
+        return try await store.transact { transaction in
+            var event = try Self.event(id, in: transaction)
+            guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
+            let before = event
+            if let name = input.name { event.name = name }
+            if let description = input.description { event.description = description }
+            if let eventDate = input.date { event.date = eventDate }
+            if let location = input.location { event.location = location }
+            if let capacity = input.capacity { event.capacity = capacity }
+            if let price = input.price { event.price = price }
+            if let currency = input.currency { event.currency = currency }
+            if let salesPolicy = input.salesPolicy { event.salesPolicy = salesPolicy }
+            try Self.normalize(&event)
+            let sold = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
+            guard event.capacity >= sold else {
+                throw DomainError.invalidField("capacity", "capacity cannot go below the \(sold) tickets already sold")
+            }
+            event.updatedAt = date
+            try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
+            if event.date != before.date || event.location != before.location {
+                let message = "\(event.name) has changed: \(event.location), \(event.date.formatted(.iso8601))"
+                try Self.notifyHolders(of: id, in: &transaction, message: message, kind: .eventChanged, at: date)
+            }
+            return Self.view(id: id, event: event, sold: sold)
+        }
+    }
+
+    /// Cancels an event: nothing more is sold, and every ticket holder is told.
+    func cancel(_ id: String, by organizer: Identity) async throws -> EventView {
+        let id = try Validate.id(id, field: "id")
+        let date = now()
+        return try await store.transact { transaction in
+            var event = try Self.event(id, in: transaction)
+            guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
+            event.status = .cancelled
+            event.updatedAt = date
+            try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
+            try Self.notifyHolders(of: id, in: &transaction, message: "\(event.name) is cancelled", kind: .eventCancelled, at: date)
+            return Self.view(id: id, event: event, sold: transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
+        }
+    }
+
+    static func event(_ id: String, in transaction: borrowing Transaction) throws -> Event {
+        guard let document = transaction.get(Event.collection, id), !document.deleted else {
+            throw DomainError.notFound(kind: "event", id: id)
+        }
+        return try document.body.decode(Event.self)
+    }
+
+    static func view(id: String, event: Event, sold: Int) -> EventView {
+        EventView(id: id, event: event, sold: sold, remaining: event.remaining(sold: sold))
+    }
+
+    private static func notifyHolders(
+        of eventId: String, in transaction: inout Transaction, message: String, kind: NotificationKind, at date: Date
+    ) throws {
+        let holders = Set(
+            transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
+                .compactMap { try? $0.body.decode(Ticket.self).userId })
+        for userId in holders.sorted() { try transaction.notify(userId, message, kind: kind, eventId: eventId, at: date) }
+    }
+
+    private static func normalize(_ event: inout Event) throws(DomainError) {
+        event.name = try Validate.text(event.name, field: "name", maxLength: 200)
+        event.location = try Validate.text(event.location, field: "location", maxLength: 200)
+        guard event.description.count <= 10_000 else { throw .invalidField("description", "description must be at most 10,000 characters") }
+        guard (1...1_000_000).contains(event.capacity) else { throw .invalidField("capacity", "capacity must be between 1 and 1,000,000") }
+        guard event.price >= 0, event.price <= 1_000_000 else { throw .invalidField("price", "price must be between 0 and 1,000,000") }
+        event.currency = event.currency.uppercased()
+        guard event.currency.count == 3, event.currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw .invalidField("currency", "currency must be a three-letter ISO 4217 code such as EUR")
+        }
+    }
+}
+
+/// A position in the event list: the date and id of the last event of a page.
+struct EventCursor: Sendable {
+    let date: Date
+    let id: String
+
+    /// Opaque to clients: `<unix milliseconds>_<id>`.
+    var token: String { "\(Int64((date.timeIntervalSince1970 * 1000).rounded()))_\(id)" }
+
+    init(date: Date, id: String) {
+        self.date = date
+        self.id = id
+    }
+
+    init?(token: String) {
+        guard let separator = token.firstIndex(of: "_"), let millis = Int64(token[..<separator]) else { return nil }
+        let id = String(token[token.index(after: separator)...])
+        guard Identifier.isValid(id) else { return nil }
+        self.init(date: Date(timeIntervalSince1970: Double(millis) / 1000), id: id)
+    }
+}

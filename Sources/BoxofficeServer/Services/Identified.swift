@@ -1,0 +1,13 @@
+/// A document body with its id, encoded as one flat JSON object: `{"id": …, <fields of value>}`.
+struct Identified<Value: Encodable & Sendable>: Encodable, Sendable {
+    let id: String
+    let value: Value
+
+    private enum CodingKeys: String, CodingKey { case id }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try value.encode(to: encoder)
+    }
+}

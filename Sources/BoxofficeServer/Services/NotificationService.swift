@@ -1,0 +1,63 @@
+import BoxofficeCore
+import BoxofficeStore
+import Foundation
+
+/// Messages to users: sent by staff, or written by the other services when a ticket is bought or
+/// cancelled and when an event changes, in the same transaction as the change itself.
+struct NotificationService: Sendable {
+    let store: DocumentStore
+    let now: @Sendable () -> Date
+
+    func send(to userId: String, message: String, eventId: String?, by sender: Identity) async throws -> Identified<UserNotification> {
+        let userId = try Validate.id(userId, field: "userId")
+        let message = try Validate.text(message, field: "message", maxLength: 2_000)
+        let eventId = try eventId.map { try Validate.id($0, field: "eventId") }
+        let notification = UserNotification(userId: userId, message: message, eventId: eventId, kind: .message, createdAt: now())
+        let id = Identifier.random(prefix: "n")
+        try await store.transact { transaction in
+            guard let user = transaction.get(User.collection, userId), !user.deleted else {
+                throw DomainError.notFound(kind: "user", id: userId)
+            }
+            try transaction.put(UserNotification.collection, id, body: JSONBody(encoding: notification))
+        }
+        return Identified(id: id, value: notification)
+    }
+
+    /// A user's notifications, newest first.
+    func list(for userId: String) async throws -> [Identified<UserNotification>] {
+        let documents = await store.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
+        return try documents.sorted { $0.version > $1.version }
+            .map { Identified(id: $0.id, value: try $0.body.decode(UserNotification.self)) }
+    }
+
+    func unreadCount(for userId: String) async throws -> Int {
+        try await list(for: userId).count { !$0.value.read }
+    }
+
+    /// Marks one notification read; only its user or staff may.
+    func markRead(_ id: String, by caller: Identity) async throws -> Identified<UserNotification> {
+        let id = try Validate.id(id, field: "id")
+        return try await store.transact { transaction in
+            guard let document = transaction.get(UserNotification.collection, id), !document.deleted else {
+                throw DomainError.notFound(kind: "notification", id: id)
+            }
+            var notification = try document.body.decode(UserNotification.self)
+            guard notification.userId == caller.userId || caller.isStaff else {
+                throw DomainError.forbidden("this notification belongs to another user")
+            }
+            if !notification.read {
+                notification.read = true
+                try transaction.put(UserNotification.collection, id, body: JSONBody(encoding: notification))
+            }
+            return Identified(id: id, value: notification)
+        }
+    }
+}
+
+extension Transaction {
+    /// Writes an automatic notification inside the transaction that caused it.
+    mutating func notify(_ userId: String, _ message: String, kind: NotificationKind, eventId: String?, at date: Date) throws {
+        let notification = UserNotification(userId: userId, message: message, eventId: eventId, kind: kind, createdAt: date)
+        try put(UserNotification.collection, Identifier.random(prefix: "n"), body: JSONBody(encoding: notification))
+    }
+}

@@ -1,0 +1,141 @@
+import BoxofficeCore
+import BoxofficeStore
+import Crypto
+import Foundation
+
+/// A request to buy tickets, as POST /tickets takes it.
+struct SaleRequest: Codable, Sendable, Equatable {
+    var eventId: String
+    var quantity: Int
+    var holderName: String?
+    var holderEmail: String?
+}
+
+/// What an idempotency key remembers: the request it was first used with, and what it sold.
+private struct IdempotencyRecord: Codable {
+    static let collection = "idempotency"
+    var request: SaleRequest
+    var ticketIds: [String]
+}
+
+/// Selling and cancelling tickets. Each sale is one transaction on the store: the seat check and
+/// the new ticket documents are atomic, so concurrent buyers never oversell a node.
+struct TicketService: Sendable {
+    let store: DocumentStore
+    let users: UserService
+    let metrics: NodeMetrics
+    let now: @Sendable () -> Date
+
+    static let maxQuantity = 10
+
+    /// Sells `request.quantity` tickets to the caller (or, by staff, to a walk-in holder).
+    /// With an idempotency key, the same request returns the same tickets and never sells twice.
+    func sell(_ request: SaleRequest, by buyer: Identity, idempotencyKey: String?) async throws -> [Identified<Ticket>] {
+        let eventId = try Validate.id(request.eventId, field: "eventId")
+        guard (1...Self.maxQuantity).contains(request.quantity) else {
+            throw DomainError.invalidField("quantity", "quantity must be between 1 and \(Self.maxQuantity)")
+        }
+        let walkIn = request.holderName != nil || request.holderEmail != nil
+        if walkIn && !buyer.isStaff { throw DomainError.forbidden("only staff may sell to a named holder") }
+        let holderName = try request.holderName.map { try Validate.text($0, field: "holderName", maxLength: 200) } ?? buyer.name
+        var holderEmail = try request.holderEmail.map { email in
+            let canonical = User.canonicalEmail(email)
+            guard User.isPlausibleEmail(canonical) else { throw DomainError.invalidField("holderEmail", "holderEmail must be an email address") }
+            return canonical
+        }
+        if !walkIn { holderEmail = try await users.user(buyer.userId)?.email }
+        let holder = (name: holderName, email: holderEmail)
+        let keyID = try idempotencyKey.map { try Self.idempotencyID(key: $0, userId: buyer.userId) }
+        let soldAt = now()
+        let node = store.nodeID
+
+        let (tickets, fresh) = try await store.transact { transaction -> ([Identified<Ticket>], Bool) in
+            if let keyID, let previous = transaction.get(IdempotencyRecord.collection, keyID) {
+                let record = try previous.body.decode(IdempotencyRecord.self)
+                guard record.request == request else { throw DomainError.idempotencyKeyReused }
+                let tickets = try record.ticketIds.compactMap { id in
+                    try transaction.get(Ticket.collection, id).map { Identified(id: id, value: try $0.body.decode(Ticket.self)) }
+                }
+                return (tickets, false)
+            }
+            let event = try EventService.event(eventId, in: transaction)
+            guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
+            let sold = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
+            // Invariant: this node never sells more seats than it may sell (for now, the event's capacity).
+            let available = event.remaining(sold: sold)
+            guard request.quantity <= available else {
+                throw DomainError.notEnoughSeats(requested: request.quantity, available: available)
+            }
+            var tickets: [Identified<Ticket>] = []
+            for _ in 0..<request.quantity {
+                let ticket = Ticket(
+                    eventId: eventId, userId: walkIn ? nil : buyer.userId, holderName: holder.name, holderEmail: holder.email,
+                    code: Identifier.randomCode(length: 16), price: event.price, currency: event.currency, soldAt: soldAt,
+                    soldBy: node, soldByUser: walkIn ? buyer.userId : nil)
+                let id = Identifier.random(prefix: "t")
+                try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
+                tickets.append(Identified(id: id, value: ticket))
+            }
+            if !walkIn {
+                let message = "\(request.quantity) ticket\(request.quantity == 1 ? "" : "s") for \(event.name)"
+                try transaction.notify(buyer.userId, message, kind: .ticketPurchased, eventId: eventId, at: soldAt)
+            }
+            if let keyID {
+                let record = IdempotencyRecord(request: request, ticketIds: tickets.map(\.id))
+                try transaction.put(IdempotencyRecord.collection, keyID, body: JSONBody(encoding: record))
+            }
+            return (tickets, true)
+        }
+        if fresh { metrics.ticketsSold(tickets.count) }
+        return tickets
+    }
+
+    /// The tickets of an event: all of them for staff, the caller's own for an attendee.
+    func tickets(of eventId: String, for caller: Identity) async throws -> [Identified<Ticket>] {
+        let eventId = try Validate.id(eventId, field: "eventId")
+        guard let event = try await store.get(Event.collection, eventId), !event.deleted else {
+            throw DomainError.notFound(kind: "event", id: eventId)
+        }
+        let documents = await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofEvent(eventId))
+        return try documents.sorted { $0.version < $1.version }
+            .map { Identified(id: $0.id, value: try $0.body.decode(Ticket.self)) }
+            .filter { caller.isStaff || $0.value.userId == caller.userId }
+    }
+
+    /// The caller's tickets across events, oldest first.
+    func tickets(ofUser userId: String) async throws -> [Identified<Ticket>] {
+        try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId))
+            .sorted { $0.version < $1.version }
+            .map { Identified(id: $0.id, value: try $0.body.decode(Ticket.self)) }
+    }
+
+    /// Cancels a ticket (its holder or staff): the seat is free again and the holder is told.
+    func cancel(_ id: String, by caller: Identity) async throws -> Identified<Ticket> {
+        let id = try Validate.id(id, field: "id")
+        let date = now()
+        return try await store.transact { transaction in
+            guard let document = transaction.get(Ticket.collection, id), !document.deleted else {
+                throw DomainError.notFound(kind: "ticket", id: id)
+            }
+            var ticket = try document.body.decode(Ticket.self)
+            guard ticket.userId == caller.userId || caller.isStaff else { throw DomainError.forbidden("this ticket belongs to another user") }
+            guard ticket.isLive else { throw DomainError.ticketAlreadyCancelled(ticketId: id) }
+            ticket.status = .cancelled
+            try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
+            if let userId = ticket.userId {
+                try transaction.notify(userId, "Your ticket \(ticket.code) is cancelled", kind: .ticketCancelled, eventId: ticket.eventId, at: date)
+            }
+            return Identified(id: id, value: ticket)
+        }
+    }
+
+    /// The document id of an idempotency key: a hash of the caller and the key, so keys of
+    /// different users never collide and any key text makes a valid id.
+    private static func idempotencyID(key: String, userId: String) throws(DomainError) -> String {
+        guard !key.isEmpty, key.utf8.count <= 255 else {
+            throw .invalidField("Idempotency-Key", "Idempotency-Key must be 1 to 255 characters")
+        }
+        let digest = SHA256.hash(data: Data((userId + "\u{0}" + key).utf8))
+        return "k-" + digest.prefix(24).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,69 @@
+import BoxofficeCore
+import BoxofficeStore
+import Foundation
+
+/// What the API shows of a user: never the password hash.
+struct UserView: Encodable, Sendable {
+    let id: String
+    let name: String
+    let email: String
+    let role: Role
+    let createdAt: Date
+
+    init(id: String, user: User) {
+        self.id = id
+        self.name = user.name
+        self.email = user.email
+        self.role = user.role
+        self.createdAt = user.createdAt
+    }
+}
+
+/// Accounts: registration, sign-in, lookup. Emails are unique per node at once, and across
+/// nodes after sync (the conflict rules settle registrations made while apart).
+struct UserService: Sendable {
+    let store: DocumentStore
+    let hasher: PasswordHasher
+    let now: @Sendable () -> Date
+
+    /// Creates an account; attendees register themselves, staff are added from the CLI.
+    func register(name: String, email: String, password: String, role: Role = .attendee) async throws -> UserView {
+        let name = try Validate.text(name, field: "name", maxLength: 200)
+        let email = User.canonicalEmail(email)
+        guard User.isPlausibleEmail(email) else { throw DomainError.invalidField("email", "email must be an address like ada@example.com") }
+        guard password.count >= 8, password.utf8.count <= 72 else {
+            throw DomainError.invalidField("password", "password must be 8 to 72 characters long")
+        }
+        let user = User(name: name, email: email, passwordHash: try await hasher.hash(password), role: role, createdAt: now())
+        let id = Identifier.random(prefix: "u")
+        try await store.transact { transaction in
+            // Invariant: one live account per email on this node.
+            guard transaction.documents(index: VenueIndexes.users, key: VenueIndexes.email(email)).isEmpty else {
+                throw DomainError.emailTaken
+            }
+            try transaction.put(User.collection, id, body: JSONBody(encoding: user))
+        }
+        return UserView(id: id, user: user)
+    }
+
+    /// The account for `email` if `password` is right; one error for a wrong email or password.
+    func authenticate(email: String, password: String) async throws -> UserView {
+        let candidates = await store.documents(index: VenueIndexes.users, key: VenueIndexes.email(User.canonicalEmail(email)))
+        let found = candidates.first.flatMap { document in (try? document.body.decode(User.self)).map { (document.id, $0) } }
+        guard try await hasher.verify(password, against: found?.1.passwordHash), let (id, user) = found else {
+            throw DomainError.invalidCredentials
+        }
+        return UserView(id: id, user: user)
+    }
+
+    /// A live user by id, nil when there is none.
+    func user(_ id: String) async throws -> User? {
+        guard Identifier.isValid(id), let document = try await store.get(User.collection, id), !document.deleted else { return nil }
+        return try document.body.decode(User.self)
+    }
+
+    func view(_ id: String) async throws -> UserView {
+        guard let user = try await user(id) else { throw DomainError.notFound(kind: "user", id: id) }
+        return UserView(id: id, user: user)
+    }
+}

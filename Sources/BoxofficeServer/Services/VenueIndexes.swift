@@ -1,0 +1,43 @@
+public import BoxofficeStore
+import BoxofficeCore
+
+/// The lookups the venue services need, kept by the store. One index per collection, with keys
+/// namespaced by purpose, so each write decodes its body once.
+public enum VenueIndexes {
+    static let users = "users"
+    static let tickets = "tickets"
+    static let notifications = "notifications"
+
+    /// Pass these in `StoreOptions.indexes` when opening a node's store.
+    public static let all: [SecondaryIndex] = [
+        SecondaryIndex(name: users, collection: User.collection) { document in
+            guard !document.deleted, let user = try? document.body.decode(EmailOnly.self) else { return [] }
+            return [email(user.email)]
+        },
+        SecondaryIndex(name: tickets, collection: Ticket.collection) { document in
+            guard !document.deleted, let ticket = try? document.body.decode(TicketKeys.self) else { return [] }
+            var keys = [ofEvent(ticket.eventId)]
+            if ticket.status == .valid { keys.append(liveOfEvent(ticket.eventId)) }
+            if let userId = ticket.userId { keys.append(ofUser(userId)) }
+            return keys
+        },
+        SecondaryIndex(name: notifications, collection: UserNotification.collection) { document in
+            guard !document.deleted, let notification = try? document.body.decode(UserOnly.self) else { return [] }
+            return [ofUser(notification.userId)]
+        },
+    ]
+
+    static func email(_ canonicalEmail: String) -> String { "email:" + canonicalEmail }
+    static func ofEvent(_ eventId: String) -> String { "event:" + eventId }
+    /// Tickets that hold a seat: the sold count of an event is the size of this set.
+    static func liveOfEvent(_ eventId: String) -> String { "live:" + eventId }
+    static func ofUser(_ userId: String) -> String { "user:" + userId }
+
+    private struct EmailOnly: Decodable { var email: String }
+    private struct UserOnly: Decodable { var userId: String }
+    private struct TicketKeys: Decodable {
+        var eventId: String
+        var userId: String?
+        var status: TicketStatus
+    }
+}

@@ -1,0 +1,41 @@
+public import ArgumentParser
+public import BoxofficeCore
+import BoxofficeServer
+import BoxofficeStore
+
+struct UserAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Create an account, such as the first organizer.",
+        discussion: "Staff and organizers are made this way; attendees register themselves through the API."
+    )
+
+    @OptionGroup var options: DataOptions
+
+    @Option(help: "The email to sign in with.")
+    var email: String
+
+    @Option(help: "The person's name.")
+    var name: String
+
+    @Option(help: "The password (8 to 72 characters).")
+    var password: String
+
+    @Option(help: ArgumentHelp("attendee, staff or organizer.", valueName: "role"))
+    var role: Role = .attendee
+
+    func run() async throws {
+        options.bootstrapLogging()
+        let store = try DocumentStore.open(DataDirectory(options.data), options: options.storeOptions)
+        do {
+            let id = try await addUser(to: store, name: name, email: email, password: password, role: role)
+            await store.close()
+            print("added \(role.rawValue) \(email) as user \(id) on node \(store.nodeID)")
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}

@@ -1,0 +1,27 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+
+/// JSON over real HTTP to a node on 127.0.0.1: one connection per request, so concurrent
+/// callers are concurrent connections.
+struct HTTPTestClient: Sendable {
+    let port: Int
+
+    struct Reply: @unchecked Sendable {
+        let status: HTTPResponse.Status
+        let body: [String: Any]
+    }
+
+    func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: [String: any Sendable]? = nil) async throws -> Reply {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        let headers = fields
+        let body = try json.map { ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: $0)) }
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let response = try await client.execute(TestClient.Request(path, method: method, headers: headers, body: body))
+            let parsed = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body ?? ByteBuffer()))) as? [String: Any] ?? [:]
+            return Reply(status: response.status, body: parsed)
+        }
+    }
+}

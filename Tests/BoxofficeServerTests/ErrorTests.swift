@@ -1,0 +1,44 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// Bad input gets a 4xx problem+json, never a 500 or a dropped connection.
+@Suite struct ErrorTests {
+    @Test(arguments: ["{", "[]", "null", "\"text\"", "{\"name\": }", ""])
+    func malformedJSONIsABadRequest(_ raw: String) async throws {
+        try await TestNode.run { _, client in
+            let response = try await client.call(.post, "/users/register", raw: raw)
+            #expect(response.status == .badRequest)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            #expect((response.body["detail"] as? String)?.isEmpty == false)
+        }
+    }
+
+    @Test func bodiesOverOneMebibyteAre413() async throws {
+        try await TestNode.run { _, client in
+            let huge = "{\"name\":\"" + String(repeating: "x", count: (1 << 20) + 10) + "\"}"
+            let response = try await client.call(.post, "/users/register", raw: huge)
+            #expect(response.status == .contentTooLarge)
+            #expect(response.body["status"] as? Int == 413)
+        }
+    }
+
+    @Test func unknownRoutesAndMethodsAreProblems() async throws {
+        try await TestNode.run { _, client in
+            let unknown = try await client.call(.get, "/no/such/thing")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.body["type"] as? String == "/problems/not-found")
+            #expect(try await client.call(.delete, "/events").status.code >= 400)
+            #expect(try await client.call(.delete, "/events").status.code < 500)
+        }
+    }
+
+    @Test func everyRouteAnswersUnderApiToo() async throws {
+        try await TestNode.run { _, client in
+            let registered = try await client.call(.post, "/api/users/register", json: ["name": "Ada", "email": "ada@example.com", "password": "analytical"])
+            #expect(registered.status == .created)
+            #expect(try await client.call(.get, "/api/health").status == .ok)
+            #expect(try await client.call(.get, "/api/events").status == .ok)
+        }
+    }
+}

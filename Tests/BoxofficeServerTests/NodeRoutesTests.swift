@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import BoxofficeServer
+
+@Suite struct NodeRoutesTests {
+    @Test func healthNodeAndMetrics() async throws {
+        try await TestNode.run { _, client in
+            #expect(try await client.call(.get, "/health").body["status"] as? String == "ok")
+            let info = try await client.call(.get, "/node")
+            #expect(info.body["nodeId"] as? String == "venue-a")
+            #expect(info.body["documents"] as? Int == 2)  // the two staff accounts
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer)
+            _ = try await client.call(.post, "/tickets", token: organizer, json: ["eventId": event, "quantity": 2])
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains("boxoffice_tickets_sold_total"))
+            #expect(metrics.contains("boxoffice_journal_syncs_total"))
+            #expect(metrics.contains(#"hb_requests{http_route="/tickets",http_request_method="POST",http_response_status_code="201"}"#))
+        }
+    }
+
+    @Test func theOpenAPIDocumentDescribesEveryRoute() async throws {
+        try await TestNode.run { node, client in
+            let yaml = try await client.execute(uri: "/openapi.yaml", method: .get) { String(buffer: $0.body) }
+            #expect(yaml.hasPrefix("openapi: 3.1"))
+            let router = try await buildRouter(store: node.store, configuration: ServerConfiguration(secret: "x"))
+            let served = Set(router.routes.map { route -> String in
+                // "/api/events/{id}" and "/events/{id}" are one operation; OpenAPI writes {id} for :id.
+                let path = route.path.description.replacingOccurrences(of: "/api/", with: "/")
+                let components = path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                return "/" + components.joined(separator: "/") + " " + route.method.rawValue.lowercased()
+            })
+            var missing: [String] = []
+            for route in served.sorted() {
+                let parts = route.split(separator: " ")
+                guard let pathRange = yaml.range(of: "\n  \(parts[0]):\n") else {
+                    missing.append(route)
+                    continue
+                }
+                let rest = yaml[pathRange.upperBound...]
+                let block = rest.prefix(while: { _ in true }).split(separator: "\n  /", maxSplits: 1).first ?? rest
+                if !block.contains("    \(parts[1]):") { missing.append(route) }
+            }
+            #expect(missing.isEmpty, "routes missing from openapi.yaml: \(missing)")
+            #expect(served.count >= 18)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@Suite struct NotificationRoutesTests {
+    @Test func staffSendUsersReadTheirOwn() async throws {
+        try await TestNode.run { _, client in
+            let staff = try await client.login("sam@venue.test", "staff-pw-1")
+            let ada = try await client.register("Ada", "ada@example.com")
+            let bob = try await client.register("Bob", "bob@example.com")
+            let sent = try await client.call(.post, "/notifications/send", token: staff, json: ["userId": ada.id, "message": "Doors open at 19:00"])
+            #expect(sent.status == .created)
+            let id = try #require(sent.body["id"] as? String)
+            #expect(try await client.call(.post, "/notifications/send", token: bob.token, json: ["userId": ada.id, "message": "hi"]).status == .forbidden)
+            #expect(try await client.call(.post, "/notifications/send", token: staff, json: ["userId": "u-nobody", "message": "hi"]).status == .notFound)
+            #expect(try await client.call(.post, "/notifications/send", token: staff, json: ["userId": ada.id, "message": ""]).body["field"] as? String == "message")
+
+            let inbox = try await client.call(.get, "/api/notifications/\(ada.id)", token: ada.token)
+            #expect(inbox.body["unread"] as? Int == 1)
+            #expect((inbox.body["notifications"] as? [[String: Any]])?.first?["message"] as? String == "Doors open at 19:00")
+            #expect(try await client.call(.get, "/notifications/\(ada.id)", token: bob.token).status == .forbidden)
+            #expect(try await client.call(.get, "/notifications/\(ada.id)", token: staff).status == .ok)
+            #expect(try await client.call(.post, "/notifications/\(id)/read", token: bob.token).status == .forbidden)
+            #expect(try await client.call(.post, "/notifications/\(id)/read", token: ada.token).body["read"] as? Bool == true)
+            #expect(try await client.call(.get, "/notifications/\(ada.id)", token: ada.token).body["unread"] as? Int == 0)
+        }
+    }
+}

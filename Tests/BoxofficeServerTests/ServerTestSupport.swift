@@ -1,0 +1,89 @@
+import BoxofficeCore
+import BoxofficeServer
+import BoxofficeStore
+import BoxofficeTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+/// A node's application on a temporary store, driven in process through HummingbirdTesting.
+struct TestNode {
+    static let secret = "test-cluster-secret"
+
+    /// Runs `body` against a fresh node whose store already has an organizer and a staff member.
+    static func run<T: Sendable>(
+        now: @escaping @Sendable () -> Date = { Date() },
+        _ body: @Sendable (TestNode, any TestClientProtocol) async throws -> T
+    ) async throws -> T {
+        let temporary = TemporaryDirectory("server")
+        defer { temporary.remove() }
+        var options = StoreOptions()
+        options.indexes = VenueIndexes.all
+        let store = try DocumentStore.open(DataDirectory(temporary.file("node")), nodeID: "venue-a", options: options)
+        let organizerID = try await addUser(to: store, name: "Olga Organizer", email: "olga@venue.test", password: "organizer-pw", role: .organizer, passwordCost: 4)
+        let staffID = try await addUser(to: store, name: "Sam Staff", email: "sam@venue.test", password: "staff-pw-1", role: .staff, passwordCost: 4)
+        var configuration = ServerConfiguration(secret: secret)
+        configuration.passwordCost = 4  // the fastest bcrypt: tests check behaviour, not hardness
+        configuration.now = now
+        let app = try await buildApplication(store: store, configuration: configuration, logger: Logger(label: "test"))
+        let node = TestNode(store: store, organizerID: organizerID, staffID: staffID)
+        do {
+            let result = try await app.test(.router) { client in try await body(node, client) }
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    let store: DocumentStore
+    let organizerID: String
+    let staffID: String
+}
+
+/// JSON helpers for the test client.
+extension TestClientProtocol {
+    /// Sends a request with an optional JSON body and bearer token; returns status and parsed body.
+    @discardableResult
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> (status: HTTPResponse.Status, body: [String: Any], headers: HTTPFields) {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            buffer = ByteBuffer(string: raw)
+        }
+        return try await execute(uri: path, method: method, headers: headers, body: buffer) { response in
+            let data = Data(buffer: response.body)
+            let parsed = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            return (response.status, parsed, response.headers)
+        }
+    }
+
+    /// Registers an attendee and returns their token and id.
+    func register(_ name: String, _ email: String, password: String = "attendee-pw") async throws -> (token: String, id: String) {
+        let response = try await call(.post, "/users/register", json: ["name": name, "email": email, "password": password])
+        let user = response.body["user"] as? [String: Any]
+        return (response.body["token"] as? String ?? "", user?["id"] as? String ?? "")
+    }
+
+    func login(_ email: String, _ password: String) async throws -> String {
+        try await call(.post, "/users/login", json: ["email": email, "password": password]).body["token"] as? String ?? ""
+    }
+
+    /// Creates an event as the organizer and returns its id.
+    func createEvent(token: String, capacity: Int = 50, name: String = "Jazz Night", date: String = "2030-06-01T20:00:00Z") async throws -> String {
+        let response = try await call(
+            .post, "/events", token: token,
+            json: ["name": name, "description": "Live", "date": date, "location": "Main Hall", "capacity": capacity, "price": 25.5, "currency": "EUR"])
+        return response.body["id"] as? String ?? ""
+    }
+}

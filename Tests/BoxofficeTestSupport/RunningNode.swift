@@ -1,0 +1,37 @@
+import Foundation
+
+/// A real `boxoffice serve` process on 127.0.0.1 with an ephemeral port.
+public final class RunningNode: Sendable {
+    public let process: ChildProcess
+    public let port: Int
+    public let data: String
+
+    /// Starts a node on `data` and waits until it listens.
+    /// - Parameter nodeID: the id for a new directory; nil keeps the directory's own.
+    public init(data: String, nodeID: String? = nil, secret: String = "integration-test-secret", extraArguments: [String] = []) throws {
+        self.data = data
+        let identity = nodeID.map { ["--node-id", $0] } ?? []
+        process = try ChildProcess("boxoffice", ["serve", "--data", data, "--port", "0", "--secret", secret] + identity + extraArguments)
+        guard process.waitForOutput(containing: "\n"),
+            let line = process.standardOutput.split(separator: "\n").first(where: { $0.contains("http://127.0.0.1:") }),
+            let port = line.split(separator: ":").last.flatMap({ Int($0) })
+        else {
+            process.kill(SIGKILL)
+            throw NodeDidNotStart(output: process.standardOutput, errors: process.standardError)
+        }
+        self.port = port
+    }
+
+    /// Sends SIGTERM and waits for a clean exit; returns the exit status.
+    @discardableResult
+    public func stop() -> Int32 {
+        process.kill(SIGTERM)
+        return process.waitForExit()
+    }
+
+    public struct NodeDidNotStart: Error, CustomStringConvertible {
+        public let output: String
+        public let errors: String
+        public var description: String { "boxoffice serve did not start.\nstdout: \(output)\nstderr: \(errors)" }
+    }
+}
