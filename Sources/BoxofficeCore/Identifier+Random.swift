@@ -7,9 +7,23 @@ extension Identifier {
         prefix + "-" + randomCode(length: 20).lowercased()
     }
 
-    /// `length` random base-32 characters (5 bits each) from the system's secure generator.
+    /// `length` random base-32 characters (5 bits each) from the system's secure generator,
+    /// twelve characters per 64-bit draw (each draw is a system call).
     public static func randomCode(length: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return String(decoding: (0..<length).map { _ in alphabet[Int(generator.next() % 32)] }, as: UTF8.self)
+        var bits: UInt64 = 0
+        var available = 0
+        var characters: [UInt8] = []
+        characters.reserveCapacity(length)
+        for _ in 0..<length {
+            if available < 5 {
+                bits = generator.next()
+                available = 64
+            }
+            characters.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+            available -= 5
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 }

@@ -24,7 +24,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     let tokens = await AccessTokens(secret: configuration.secret, lifetime: configuration.tokenLifetime)
     let users = UserService(store: store, hasher: hasher, now: now)
     let events = EventService(store: store, now: now)
-    let tickets = TicketService(store: store, users: users, metrics: metrics, now: now)
+    let tickets = TicketService(store: store, events: events, metrics: metrics, now: now)
     let notifications = NotificationService(store: store, now: now)
     guard let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap({ try? Data(contentsOf: $0) }) else {
         throw StoreError.io(operation: "read", path: "openapi.yaml (bundled resource)", errno: ENOENT)

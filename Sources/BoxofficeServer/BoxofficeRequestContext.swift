@@ -6,6 +6,7 @@ public import Hummingbird
 public struct Identity: Sendable, Equatable {
     public let userId: String
     public let name: String
+    public let email: String
     public let role: Role
 
     public var isStaff: Bool { role.isStaff }

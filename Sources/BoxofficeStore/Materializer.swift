@@ -100,6 +100,10 @@ final class Materializer: @unchecked Sendable {
     }
 
     private func run() {
+        // Files are a view that may lag: under load, requests and the journal go first.
+        // SCHED_IDLE (5) runs this thread only when a core would otherwise idle (Linux).
+        var parameters = sched_param()
+        _ = sched_setscheduler(0, 5, &parameters)
         while true {
             condition.lock()
             while pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty && !closing {

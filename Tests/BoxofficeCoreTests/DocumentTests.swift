@@ -96,3 +96,14 @@ import Testing
         #expect(String(decoding: JSONPrettyPrinter.format(compact), as: UTF8.self) == expected)
     }
 }
+
+@Suite struct RandomIdentifierTests {
+    @Test func randomIdsAreValidDistinctAndUseTheWholeAlphabet() {
+        let ids = (0..<2_000).map { _ in Identifier.random(prefix: "t") }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { Identifier.isValid($0) && $0.hasPrefix("t-") && $0.count == 22 })
+        let codes = (0..<500).map { _ in Identifier.randomCode(length: 16) }
+        #expect(codes.allSatisfy { $0.count == 16 && !$0.contains("I") && !$0.contains("O") && !$0.contains("U") && !$0.contains("L") })
+        #expect(Set(codes.joined()).count == 32)  // every character of the alphabet shows up
+    }
+}

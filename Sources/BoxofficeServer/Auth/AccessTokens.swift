@@ -2,6 +2,7 @@ import BoxofficeCore
 import Crypto
 import Foundation
 import JWTKit
+import Synchronization
 
 /// The claims of an access token. `userId` duplicates `sub` for clients of the original web app,
 /// which read it from the decoded token.
@@ -19,9 +20,11 @@ struct AccessTokenClaims: JWTPayload {
 
 /// Signs and checks access tokens: HS256 JWTs keyed with the cluster secret, so every node of
 /// the cluster accepts a token any node issued, once the user has synced.
-struct AccessTokens: Sendable {
+final class AccessTokens: Sendable {
     private let keys: JWTKeyCollection
     private let lifetime: TimeInterval
+    /// Tokens already verified: a client sends the same token on every request.
+    private let verified = Mutex<[String: (userId: String, expires: Date)]>([:])
 
     init(secret: String, lifetime: TimeInterval) async {
         keys = JWTKeyCollection()
@@ -40,6 +43,13 @@ struct AccessTokens: Sendable {
 
     /// The user id a valid, unexpired token names; nil for anything else.
     func userID(from token: String) async -> String? {
-        (try? await keys.verify(token, as: AccessTokenClaims.self))?.sub.value
+        let now = Date()
+        if let hit = verified.withLock({ $0[token] }) { return hit.expires > now ? hit.userId : nil }
+        guard let claims = try? await keys.verify(token, as: AccessTokenClaims.self) else { return nil }
+        verified.withLock { verified in
+            if verified.count >= 10_000 { verified.removeAll(keepingCapacity: true) }  // bounded: start over rather than grow
+            verified[token] = (claims.sub.value, claims.exp.value)
+        }
+        return claims.sub.value
     }
 }

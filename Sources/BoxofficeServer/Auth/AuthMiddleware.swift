@@ -16,7 +16,7 @@ struct AuthMiddleware: RouterMiddleware {
             // The original web app sends the bare token; accept "Bearer <token>" and "<token>".
             let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
             if let userID = await tokens.userID(from: token), let user = try await users.user(userID) {
-                context.identity = Identity(userId: userID, name: user.name, role: user.role)
+                context.identity = Identity(userId: userID, name: user.name, email: user.email, role: user.role)
             } else {
                 throw DomainError.unauthenticated("the access token is invalid or expired; sign in again")
             }

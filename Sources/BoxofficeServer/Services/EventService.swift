@@ -36,6 +36,7 @@ struct EventInput: Decodable, Sendable {
 struct EventService: Sendable {
     let store: DocumentStore
     let now: @Sendable () -> Date
+    let cache = DecodedCache<Event>()
 
     func create(_ input: EventInput, by organizer: Identity) async throws -> EventView {
         func required<T>(_ value: T?, _ field: String) throws(DomainError) -> T {
@@ -56,11 +57,10 @@ struct EventService: Sendable {
 
     func view(_ id: String) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
-        guard let document = try await store.get(Event.collection, id), !document.deleted else {
-            throw DomainError.notFound(kind: "event", id: id)
+        // One read on the store for the event and its sold count.
+        return try await store.transact { [self] transaction in
+            Self.view(id: id, event: try event(id, in: transaction), sold: transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
         }
-        let sold = await store.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
-        return Self.view(id: id, event: try document.body.decode(Event.self), sold: sold)
     }
 
     /// Events dated in `from...to` (default: from now on), soonest first, `limit` at a time.
@@ -69,7 +69,7 @@ struct EventService: Sendable {
         let from = from ?? now()
         let candidates = try await store.documents(in: Event.collection).compactMap { document -> (String, Event)? in
             guard !document.deleted else { return nil }
-            let event = try document.body.decode(Event.self)
+            let event = try cache.value(of: document)
             guard event.date >= from, to.map({ event.date <= $0 }) ?? true else { return nil }
             if let cursor, (event.date, document.id) <= (cursor.date, cursor.id) { return nil }
             return (document.id, event)
@@ -87,8 +87,8 @@ struct EventService: Sendable {
     func update(_ id: String, with input: EventInput, by organizer: Identity) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let date = now()
-        return try await store.transact { transaction in
-            var event = try Self.event(id, in: transaction)
+        return try await store.transact { [self] transaction in
+            var event = try event(id, in: transaction)
             guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
             let before = event
             if let name = input.name { event.name = name }
@@ -118,8 +118,8 @@ struct EventService: Sendable {
     func cancel(_ id: String, by organizer: Identity) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let date = now()
-        return try await store.transact { transaction in
-            var event = try Self.event(id, in: transaction)
+        return try await store.transact { [self] transaction in
+            var event = try event(id, in: transaction)
             guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
             event.status = .cancelled
             event.updatedAt = date
@@ -129,11 +129,12 @@ struct EventService: Sendable {
         }
     }
 
-    static func event(_ id: String, in transaction: borrowing Transaction) throws -> Event {
+    /// A live event as `transaction` sees it, else 404.
+    func event(_ id: String, in transaction: borrowing Transaction) throws -> Event {
         guard let document = transaction.get(Event.collection, id), !document.deleted else {
             throw DomainError.notFound(kind: "event", id: id)
         }
-        return try document.body.decode(Event.self)
+        return try cache.value(of: document)
     }
 
     static func view(id: String, event: Event, sold: Int) -> EventView {

@@ -22,7 +22,7 @@ private struct IdempotencyRecord: Codable {
 /// the new ticket documents are atomic, so concurrent buyers never oversell a node.
 struct TicketService: Sendable {
     let store: DocumentStore
-    let users: UserService
+    let events: EventService
     let metrics: NodeMetrics
     let now: @Sendable () -> Date
 
@@ -43,13 +43,13 @@ struct TicketService: Sendable {
             guard User.isPlausibleEmail(canonical) else { throw DomainError.invalidField("holderEmail", "holderEmail must be an email address") }
             return canonical
         }
-        if !walkIn { holderEmail = try await users.user(buyer.userId)?.email }
+        if !walkIn { holderEmail = buyer.email }
         let holder = (name: holderName, email: holderEmail)
         let keyID = try idempotencyKey.map { try Self.idempotencyID(key: $0, userId: buyer.userId) }
         let soldAt = now()
         let node = store.nodeID
 
-        let (tickets, fresh) = try await store.transact { transaction -> ([Identified<Ticket>], Bool) in
+        let (tickets, fresh) = try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
             if let keyID, let previous = transaction.get(IdempotencyRecord.collection, keyID) {
                 let record = try previous.body.decode(IdempotencyRecord.self)
                 guard record.request == request else { throw DomainError.idempotencyKeyReused }
@@ -58,7 +58,7 @@ struct TicketService: Sendable {
                 }
                 return (tickets, false)
             }
-            let event = try EventService.event(eventId, in: transaction)
+            let event = try events.event(eventId, in: transaction)
             guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
             let sold = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
             // Invariant: this node never sells more seats than it may sell (for now, the event's capacity).

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# API benchmark: wrk against a bare Hummingbird server and a Boxoffice node in the same run,
+# so every figure is a ratio to the ceiling on this machine right now.
+#   GET  /events/{id}  vs  GET /      (hello world)
+#   POST /tickets      vs  POST /echo (Codable echo of a small JSON body)
+# POST /tickets is durable (fdatasync before 201) and authenticated (JWT + user lookup).
+# Usage: bench/api.sh [seconds=10] [connections=32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH=${1:-10}
+CONNECTIONS=${2:-32}
+command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+swift build -c release --product boxoffice
+swift build -c release --product boxoffice-bench
+BIN=.build/release
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+rate() { wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+
+$BIN/boxoffice-bench hello --port 18090 >/dev/null & PIDS+=($!)
+wait_for http://127.0.0.1:18090/
+HELLO_GET=$(rate http://127.0.0.1:18090/)
+HELLO_POST=$(rate -s bench/post-echo.lua http://127.0.0.1:18090/echo)
+kill "${PIDS[0]}"
+
+$BIN/boxoffice user add --data "$WORK/node" --email bench@venue.test --name Bench --password bench-password --role organizer >/dev/null
+$BIN/boxoffice serve --data "$WORK/node" --port 18091 --secret bench-secret-0123456789 >/dev/null 2>"$WORK/serve.log" & PIDS+=($!)
+wait_for http://127.0.0.1:18091/health
+TOKEN=$(curl -sf -X POST http://127.0.0.1:18091/users/login -d '{"email":"bench@venue.test","password":"bench-password"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])')
+EVENT=$(curl -sf -X POST http://127.0.0.1:18091/events -H "Authorization: Bearer $TOKEN" \
+  -d '{"name":"Benchmark","date":"2031-01-01T20:00:00Z","location":"Loopback","capacity":1000000,"price":10,"currency":"EUR"}' \
+  | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')
+EVENT_GET=$(rate "http://127.0.0.1:18091/events/$EVENT")
+TICKETS_POST=$(rate -s bench/post-tickets.lua http://127.0.0.1:18091/tickets -- "$TOKEN" "$EVENT")
+SOLD=$(curl -sf "http://127.0.0.1:18091/events/$EVENT" | python3 -c 'import sys,json; print(json.load(sys.stdin)["sold"])')
+
+python3 - "$HELLO_GET" "$HELLO_POST" "$EVENT_GET" "$TICKETS_POST" "$SOLD" <<'PY'
+import sys
+hello_get, hello_post, event_get, tickets_post = map(float, sys.argv[1:5])
+print(f"hello GET /            {hello_get:10.0f} req/s")
+print(f"hello POST /echo       {hello_post:10.0f} req/s")
+print(f"GET /events/{{id}}       {event_get:10.0f} req/s   {event_get / hello_get:6.1%} of hello GET  (target >= 60%)")
+print(f"POST /tickets          {tickets_post:10.0f} req/s   {tickets_post / hello_post:6.1%} of echo POST (target >= 50%)")
+print(f"tickets sold durably   {sys.argv[5]}")
+PY
