@@ -27,8 +27,9 @@ struct EventRoutes {
             let page = try await events.list(from: from, to: to, limit: limit, cursor: cursor)
             return Page(events: page.events, nextCursor: page.next?.token)
         }
-        group.get("events/:id") { _, context -> EventView in
-            try await events.view(context.parameters.require("id"))
+        group.get("events/:id") { _, context -> Response in
+            let json = try await events.encodedView(context.parameters.require("id"))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
         group.patch("events/:id") { request, context -> EventView in
             let organizer = try context.requireOrganizer()

@@ -36,7 +36,14 @@ struct EventInput: Decodable, Sendable {
 struct EventService: Sendable {
     let store: DocumentStore
     let now: @Sendable () -> Date
-    let cache = DecodedCache<Event>()
+    let cache = VersionedCache<Version, Event>()
+    /// Encoded `GET /events/{id}` answers: browsing is the most common request of all.
+    let responses = VersionedCache<ResponseStamp, [UInt8]>()
+
+    struct ResponseStamp: Equatable, Sendable {
+        let version: Version
+        let sold: Int
+    }
 
     func create(_ input: EventInput, by organizer: Identity) async throws -> EventView {
         func required<T>(_ value: T?, _ field: String) throws(DomainError) -> T {
@@ -55,11 +62,18 @@ struct EventService: Sendable {
         return EventView(id: id, event: event, sold: 0, remaining: event.capacity)
     }
 
-    func view(_ id: String) async throws -> EventView {
+    /// One event with its availability, as the JSON the API answers with.
+    func encodedView(_ id: String) async throws -> [UInt8] {
         let id = try Validate.id(id, field: "id")
         // One read on the store for the event and its sold count.
-        return try await store.transact { [self] transaction in
-            Self.view(id: id, event: try event(id, in: transaction), sold: transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
+        let (document, sold) = try await store.transact { transaction in
+            guard let document = transaction.get(Event.collection, id), !document.deleted else {
+                throw DomainError.notFound(kind: "event", id: id)
+            }
+            return (document, transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
+        }
+        return try responses.value(for: id, stamp: ResponseStamp(version: document.version, sold: sold)) {
+            try JSONCoding.encode(Self.view(id: id, event: try cache.decoded(document), sold: sold))
         }
     }
 
@@ -69,7 +83,7 @@ struct EventService: Sendable {
         let from = from ?? now()
         let candidates = try await store.documents(in: Event.collection).compactMap { document -> (String, Event)? in
             guard !document.deleted else { return nil }
-            let event = try cache.value(of: document)
+            let event = try cache.decoded(document)
             guard event.date >= from, to.map({ event.date <= $0 }) ?? true else { return nil }
             if let cursor, (event.date, document.id) <= (cursor.date, cursor.id) { return nil }
             return (document.id, event)
@@ -134,7 +148,7 @@ struct EventService: Sendable {
         guard let document = transaction.get(Event.collection, id), !document.deleted else {
             throw DomainError.notFound(kind: "event", id: id)
         }
-        return try cache.value(of: document)
+        return try cache.decoded(document)
     }
 
     static func view(id: String, event: Event, sold: Int) -> EventView {

@@ -25,7 +25,7 @@ struct UserService: Sendable {
     let store: DocumentStore
     let hasher: PasswordHasher
     let now: @Sendable () -> Date
-    let cache = DecodedCache<User>()
+    let cache = VersionedCache<Version, User>()
 
     /// Creates an account; attendees register themselves, staff are added from the CLI.
     func register(name: String, email: String, password: String, role: Role = .attendee) async throws -> UserView {
@@ -60,7 +60,7 @@ struct UserService: Sendable {
     /// A live user by id, nil when there is none.
     func user(_ id: String) async throws -> User? {
         guard Identifier.isValid(id), let document = try await store.get(User.collection, id), !document.deleted else { return nil }
-        return try cache.value(of: document)
+        return try cache.decoded(document)
     }
 
     func view(_ id: String) async throws -> UserView {
