@@ -9,7 +9,7 @@ PORT ?= 8080
 CONFIG ?= release
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test build bootstrap bench-store clean
+.PHONY: serve test build bootstrap bench-store fuzz-api clean
 
 serve: bootstrap
 	$(SWIFT) build -c $(CONFIG) --product boxoffice
@@ -23,6 +23,10 @@ build: bootstrap
 
 bench-store: bootstrap
 	bench/store.sh
+
+# Schemathesis against a live node (needs PyPI once); not part of `make test`.
+fuzz-api: bootstrap
+	Tests/schemathesis/run.sh
 
 bootstrap:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required: https://www.swift.org/install/linux/" >&2; exit 1; }

@@ -1,5 +1,8 @@
 public import Foundation
 
+/// The release of this build, shown by `boxoffice --version` and `GET /node`.
+public let boxofficeVersion = "0.2.0"
+
 /// How a node serves its API.
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"

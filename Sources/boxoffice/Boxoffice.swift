@@ -13,7 +13,7 @@ struct Boxoffice: AsyncParsableCommand {
             A node keeps users, events, tickets and notifications as versioned JSON documents in \
             its data directory (default: data/node) and keeps working with no internet.
             """,
-        version: "0.1.0 (\(String(cString: curl_version())))",
+        version: "\(boxofficeVersion) (\(String(cString: curl_version())))",
         subcommands: [Serve.self, UserCommand.self, StoreCommand.self]
     )
 }

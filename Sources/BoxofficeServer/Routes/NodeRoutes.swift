@@ -9,8 +9,6 @@ struct NodeRoutes {
     let startedAt: Date
     let openAPI: ByteBuffer
 
-    static let version = "0.2.0"
-
     struct Health: ResponseEncodable { var status: String }
     struct NodeInfo: ResponseEncodable {
         var nodeId: String
@@ -29,7 +27,7 @@ struct NodeRoutes {
         group.get("node") { _, _ -> NodeInfo in
             let statistics = await store.statistics
             return NodeInfo(
-                nodeId: store.nodeID, version: Self.version, dataDirectory: store.directory.path, documents: statistics.documents,
+                nodeId: store.nodeID, version: boxofficeVersion, dataDirectory: store.directory.path, documents: statistics.documents,
                 lastSeq: statistics.lastSeq, durableSeq: statistics.durableSeq, journalSyncs: statistics.journalSyncs,
                 journalBytes: statistics.journalBytes, uptimeSeconds: Int(Date().timeIntervalSince(startedAt)))
         }

@@ -1,4 +1,5 @@
 import BoxofficeCore
+import Foundation
 
 /// Field checks shared by the services; each failure names the field.
 enum Validate {
@@ -16,5 +17,3 @@ enum Validate {
         return value
     }
 }
-
-import Foundation
