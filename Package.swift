@@ -77,7 +77,7 @@ let package = Package(
         ),
         // Shared by the test targets: temporary directories, seeded randomness, child processes.
         .target(name: "BoxofficeTestSupport", path: "Tests/BoxofficeTestSupport", swiftSettings: strictness),
-        .testTarget(name: "BoxofficeCoreTests", dependencies: ["BoxofficeCore"], swiftSettings: strictness),
+        .testTarget(name: "BoxofficeCoreTests", dependencies: ["BoxofficeCore", "BoxofficeTestSupport"], swiftSettings: strictness),
         .testTarget(
             name: "BoxofficeStoreTests",
             dependencies: ["BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport"],

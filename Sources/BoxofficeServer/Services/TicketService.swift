@@ -97,16 +97,17 @@ struct TicketService: Sendable {
             throw DomainError.notFound(kind: "event", id: eventId)
         }
         let documents = await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofEvent(eventId))
-        return try documents.sorted { $0.version < $1.version }
-            .map { Identified(id: $0.id, value: try $0.body.decode(Ticket.self)) }
-            .filter { caller.isStaff || $0.value.userId == caller.userId }
+        return try Self.oldestFirst(documents).filter { caller.isStaff || $0.value.userId == caller.userId }
     }
 
     /// The caller's tickets across events, oldest first.
     func tickets(ofUser userId: String) async throws -> [Identified<Ticket>] {
-        try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId))
-            .sorted { $0.version < $1.version }
-            .map { Identified(id: $0.id, value: try $0.body.decode(Ticket.self)) }
+        try Self.oldestFirst(await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId)))
+    }
+
+    /// Ticket documents in the order they were sold (version order).
+    private static func oldestFirst(_ documents: [Document]) throws -> [Identified<Ticket>] {
+        try documents.sorted { $0.version < $1.version }.map { Identified(id: $0.id, value: try $0.body.decode(Ticket.self)) }
     }
 
     /// Cancels a ticket (its holder or staff): the seat is free again and the holder is told.

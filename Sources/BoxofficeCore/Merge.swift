@@ -1,0 +1,34 @@
+/// What a node does with a version of a document received from a peer, given the version it
+/// stores: the last-writer-wins rule with concurrency detection (sync-spec.md, section 5).
+///
+/// Guarantees: the decision depends only on the two versions, never on which node decides or
+/// in which order versions arrive, so any order of syncs converges to the same documents; and
+/// a concurrent loser is always reported, never silently dropped.
+public enum MergeDecision: Equatable, Sendable {
+    /// Store the incoming version: there was none, or it descends from the stored one.
+    case apply
+    /// Keep the stored version: it is the same, or it descends from the incoming one.
+    case ignore
+    /// Concurrent versions; the incoming one is greater in version order and replaces `loser`.
+    case applyOverConcurrent(loser: Document)
+    /// Concurrent versions; the stored one is greater and stays; the incoming one is the loser.
+    case keepOverConcurrent(loser: Document)
+
+    public static func decide(incoming: Document, stored: Document?) -> MergeDecision {
+        guard let stored else { return .apply }
+        switch incoming.relation(to: stored) {
+        case .same, .ancestor: return .ignore
+        case .descendant: return .apply
+        // Invariant: of two concurrent versions the greater (hlc, node) wins, on every node alike.
+        case .concurrent: return incoming.version > stored.version ? .applyOverConcurrent(loser: stored) : .keepOverConcurrent(loser: incoming)
+        }
+    }
+
+    /// The version that stands after the decision.
+    public func winner(incoming: Document, stored: Document?) -> Document {
+        switch self {
+        case .apply, .applyOverConcurrent: return incoming
+        case .ignore, .keepOverConcurrent: return stored ?? incoming
+        }
+    }
+}
