@@ -24,6 +24,14 @@ public enum MergeDecision: Equatable, Sendable {
         }
     }
 
+    /// The concurrent version that lost, to be recorded as a conflict; nil when there was none.
+    public var loser: Document? {
+        switch self {
+        case let .applyOverConcurrent(loser), let .keepOverConcurrent(loser): return loser
+        case .apply, .ignore: return nil
+        }
+    }
+
     /// The version that stands after the decision.
     public func winner(incoming: Document, stored: Document?) -> Document {
         switch self {

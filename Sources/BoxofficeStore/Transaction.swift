@@ -53,17 +53,42 @@ public struct Transaction: ~Copyable {
         return try stage(collection, id, body: .emptyObject, deleted: true)
     }
 
+    /// Applies a version received from a peer by the merge rule (sync-spec.md, section 5): stored
+    /// verbatim when it wins, ignored when it does not. The caller records concurrent losers.
+    /// - Throws: `DocumentError` for bad names, a body over the limit, or a clock too far ahead
+    ///   (then the caller refuses the whole batch).
+    public mutating func merge(_ incoming: Document) throws(DocumentError) -> MergeDecision {
+        try validate(incoming.collection, incoming.id, body: incoming.body)
+        for version in [incoming.version] + incoming.history { try Identifier.validate(version.node, field: "node") }
+        _ = try clock.receive(incoming.version.hlc)
+        let decision = MergeDecision.decide(incoming: incoming, stored: get(incoming.collection, incoming.id))
+        switch decision {
+        case .apply, .applyOverConcurrent: stage(incoming)
+        case .ignore, .keepOverConcurrent: break
+        }
+        return decision
+    }
+
     private mutating func stage(_ collection: String, _ id: String, body: JSONBody, deleted: Bool) throws(DocumentError) -> Document {
+        try validate(collection, id, body: body)
+        let version = Version(hlc: clock.now(), node: nodeID)
+        let document =
+            get(collection, id)?.successor(version: version, body: body, deleted: deleted, historyLimit: options.historyLimit)
+            ?? Document(collection: collection, id: id, version: version, history: [], deleted: deleted, body: body)
+        stage(document)
+        return document
+    }
+
+    private func validate(_ collection: String, _ id: String, body: JSONBody) throws(DocumentError) {
         try Identifier.validate(collection, field: "collection")
         try Identifier.validate(id, field: "id")
         // Invariant: no body over the limit ever reaches the journal.
         guard body.bytes.count <= options.maxBodyBytes else {
             throw .bodyTooLarge(bytes: body.bytes.count, limit: options.maxBodyBytes)
         }
-        let version = Version(hlc: clock.now(), node: nodeID)
-        let document =
-            get(collection, id)?.successor(version: version, body: body, deleted: deleted, historyLimit: options.historyLimit)
-            ?? Document(collection: collection, id: id, version: version, history: [], deleted: deleted, body: body)
+    }
+
+    private mutating func stage(_ document: Document) {
         let key = document.key
         if let position = staged[key] {
             writes[position] = document
@@ -71,7 +96,6 @@ public struct Transaction: ~Copyable {
             staged[key] = writes.count
             writes.append(document)
         }
-        return document
     }
 
     consuming func finish() -> (writes: [Document], clock: HybridLogicalClock) {

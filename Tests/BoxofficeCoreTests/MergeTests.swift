@@ -42,10 +42,7 @@ import Testing
                 _ = try? clocks[target].receive(incoming.version.hlc)
                 let stored = stores[target][incoming.id]
                 let decision = MergeDecision.decide(incoming: incoming, stored: stored)
-                switch decision {
-                case let .applyOverConcurrent(loser), let .keepOverConcurrent(loser): losers.append(loser)
-                case .apply, .ignore: break
-                }
+                if let loser = decision.loser { losers.append(loser) }
                 stores[target][incoming.id] = decision.winner(incoming: incoming, stored: stored)
             }
         }

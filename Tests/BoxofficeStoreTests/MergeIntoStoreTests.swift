@@ -1,0 +1,93 @@
+import BoxofficeCore
+import BoxofficeStore
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+/// Versions from one store applied to another through the changes feed and `Transaction.merge`,
+/// as sync will do: durable, re-sequenced locally, and converging.
+@Suite struct MergeIntoStoreTests {
+    /// Pulls every change of `source` into `target` in one transaction; returns the decisions.
+    @discardableResult
+    private func pull(from source: DocumentStore, into target: DocumentStore) async throws -> [MergeDecision] {
+        let changes = await source.changes(since: 0, limit: 10_000).changes.map(\.document)
+        return try await target.transact { transaction in try changes.map { try transaction.merge($0) } }
+    }
+
+    @Test func twoNodesConvergeAndConcurrentEditsAreDecidedAlike() async throws {
+        let temporary = TemporaryDirectory("merge")
+        defer { temporary.remove() }
+        let a = try DocumentStore.open(DataDirectory(temporary.file("a")), nodeID: "venue-a")
+        let b = try DocumentStore.open(DataDirectory(temporary.file("b")), nodeID: "venue-b")
+        try await a.put("events", "shared", body: body(0))
+        try await pull(from: a, into: b)
+        // Apart: both edit the shared event, each writes its own documents.
+        try await a.put("events", "shared", body: body(1))
+        try await b.put("events", "shared", body: body(2))
+        try await a.put("tickets", "sold-at-a", body: body(10))
+        try await b.put("tickets", "sold-at-b", body: body(20))
+
+        let atB = try await pull(from: a, into: b)
+        let atA = try await pull(from: b, into: a)
+        // Both nodes see the same conflict and name the same loser.
+        let loserAtA = try #require(atA.compactMap(\.loser).first)
+        let loserAtB = try #require(atB.compactMap(\.loser).first)
+        #expect(atA.compactMap(\.loser).count == 1 && atB.compactMap(\.loser).count == 1)
+        #expect(loserAtA == loserAtB)
+
+        let winnerAtA = try #require(try await a.get("events", "shared"))
+        let winnerAtB = try #require(try await b.get("events", "shared"))
+        #expect(winnerAtA == winnerAtB)  // byte-identical, history included
+        #expect(DocumentJSON.compact(winnerAtA) == DocumentJSON.compact(winnerAtB))
+        for store in [a, b] {
+            #expect(try await store.get("tickets", "sold-at-a") != nil)
+            #expect(try await store.get("tickets", "sold-at-b") != nil)
+        }
+        // Applying the same versions again changes nothing.
+        let before = await b.statistics.lastSeq
+        #expect(try await pull(from: a, into: b).allSatisfy { $0 == .ignore })
+        #expect(await b.statistics.lastSeq == before)
+        await a.close()
+        await b.close()
+    }
+
+    @Test func mergedVersionsAreDurableAndFeedOnward() async throws {
+        let temporary = TemporaryDirectory("relay")
+        defer { temporary.remove() }
+        let a = try DocumentStore.open(DataDirectory(temporary.file("a")), nodeID: "venue-a")
+        let b = try DocumentStore.open(DataDirectory(temporary.file("b")), nodeID: "venue-b")
+        let c = try DocumentStore.open(DataDirectory(temporary.file("c")), nodeID: "venue-c")
+        let original = try await a.put("users", "u1", body: body(7))
+        try await pull(from: a, into: b)
+        try await pull(from: b, into: c)  // c hears of a's write through b
+        #expect(try await c.get("users", "u1") == original)
+        await b.close()
+        let reopened = try DocumentStore.open(DataDirectory(temporary.file("b")))
+        #expect(try await reopened.get("users", "u1") == original)
+        await reopened.close()
+        await a.close()
+        await c.close()
+    }
+
+    @Test func aClockTooFarAheadRefusesTheWholeBatch() async throws {
+        let temporary = TemporaryDirectory("skew")
+        defer { temporary.remove() }
+        let store = try DocumentStore.open(DataDirectory(temporary.file("a")), nodeID: "venue-a")
+        let now = HybridLogicalClock.systemMillis()
+        let fine = Document(collection: "events", id: "ok", version: Version(hlc: HLC(wallMillis: now, counter: 0), node: "venue-b"), history: [], deleted: false, body: .emptyObject)
+        let future = HLC(wallMillis: now + 3_600_000, counter: 0)
+        let ahead = Document(collection: "events", id: "late", version: Version(hlc: future, node: "venue-b"), history: [], deleted: false, body: .emptyObject)
+        await #expect(throws: DocumentError.self) {
+            try await store.transact { transaction in
+                _ = try transaction.merge(fine)
+                _ = try transaction.merge(ahead)
+            }
+        }
+        #expect(try await store.get("events", "ok") == nil)  // all-or-nothing
+        let bad = Document(collection: "events", id: "x", version: Version(hlc: HLC(wallMillis: now, counter: 0), node: "../b"), history: [], deleted: false, body: .emptyObject)
+        await #expect(throws: DocumentError.invalidIdentifier(field: "node", value: "../b")) {
+            try await store.transact { transaction in _ = try transaction.merge(bad) }
+        }
+        await store.close()
+    }
+}
