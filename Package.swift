@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "BoxofficeServer",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -50,6 +50,16 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: strictness
         ),
+        // Peer sync: the wire format, the sync engine, and the libcurl client (the only user of CCurl).
+        .target(
+            name: "BoxofficeSync",
+            dependencies: [
+                "BoxofficeCore", "BoxofficeStore", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
         // libcurl, reached only through the sync client's wrapper.
         .systemLibrary(
             name: "CCurl",
@@ -59,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "boxoffice",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "CCurl",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

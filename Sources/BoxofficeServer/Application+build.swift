@@ -1,4 +1,5 @@
 public import BoxofficeStore
+import BoxofficeSync
 import Foundation
 public import Hummingbird
 public import Logging
@@ -34,10 +35,12 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     router.addMiddleware {
         MetricsMiddleware()
         ProblemMiddleware()
-        AuthMiddleware(tokens: tokens, users: users)
     }
+    // Peers authenticate with the cluster secret; people with access tokens.
+    SyncRoutes(node: LocalNode(store: store, now: now)).addRoutes(
+        to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
     for prefix in ["", "api"] {
-        let group = router.group(RouterPath(prefix))
+        let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
         EventRoutes(events: events).addRoutes(to: group)
         TicketRoutes(tickets: tickets).addRoutes(to: group)

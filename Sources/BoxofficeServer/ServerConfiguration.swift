@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     public var tokenLifetime: TimeInterval = 12 * 3600
     /// bcrypt cost for new password hashes (2^cost rounds); 10 or more per OWASP.
     public var passwordCost = 10
+    /// Node ids allowed to sync with this node; empty accepts any node that has the secret.
+    public var allowedPeers: Set<String> = []
     /// The node's clock for timestamps in documents; injectable for tests.
     public var now: @Sendable () -> Date = { Date() }
     /// Called with the bound port once the server listens.

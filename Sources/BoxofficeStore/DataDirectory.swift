@@ -5,6 +5,7 @@
 ///     journal/<seq>.log            journal segments, named by their first sequence number
 ///     snapshots/<seq>.snapshot     compacted state up to and including <seq>
 ///     materialized                 sequence number up to which docs/ is complete on disk
+///     listening                    the URL of the running node (removed when it stops)
 ///     docs/<collection>/<id>.json  the current version of every document, for people to read
 ///
 /// The journal and the latest snapshot are the truth; docs/ is a view rebuilt from them.
@@ -23,6 +24,8 @@ public struct DataDirectory: Sendable {
     var snapshots: String { path + "/snapshots" }
     var materializedMark: String { path + "/materialized" }
     public var documents: String { path + "/docs" }
+    /// Written by a running node: the URL it serves at, so local tools can reach it.
+    public var listening: String { path + "/listening" }
 
     /// The file of one document; both names are identifiers, so the path stays inside `docs/`.
     public func documentFile(collection: String, id: String) -> String {

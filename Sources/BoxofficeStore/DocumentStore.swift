@@ -138,6 +138,9 @@ public actor DocumentStore {
         return ChangeBatch(changes: changes, next: complete ? max(since, through) : changes.last!.seq, complete: complete)
     }
 
+    /// The greatest timestamp this node has issued or received.
+    public var lastHLC: HLC { clock.last }
+
     public var statistics: StoreStatistics {
         let journalStatistics = journal.currentStatistics
         return StoreStatistics(

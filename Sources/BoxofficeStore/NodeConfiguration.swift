@@ -18,6 +18,11 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
         case secret
     }
 
+    /// Reads the configuration of a directory without opening it (it may belong to a running node).
+    public static func read(in directory: DataDirectory) throws -> NodeConfiguration {
+        try JSONCoding.decode(NodeConfiguration.self, from: FileIO.readFile(directory.configuration))
+    }
+
     /// Reads the configuration, creating it on first start.
     /// - Parameter requestedNodeID: the node id asked for; nil keeps the stored one or makes up a new one.
     /// - Throws: `StoreError.nodeIDMismatch` when the directory already belongs to another node id.

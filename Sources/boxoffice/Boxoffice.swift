@@ -1,7 +1,7 @@
 import ArgumentParser
 import BoxofficeServer
 import BoxofficeStore
-import CCurl
+import BoxofficeSync
 import Logging
 
 @main
@@ -13,8 +13,8 @@ struct Boxoffice: AsyncParsableCommand {
             A node keeps users, events, tickets and notifications as versioned JSON documents in \
             its data directory (default: data/node) and keeps working with no internet.
             """,
-        version: "\(boxofficeVersion) (\(String(cString: curl_version())))",
-        subcommands: [Serve.self, UserCommand.self, StoreCommand.self]
+        version: "\(boxofficeVersion) (\(PeerClient.libcurlVersion))",
+        subcommands: [Serve.self, Sync.self, UserCommand.self, StoreCommand.self]
     )
 }
 

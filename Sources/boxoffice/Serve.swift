@@ -56,18 +56,22 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         let (nodeID, data, host) = (store.nodeID, options.data, host)
+        let listening = store.directory.listening
         configuration.onListening = { port in
+            try? "http://\(host):\(port)\n".write(toFile: listening, atomically: true, encoding: .utf8)
             print("boxoffice node \(nodeID) on \(data) at http://\(host):\(port)")
             fflush(nil)  // a supervisor or test reading a pipe sees the line now
         }
         do {
             try await buildApplication(store: store, configuration: configuration, logger: logger).runService()
         } catch {
+            try? FileManager.default.removeItem(atPath: listening)
             await store.close()
             throw error
         }
-        logger.info("shutting down: store closed")
+        try? FileManager.default.removeItem(atPath: listening)
         await store.close()
+        logger.info("shutting down: store closed")
     }
 
     private func clusterSecret(_ store: DocumentStore, logger: Logger) throws -> String {

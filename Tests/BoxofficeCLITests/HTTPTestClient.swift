@@ -13,6 +13,17 @@ struct HTTPTestClient: Sendable {
         let body: [String: Any]
     }
 
+    /// The body of an answer as text (for endpoints whose exact bytes matter).
+    func raw(_ method: HTTPRequest.Method, _ path: String, token: String? = nil) async throws -> String {
+        var fields: HTTPFields = [:]
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        let headers = fields
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let response = try await client.execute(TestClient.Request(path, method: method, headers: headers))
+            return String(buffer: response.body ?? ByteBuffer())
+        }
+    }
+
     func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: [String: any Sendable]? = nil) async throws -> Reply {
         var fields: HTTPFields = [.contentType: "application/json"]
         if let token { fields[.authorization] = "Bearer \(token)" }

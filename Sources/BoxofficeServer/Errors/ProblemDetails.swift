@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeStore
+import BoxofficeSync
 import Foundation
 import Hummingbird
 
@@ -24,6 +25,8 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(domain: error)
         case let error as DocumentError:
             self.init(document: error)
+        case let error as SyncError:
+            self.init(slug: "bad-sync-request", status: .badRequest, detail: error.description)
         case let error as StoreError:
             self.init(slug: "unavailable", status: .serviceUnavailable, detail: "the node cannot store data right now: \(error)")
         case let error as any HTTPResponseError:

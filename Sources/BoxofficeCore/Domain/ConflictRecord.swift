@@ -1,0 +1,42 @@
+public import Foundation
+
+/// A decision the merge made that a person should see: the body of a document in `conflicts`.
+/// Records are documents, so every node shows the same report once synced.
+public struct ConflictRecord: Codable, Sendable, Equatable {
+    public static let collection = "conflicts"
+
+    public enum State: String, Codable, Sendable {
+        case open, acknowledged, resolved
+    }
+
+    /// What kind of conflict: "concurrent-edit" for two versions of one document written apart.
+    public var kind: String
+    public var collection: String
+    public var documentId: String
+    /// The rule that decided, e.g. "last-writer-wins".
+    public var rule: String
+    /// The version that stands and the one that lost, as `hlc@node`.
+    public var winner: String
+    public var loser: String
+    /// The losing version in full (its compact JSON), so nothing is lost.
+    public var loserDocument: String
+    public var detectedBy: String
+    public var detectedAt: Date
+    public var state: State
+
+    public init(
+        kind: String, collection: String, documentId: String, rule: String, winner: String, loser: String, loserDocument: String,
+        detectedBy: String, detectedAt: Date, state: State = .open
+    ) {
+        self.kind = kind
+        self.collection = collection
+        self.documentId = documentId
+        self.rule = rule
+        self.winner = winner
+        self.loser = loser
+        self.loserDocument = loserDocument
+        self.detectedBy = detectedBy
+        self.detectedAt = detectedAt
+        self.state = state
+    }
+}

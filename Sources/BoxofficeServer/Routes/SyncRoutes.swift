@@ -1,0 +1,46 @@
+import BoxofficeCore
+import BoxofficeSync
+import Foundation
+import Hummingbird
+
+/// `/sync`: the peer protocol of sync-spec.md (info, changes feed, checkpoints, versions).
+struct SyncRoutes {
+    let node: LocalNode
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.get("info") { _, _ -> Response in
+            Self.json(try JSONCoding.encode(await node.info()))
+        }
+        group.get("changes") { request, _ -> Response in
+            let since = try request.query("since", "a non-negative integer") { UInt64($0) } ?? 0
+            let limit = try request.query("limit", "a whole number from 1 to \(LocalNode.maxPageVersions)") { Int($0) } ?? LocalNode.maxPageVersions
+            return Self.json(SyncWire.encode(try await node.changes(since: since, limit: limit)))
+        }
+        group.get("checkpoint") { request, _ -> Response in
+            guard let peer = try request.query("peer", "a node id", { Identifier.isValid($0) ? $0 : nil }) else {
+                throw DomainError.invalidField("peer", "peer is required")
+            }
+            return Self.json(try JSONCoding.encode(Checkpoint(peer: peer, seq: try await node.checkpoint(from: peer))))
+        }
+        group.post("versions") { request, context -> Response in
+            // Up to the batch bound of 1,000 versions of at most 1 MiB each, plus their envelopes.
+            let body = try await request.body.collect(upTo: 1_100 << 20)
+            let batch: (versions: [Document], checkpoint: Checkpoint?)
+            do {
+                batch = try SyncWire.decodeVersions(Array(buffer: body))
+            } catch let error as DocumentError {
+                throw error
+            } catch {
+                throw SyncError.badRequest("the batch is not valid: \(error)")
+            }
+            guard batch.versions.count <= LocalNode.maxPageVersions else {
+                throw SyncError.badRequest("a batch holds at most \(LocalNode.maxPageVersions) versions")
+            }
+            return Self.json(try JSONCoding.encode(try await node.apply(batch.versions, checkpoint: batch.checkpoint)))
+        }
+    }
+
+    private static func json(_ bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,168 @@
+/// A small pull parser over JSON bytes. The sync wire format needs what JSONDecoder cannot
+/// give: the exact bytes of each document body, so bodies pass through untouched and every
+/// node stores byte-identical documents.
+struct JSONScanner {
+    struct Malformed: Error, CustomStringConvertible {
+        let offset: Int
+        let expected: String
+        var description: String { "malformed JSON at byte \(offset): expected \(expected)" }
+    }
+
+    let bytes: [UInt8]
+    private(set) var offset = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    private func fail(_ expected: String) -> Malformed { Malformed(offset: offset, expected: expected) }
+
+    mutating func skipWhitespace() {
+        while offset < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[offset]) { offset += 1 }
+    }
+
+    private mutating func expect(_ byte: UInt8) throws(Malformed) {
+        skipWhitespace()
+        guard offset < bytes.count, bytes[offset] == byte else { throw fail("'\(Character(UnicodeScalar(byte)))'") }
+        offset += 1
+    }
+
+    private mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return offset < bytes.count ? bytes[offset] : nil
+    }
+
+    /// Reads an object, calling `field` for each key with the scanner positioned at its value;
+    /// `field` must consume the value (read it or `skipValue()` it).
+    mutating func object(_ field: (String, inout JSONScanner) throws -> Void) throws {
+        try expect(UInt8(ascii: "{"))
+        if peek() == UInt8(ascii: "}") {
+            offset += 1
+            return
+        }
+        while true {
+            let key = try string()
+            try expect(UInt8(ascii: ":"))
+            try field(key, &self)
+            guard let next = peek() else { throw fail("',' or '}'") }
+            offset += 1
+            if next == UInt8(ascii: "}") { return }
+            guard next == UInt8(ascii: ",") else { throw fail("',' or '}'") }
+        }
+    }
+
+    /// Reads an array, calling `element` with the scanner positioned at each element.
+    mutating func array(_ element: (inout JSONScanner) throws -> Void) throws {
+        try expect(UInt8(ascii: "["))
+        if peek() == UInt8(ascii: "]") {
+            offset += 1
+            return
+        }
+        while true {
+            try element(&self)
+            guard let next = peek() else { throw fail("',' or ']'") }
+            offset += 1
+            if next == UInt8(ascii: "]") { return }
+            guard next == UInt8(ascii: ",") else { throw fail("',' or ']'") }
+        }
+    }
+
+    mutating func string() throws(Malformed) -> String {
+        try expect(UInt8(ascii: "\""))
+        var out: [UInt8] = []
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            offset += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard offset < bytes.count else { throw fail("an escape") }
+                let escaped = bytes[offset]
+                offset += 1
+                switch escaped {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard offset + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[offset..<offset + 4], as: UTF8.self), radix: 16),
+                        let scalar = Unicode.Scalar(code)
+                    else { throw fail("\\uXXXX") }
+                    out += Array(String(Character(scalar)).utf8)
+                    offset += 4
+                default: out.append(escaped)
+                }
+            case 0..<0x20:
+                throw fail("no control characters in a string")
+            default:
+                out.append(byte)
+            }
+        }
+        throw fail("closing '\"'")
+    }
+
+    mutating func unsigned() throws(Malformed) -> UInt64 {
+        skipWhitespace()
+        var value: UInt64 = 0
+        let start = offset
+        while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(UInt64(bytes[offset] - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { throw fail("a smaller number") }
+            value = sum
+            offset += 1
+        }
+        guard offset > start else { throw fail("a non-negative integer") }
+        return value
+    }
+
+    mutating func bool() throws(Malformed) -> Bool {
+        skipWhitespace()
+        if bytes[offset...].starts(with: Array("true".utf8)) {
+            offset += 4
+            return true
+        }
+        if bytes[offset...].starts(with: Array("false".utf8)) {
+            offset += 5
+            return false
+        }
+        throw fail("true or false")
+    }
+
+    /// Skips one value, checking its structure, and returns its exact bytes.
+    mutating func rawValue() throws(Malformed) -> ArraySlice<UInt8> {
+        skipWhitespace()
+        let start = offset
+        var depth = 0
+        repeat {
+            guard let byte = peek() else { throw fail("a value") }
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                offset += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard depth > 0 else { throw fail("a value") }
+                depth -= 1
+                offset += 1
+            case UInt8(ascii: "\""):
+                _ = try string()
+            case UInt8(ascii: ","), UInt8(ascii: ":"):
+                guard depth > 0 else { throw fail("a value") }
+                offset += 1
+            default:
+                // A number, true, false or null: a run of their characters.
+                let literalStart = offset
+                while offset < bytes.count, Self.isLiteral(bytes[offset]) { offset += 1 }
+                guard offset > literalStart else { throw fail("a value") }
+            }
+        } while depth > 0
+        return bytes[start..<offset]
+    }
+
+    private static func isLiteral(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "E")
+    }
+}

@@ -1,0 +1,97 @@
+public import BoxofficeCore
+public import BoxofficeStore
+import Crypto
+public import Foundation
+
+/// This node's side of a sync, straight on its store: what `/sync/*` serves, and what
+/// `boxoffice sync` uses when the node is not running.
+public struct LocalNode: SyncEndpoint {
+    /// Local bookkeeping, never sent to peers: how far each peer's feed has been applied.
+    public static let checkpoints = "sync-checkpoints"
+    /// Pages stop growing past this many body bytes (the last version may cross it).
+    public static let maxPageBytes = 4 << 20
+    public static let maxPageVersions = 1_000
+
+    public let store: DocumentStore
+    private let now: @Sendable () -> Date
+
+    public init(store: DocumentStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+
+    public func info() async -> SyncInfo {
+        SyncInfo(nodeId: store.nodeID, hlc: await store.lastHLC.description, lastSeq: await store.statistics.durableSeq)
+    }
+
+    public func changes(since: UInt64, limit: Int) async throws -> ChangesPage {
+        let end = await store.statistics.durableSeq
+        guard since <= end else { throw SyncError.badRequest("since \(since) is past the end of this node's feed (\(end))") }
+        guard (1...Self.maxPageVersions).contains(limit) else {
+            throw SyncError.badRequest("limit must be between 1 and \(Self.maxPageVersions)")
+        }
+        let batch = await store.changes(since: since, limit: limit)
+        var versions: [Document] = []
+        var bytes = 0
+        var position = since
+        for change in batch.changes {
+            if bytes >= Self.maxPageBytes { return ChangesPage(versions: versions, next: position, complete: false) }
+            position = change.seq
+            // Checkpoints are this node's own bookkeeping: skipped, but the position moves past them.
+            guard change.document.collection != Self.checkpoints else { continue }
+            versions.append(change.document)
+            bytes += change.document.body.bytes.count
+        }
+        return ChangesPage(versions: versions, next: batch.next, complete: batch.complete)
+    }
+
+    public func checkpoint(from peer: String) async throws -> UInt64 {
+        guard Identifier.isValid(peer), let document = try await store.get(Self.checkpoints, "from-" + peer) else { return 0 }
+        return try document.body.decode(Checkpoint.self).seq
+    }
+
+    /// Merges a batch by the merge rule; every concurrent loser becomes a conflict record; the
+    /// checkpoint is stored in the same transaction, so a batch is applied once and only once.
+    public func apply(_ versions: [Document], checkpoint: Checkpoint?) async throws -> ApplyResult {
+        let node = store.nodeID
+        let detectedAt = now()
+        return try await store.transact { transaction in
+            var result = ApplyResult()
+            for incoming in versions {
+                guard incoming.collection != Self.checkpoints else { continue }
+                let decision = try transaction.merge(incoming)
+                switch decision {
+                case .apply: result.applied += 1
+                case .ignore: result.ignored += 1
+                case .applyOverConcurrent, .keepOverConcurrent: result.conflicts += 1
+                }
+                // Conflict records merge by last-writer-wins too; a record is never made about a record.
+                if let loser = decision.loser, incoming.collection != ConflictRecord.collection {
+                    let winner = decision.winner(incoming: incoming, stored: loser)
+                    try Self.record(loser: loser, winner: winner, in: &transaction, by: node, at: detectedAt)
+                }
+            }
+            if let checkpoint {
+                let current = transaction.get(Self.checkpoints, "from-" + checkpoint.peer).flatMap { try? $0.body.decode(Checkpoint.self).seq } ?? 0
+                // Invariant: a checkpoint only moves forward.
+                if checkpoint.seq > current {
+                    try transaction.put(Self.checkpoints, "from-" + checkpoint.peer, body: JSONBody(encoding: checkpoint))
+                }
+            }
+            return result
+        }
+    }
+
+    /// The conflict record of a loser: its id comes from the two versions, so every node that
+    /// detects the same conflict writes the same record instead of a new one.
+    private static func record(loser: Document, winner: Document, in transaction: inout Transaction, by node: String, at date: Date) throws {
+        let identity = "\(loser.collection)/\(loser.id)/\(loser.version)/\(winner.version)"
+        let id = "c-" + SHA256.hash(data: Data(identity.utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
+        guard transaction.get(ConflictRecord.collection, id) == nil else { return }
+        let record = ConflictRecord(
+            kind: "concurrent-edit", collection: loser.collection, documentId: loser.id, rule: "last-writer-wins",
+            winner: winner.version.description, loser: loser.version.description,
+            loserDocument: String(decoding: DocumentJSON.compact(loser), as: UTF8.self), detectedBy: node, detectedAt: date)
+        try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
+    }
+}

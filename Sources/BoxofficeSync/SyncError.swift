@@ -1,0 +1,29 @@
+/// Why a sync with a peer failed, in terms an operator can act on.
+public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No connection to the peer (down, wrong address, timed out) after the retries.
+    case unreachable(url: String, detail: String)
+    /// The peer refused the cluster secret (401).
+    case unauthorized(url: String)
+    /// The peer knows the secret but does not list this node as a peer (403).
+    case forbidden(url: String)
+    /// The peer speaks another protocol version.
+    case protocolMismatch(local: Int, remote: Int)
+    /// The peer answered with an unexpected status.
+    case http(status: Int, detail: String)
+    /// The peer's answer is not what the protocol says.
+    case badResponse(String)
+    /// A request this node received is wrong (answered with 400).
+    case badRequest(String)
+
+    public var description: String {
+        switch self {
+        case let .unreachable(url, detail): return "peer \(url) is unreachable: \(detail)"
+        case let .unauthorized(url): return "peer \(url) refused the cluster secret (401): every node needs the same --secret"
+        case let .forbidden(url): return "peer \(url) does not accept this node (403): add it to the peer's peer list"
+        case let .protocolMismatch(local, remote): return "peer speaks sync protocol \(remote), this node speaks \(local)"
+        case let .http(status, detail): return "peer answered \(status): \(detail)"
+        case let .badResponse(detail): return "peer sent an invalid answer: \(detail)"
+        case let .badRequest(detail): return detail
+        }
+    }
+}

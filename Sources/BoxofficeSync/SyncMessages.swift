@@ -1,0 +1,57 @@
+public import BoxofficeCore
+
+/// `GET /sync/info`: who a node is and where its feed ends.
+public struct SyncInfo: Codable, Sendable, Equatable {
+    public static let protocolVersion = 1
+
+    public var nodeId: String
+    public var `protocol`: Int
+    public var hlc: String
+    public var lastSeq: UInt64
+
+    public init(nodeId: String, protocol: Int = SyncInfo.protocolVersion, hlc: String, lastSeq: UInt64) {
+        self.nodeId = nodeId
+        self.protocol = `protocol`
+        self.hlc = hlc
+        self.lastSeq = lastSeq
+    }
+}
+
+/// A page of a node's changes feed, `GET /sync/changes`.
+public struct ChangesPage: Sendable {
+    public var versions: [Document]
+    /// The position to ask for next (`since`).
+    public var next: UInt64
+    /// Whether the page reached the end of the durable feed.
+    public var complete: Bool
+
+    public init(versions: [Document], next: UInt64, complete: Bool) {
+        self.versions = versions
+        self.next = next
+        self.complete = complete
+    }
+}
+
+/// How far a node has applied another node's feed: stored with the batch it covers.
+public struct Checkpoint: Codable, Sendable, Equatable {
+    public var peer: String
+    public var seq: UInt64
+
+    public init(peer: String, seq: UInt64) {
+        self.peer = peer
+        self.seq = seq
+    }
+}
+
+/// The answer to `POST /sync/versions`.
+public struct ApplyResult: Codable, Sendable, Equatable {
+    public var applied = 0
+    public var ignored = 0
+    public var conflicts = 0
+
+    public init(applied: Int = 0, ignored: Int = 0, conflicts: Int = 0) {
+        self.applied = applied
+        self.ignored = ignored
+        self.conflicts = conflicts
+    }
+}

@@ -1,0 +1,167 @@
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+/// Peer sync between real `boxoffice serve` processes on loopback, driven by `boxoffice sync`
+/// (real libcurl).
+@Suite struct SyncTests {
+    static let secret = "sync-test-cluster-secret"
+
+    /// A node with its own organizer, running.
+    struct Node {
+        let running: RunningNode
+        let client: HTTPTestClient
+        let organizer: String
+        var url: String { "http://127.0.0.1:\(running.port)" }
+        var data: String { running.data }
+
+        init(_ temporary: TemporaryDirectory, _ name: String) async throws {
+            let data = temporary.file(name)
+            let add = try ChildProcess(
+                "boxoffice", ["user", "add", "--data", data, "--email", "org@\(name).test", "--name", "Org \(name)", "--password", "organizer-pw", "--role", "organizer"])
+            #expect(add.waitForExit() == 0, "\(add.standardError)")
+            running = try RunningNode(data: data, secret: SyncTests.secret)
+            client = HTTPTestClient(port: running.port)
+            let login = try await client.call(.post, "/users/login", json: ["email": "org@\(name).test", "password": "organizer-pw"])
+            organizer = try #require(login.body["token"] as? String)
+        }
+
+        func createEvent(_ name: String, capacity: Int = 100) async throws -> String {
+            let created = try await client.call(
+                .post, "/events", token: organizer,
+                json: ["name": name, "date": "2031-05-01T20:00:00Z", "location": "Hall", "capacity": capacity, "price": 10, "currency": "EUR"])
+            return try #require(created.body["id"] as? String)
+        }
+
+        /// Every synced document of the node, as its exact JSON, by collection/id.
+        func documents() async throws -> [String: String] {
+            var all: [String: String] = [:]
+            var since = 0
+            while true {
+                let raw = try await client.raw(.get, "/sync/changes?since=\(since)&limit=1000", token: SyncTests.secret)
+                let page = try JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any] ?? [:]
+                for version in page["versions"] as? [[String: Any]] ?? [] {
+                    let data = try JSONSerialization.data(withJSONObject: version, options: [.sortedKeys])
+                    all["\(version["collection"]!)/\(version["id"]!)"] = String(decoding: data, as: UTF8.self)
+                }
+                since = page["next"] as? Int ?? 0
+                if page["complete"] as? Bool == true { return all }
+            }
+        }
+    }
+
+    @discardableResult
+    static func sync(_ node: Node, with peer: Node, secret: String = SyncTests.secret) throws -> ChildProcess {
+        let sync = try ChildProcess("boxoffice", ["sync", peer.url, "--data", node.data, "--secret", secret])
+        sync.waitForExit()
+        return sync
+    }
+
+    @Test func nodesWritingApartConvergeToIdenticalDocuments() async throws {
+        let temporary = TemporaryDirectory("sync3")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        let c = try await Node(temporary, "c")
+        defer { for node in [a, b, c] { node.running.stop() } }
+        let eventA = try await a.createEvent("At A")
+        _ = try await b.createEvent("At B")
+        _ = try await c.createEvent("At C")
+        #expect(try await a.client.call(.post, "/tickets", token: a.organizer, json: ["eventId": eventA, "quantity": 2]).status == .created)
+
+        let first = try Self.sync(a, with: b)
+        #expect(first.process.terminationStatus == 0, "\(first.standardError)")
+        #expect(first.standardOutput.contains("synced with \(b.url)"))
+        #expect(try Self.sync(b, with: c).process.terminationStatus == 0)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        let (docsA, docsB, docsC) = (try await a.documents(), try await b.documents(), try await c.documents())
+        #expect(docsA.keys.filter { $0.hasPrefix("events/") }.count == 3)
+        #expect(docsA.keys.filter { $0.hasPrefix("tickets/") }.count == 2)
+        #expect(docsA == docsB)
+        #expect(docsB == docsC)
+        // A ticket sold at A counts at C too.
+        #expect(try await c.client.call(.get, "/events/\(eventA)").body["sold"] as? Int == 2)
+    }
+
+    @Test func aConcurrentEditIsDecidedAlikeAndRecordedOnBothNodes() async throws {
+        let temporary = TemporaryDirectory("conflict")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        let event = try await a.createEvent("Shared")
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        // Apart: each node's organizer edits the same event.
+        #expect(try await a.client.call(.patch, "/events/\(event)", token: a.organizer, json: ["location": "Garden"]).status == .ok)
+        #expect(try await b.client.call(.patch, "/events/\(event)", token: b.organizer, json: ["location": "Cellar"]).status == .ok)
+        let sync = try Self.sync(a, with: b)
+        #expect(sync.standardOutput.contains("conflicts 1") || sync.standardOutput.contains("conflicts 2"), "\(sync.standardOutput)")
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        let docsA = try await a.documents()
+        #expect(docsA == (try await b.documents()))
+        let locationA = try await a.client.call(.get, "/events/\(event)").body["location"] as? String
+        #expect(locationA == (try await b.client.call(.get, "/events/\(event)").body["location"] as? String))
+        let conflicts = docsA.filter { $0.key.hasPrefix("conflicts/") }
+        #expect(conflicts.count == 1, "one conflict, recorded under the same id on both nodes")
+        #expect(conflicts.values.first?.contains("last-writer-wins") == true)
+    }
+
+    @Test func aWrongSecretIsRefusedAndNothingIsApplied() async throws {
+        let temporary = TemporaryDirectory("secret")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        _ = try await a.createEvent("Private")
+        let before = try await b.documents()
+        let sync = try ChildProcess("boxoffice", ["sync", b.url, "--data", a.data, "--secret", "not-the-secret"])
+        #expect(sync.waitForExit() != 0)
+        #expect(sync.standardError.contains("401"), "\(sync.standardError)")
+        #expect(try await b.documents() == before)
+        #expect(try await b.client.call(.get, "/sync/info").status == .unauthorized)
+    }
+
+    @Test func anUnreachablePeerIsACleanError() async throws {
+        let temporary = TemporaryDirectory("down")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        defer { a.running.stop() }
+        let sync = try ChildProcess("boxoffice", ["sync", "http://127.0.0.1:9", "--data", a.data, "--secret", Self.secret])
+        #expect(sync.waitForExit() == 1)
+        #expect(sync.standardError.contains("unreachable"), "\(sync.standardError)")
+        #expect(try await a.client.call(.get, "/health").status == .ok)  // the node is unaffected
+    }
+
+    @Test func aSyncKilledMidwayResumesWithoutLossOrDuplicates() async throws {
+        let temporary = TemporaryDirectory("resume")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        // Enough versions for several 1,000-version batches.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask { for n in 0..<400 { _ = try await a.createEvent("Event \(worker)-\(n)") } }
+            }
+            try await group.waitForAll()
+        }
+        var random = SeededRandom()
+        let push = try ChildProcess("boxoffice", ["sync", b.url, "--data", a.data, "--secret", Self.secret, "--push-only"])
+        try await Task.sleep(for: .milliseconds(Int.random(in: 50...400, using: &random)))  // the random moment of the crash
+        push.kill(SIGKILL)
+        push.waitForExit()
+        let resumed = try ChildProcess("boxoffice", ["sync", b.url, "--data", a.data, "--secret", Self.secret])
+        #expect(resumed.waitForExit() == 0, "\(resumed.standardError)")
+        let docsA = try await a.documents()
+        let docsB = try await b.documents()
+        #expect(docsA.filter { $0.key.hasPrefix("events/") } == docsB.filter { $0.key.hasPrefix("events/") })
+        #expect(docsB.keys.filter { $0.hasPrefix("events/") }.count == 3_200)
+        #expect(docsB.keys.filter { $0.hasPrefix("conflicts/") }.isEmpty)
+        // Nothing was applied twice: b's feed holds each version once, and its position count adds up.
+        let info = try await b.client.call(.get, "/sync/info", token: Self.secret)
+        let lastSeq = info.body["lastSeq"] as? Int ?? 0
+        #expect(lastSeq < docsB.count + 20, "b applied \(lastSeq) versions for \(docsB.count) documents")
+    }
+}
