@@ -1,3 +1,4 @@
+public import BoxofficeSync
 public import Foundation
 
 /// The release of this build, shown by `boxoffice --version` and `GET /node`.
@@ -16,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var passwordCost = 10
     /// Node ids allowed to sync with this node; empty accepts any node that has the secret.
     public var allowedPeers: Set<String> = []
+    /// The continuous sync's view of each peer, for `GET /sync/status`.
+    public var peerStatus = SyncStatusBoard()
     /// The node's clock for timestamps in documents; injectable for tests.
     public var now: @Sendable () -> Date = { Date() }
     /// Called with the bound port once the server listens.

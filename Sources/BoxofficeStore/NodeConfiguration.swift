@@ -7,15 +7,19 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
     /// The cluster secret, generated on first start: it signs access tokens and authenticates
     /// peers, so every node of a cluster needs the same one (copy it, or pass `--secret`).
     public var secret: String?
+    /// Peer URLs the node syncs with continuously (added to `serve --peer`).
+    public var peers: [String]?
 
-    public init(nodeID: String, secret: String?) {
+    public init(nodeID: String, secret: String?, peers: [String]? = nil) {
         self.nodeID = nodeID
         self.secret = secret
+        self.peers = peers
     }
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "nodeId"
         case secret
+        case peers
     }
 
     /// Reads the configuration of a directory without opening it (it may belong to a running node).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BoxofficeServer
 import BoxofficeStore
+import BoxofficeSync
 import Foundation
 import Logging
 
@@ -30,8 +31,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The cluster secret (default: BOXOFFICE_SECRET, else boxoffice.json).", valueName: "secret"))
     var secret: String?
 
+    @Option(name: .customLong("peer"), help: ArgumentHelp("A peer to sync with continuously (repeatable; also 'peers' in boxoffice.json).", valueName: "url"))
+    var peers: [String] = []
+
+    @Option(name: .customLong("allow-peer"), help: ArgumentHelp("Accept sync only from these node ids (repeatable; default: any node with the secret).", valueName: "id"))
+    var allowedPeers: [String] = []
+
+    @Option(help: "Seconds between syncs with each peer.")
+    var syncInterval = 2.0
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard syncInterval > 0 else { throw ValidationError("--sync-interval must be positive") }
+        for peer in peers where !(peer.hasPrefix("http://") || peer.hasPrefix("https://")) {
+            throw ValidationError("--peer \(peer): a peer URL starts with http:// or https://")
+        }
     }
 
     func run() async throws {
@@ -52,9 +66,17 @@ struct Serve: AsyncParsableCommand {
             }
         }
 
-        var configuration = ServerConfiguration(secret: try clusterSecret(store, logger: logger))
+        let clusterSecret = try clusterSecret(store, logger: logger)
+        var configuration = ServerConfiguration(secret: clusterSecret)
         configuration.host = host
         configuration.port = port
+        configuration.allowedPeers = Set(allowedPeers)
+        let peerURLs = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
+        configuration.peerStatus = SyncStatusBoard(urls: peerURLs)
+        let continuous = ContinuousSync(
+            local: LocalNode(store: store), peers: peerURLs, secret: clusterSecret, interval: .seconds(syncInterval),
+            board: configuration.peerStatus)
+        let syncing = Task { await continuous.run() }
         let (nodeID, data, host) = (store.nodeID, options.data, host)
         let listening = store.directory.listening
         configuration.onListening = { port in
@@ -62,15 +84,20 @@ struct Serve: AsyncParsableCommand {
             print("boxoffice node \(nodeID) on \(data) at http://\(host):\(port)")
             fflush(nil)  // a supervisor or test reading a pipe sees the line now
         }
+        // Order matters: stop syncing, then close the store it writes to.
+        func shutDown() async {
+            syncing.cancel()
+            await syncing.value
+            try? FileManager.default.removeItem(atPath: listening)
+            await store.close()
+        }
         do {
             try await buildApplication(store: store, configuration: configuration, logger: logger).runService()
         } catch {
-            try? FileManager.default.removeItem(atPath: listening)
-            await store.close()
+            await shutDown()
             throw error
         }
-        try? FileManager.default.removeItem(atPath: listening)
-        await store.close()
+        await shutDown()
         logger.info("shutting down: store closed")
     }
 

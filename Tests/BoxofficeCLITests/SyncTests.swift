@@ -15,12 +15,12 @@ import Testing
         var url: String { "http://127.0.0.1:\(running.port)" }
         var data: String { running.data }
 
-        init(_ temporary: TemporaryDirectory, _ name: String) async throws {
+        init(_ temporary: TemporaryDirectory, _ name: String, arguments: [String] = []) async throws {
             let data = temporary.file(name)
             let add = try ChildProcess(
                 "boxoffice", ["user", "add", "--data", data, "--email", "org@\(name).test", "--name", "Org \(name)", "--password", "organizer-pw", "--role", "organizer"])
             #expect(add.waitForExit() == 0, "\(add.standardError)")
-            running = try RunningNode(data: data, secret: SyncTests.secret)
+            running = try RunningNode(data: data, secret: SyncTests.secret, extraArguments: arguments)
             client = HTTPTestClient(port: running.port)
             let login = try await client.call(.post, "/users/login", json: ["email": "org@\(name).test", "password": "organizer-pw"])
             organizer = try #require(login.body["token"] as? String)
@@ -163,5 +163,51 @@ import Testing
         let info = try await b.client.call(.get, "/sync/info", token: Self.secret)
         let lastSeq = info.body["lastSeq"] as? Int ?? 0
         #expect(lastSeq < docsB.count + 20, "b applied \(lastSeq) versions for \(docsB.count) documents")
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass: awaiting a state, not sleeping for one.
+    private func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func serveSyncsContinuouslyAndReportsPeerStatus() async throws {
+        let temporary = TemporaryDirectory("continuous")
+        defer { temporary.remove() }
+        let b = try await Node(temporary, "b")
+        let a = try await Node(temporary, "a", arguments: ["--peer", b.url, "--sync-interval", "0.2"])
+        defer { a.running.stop() }
+        let event = try await b.createEvent("Made at B")
+        #expect(try await eventually { try await a.client.call(.get, "/events/\(event)").status == .ok }, "a never received b's event")
+        let later = try await a.createEvent("Made at A")
+        #expect(try await eventually { try await b.client.call(.get, "/events/\(later)").status == .ok }, "b never received a's event")
+
+        let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
+        let peer = try #require((status.body["peers"] as? [[String: Any]])?.first)
+        #expect(peer["url"] as? String == b.url)
+        #expect(peer["lastSuccess"] != nil)
+        #expect(peer["lastError"] == nil)
+
+        b.running.stop()
+        #expect(try await eventually {
+            let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
+            return ((status.body["peers"] as? [[String: Any]])?.first?["lastError"] as? String)?.contains("unreachable") == true
+        }, "a never noticed that b is down")
+        #expect(try await a.client.call(.get, "/health").status == .ok)
+    }
+
+    @Test func aPeerListRefusesOtherNodes() async throws {
+        let temporary = TemporaryDirectory("allow")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b", arguments: ["--allow-peer", "some-other-node"])
+        defer { for node in [a, b] { node.running.stop() } }
+        let sync = try ChildProcess("boxoffice", ["sync", b.url, "--data", a.data, "--secret", Self.secret])
+        #expect(sync.waitForExit() != 0)
+        #expect(sync.standardError.contains("403"), "\(sync.standardError)")
     }
 }

@@ -8,6 +8,7 @@ public final class ChildProcess: @unchecked Sendable {
     private var output = Data()
     private var errors = Data()
     private var outputClosed = false
+    private var errorsClosed = false
 
     /// The directory that holds the built executables: the one the test binary is in.
     public static let buildDirectory: String = {
@@ -68,12 +69,13 @@ public final class ChildProcess: @unchecked Sendable {
         Foundation.kill(process.processIdentifier, signal)
     }
 
-    /// Waits for the child to exit and for its output to be read to the end; returns its status.
+    /// Waits for the child to exit and for both its output streams to be read to the end;
+    /// returns its status.
     @discardableResult
     public func waitForExit() -> Int32 {
         process.waitUntilExit()
         lock.lock()
-        while !outputClosed { lock.wait() }
+        while !outputClosed || !errorsClosed { lock.wait() }
         lock.unlock()
         return process.terminationStatus
     }
@@ -84,7 +86,7 @@ public final class ChildProcess: @unchecked Sendable {
                 let chunk = handle.availableData
                 lock.lock()
                 if chunk.isEmpty {
-                    if isOutput { outputClosed = true }
+                    if isOutput { outputClosed = true } else { errorsClosed = true }
                     lock.broadcast()
                     lock.unlock()
                     return

@@ -3,13 +3,23 @@ import BoxofficeSync
 import Foundation
 import Hummingbird
 
+
 /// `/sync`: the peer protocol of sync-spec.md (info, changes feed, checkpoints, versions).
 struct SyncRoutes {
     let node: LocalNode
+    let status: SyncStatusBoard
+
+    struct Status: ResponseEncodable {
+        var nodeId: String
+        var peers: [PeerStatus]
+    }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.get("info") { _, _ -> Response in
             Self.json(try JSONCoding.encode(await node.info()))
+        }
+        group.get("status") { _, _ -> Status in
+            Status(nodeId: node.store.nodeID, peers: await status.all)
         }
         group.get("changes") { request, _ -> Response in
             let since = try request.query("since", "a non-negative integer") { UInt64($0) } ?? 0
