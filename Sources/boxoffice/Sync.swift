@@ -54,7 +54,7 @@ struct Sync: AsyncParsableCommand {
         await store?.close()
         print(
             "synced with \(peerURL): pulled \(summary.pulled), pushed \(summary.pushed), conflicts \(summary.conflicts), "
-                + "\(summary.batches) batches in \(String(format: "%.2f", summary.seconds)) s")
+                + "\(summary.batches) batches in \(String(format: "%.3f", summary.seconds)) s")
     }
 
     /// This node's side: its store when the node is stopped, else the running node's API.

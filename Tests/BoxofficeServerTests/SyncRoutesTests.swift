@@ -1,0 +1,62 @@
+import BoxofficeCore
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// The peer endpoints in process: authentication, bounds, all-or-nothing batches.
+@Suite struct SyncRoutesTests {
+    private let secret = TestNode.secret
+
+    private func version(_ id: String, millisAhead: UInt64 = 0, node: String = "venue-b") -> String {
+        let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis() + millisAhead, counter: 0)
+        return #"{"collection":"events","id":"\#(id)","version":{"hlc":"\#(hlc)","node":"\#(node)"},"history":[],"deleted":false,"body":{"name":"\#(id)"}}"#
+    }
+
+    @Test func peersNeedTheClusterSecret() async throws {
+        try await TestNode.run { _, client in
+            #expect(try await client.call(.get, "/sync/info").status == .unauthorized)
+            #expect(try await client.call(.get, "/sync/info", token: "wrong").status == .unauthorized)
+            let info = try await client.call(.get, "/sync/info", token: secret)
+            #expect(info.status == .ok)
+            #expect(info.body["nodeId"] as? String == "venue-a")
+            #expect(info.body["protocol"] as? Int == 1)
+        }
+    }
+
+    @Test func theFeedIsPagedAndBounded() async throws {
+        try await TestNode.run { _, client in
+            let page = try await client.call(.get, "/sync/changes?since=0&limit=1", token: secret)
+            #expect((page.body["versions"] as? [Any])?.count == 1)
+            #expect(page.body["complete"] as? Bool == false)
+            #expect(page.body["next"] as? Int == 1)
+            #expect(try await client.call(.get, "/sync/changes?since=999999", token: secret).status == .badRequest)
+            #expect(try await client.call(.get, "/sync/changes?since=-1", token: secret).status == .badRequest)
+            #expect(try await client.call(.get, "/sync/changes?limit=1001", token: secret).status == .badRequest)
+        }
+    }
+
+    @Test func aBatchAppliesWithItsCheckpointOrNotAtAll() async throws {
+        try await TestNode.run { _, client in
+            let good = #"{"versions":[\#(version("e-one")),\#(version("e-two"))],"checkpoint":{"peer":"venue-b","seq":2}}"#
+            let applied = try await client.call(.post, "/sync/versions", token: secret, raw: good)
+            #expect(applied.status == .ok)
+            #expect(applied.body["applied"] as? Int == 2)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 2)
+            let again = try await client.call(.post, "/sync/versions", token: secret, raw: good)
+            #expect(again.body["ignored"] as? Int == 2)
+
+            // One version from a clock an hour ahead spoils the batch: nothing of it is applied.
+            let skewed = #"{"versions":[\#(version("e-three")),\#(version("e-four", millisAhead: 3_600_000))],"checkpoint":{"peer":"venue-b","seq":4}}"#
+            let refused = try await client.call(.post, "/sync/versions", token: secret, raw: skewed)
+            #expect(refused.status == .badRequest)
+            #expect((refused.body["detail"] as? String)?.contains("ahead") == true)
+            #expect(try await client.call(.get, "/events/e-three").status == .notFound)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 2)
+
+            for malformed in ["{", #"{"versions":[{"id":"x"}]}"#, #"{"versions":[\#(version("../etc"))]}"#, #"{"versions":[\#(version("e-five", node: "a/b"))]}"#] {
+                let response = try await client.call(.post, "/sync/versions", token: secret, raw: malformed)
+                #expect(response.status == .badRequest, "\(malformed)")
+            }
+        }
+    }
+}
