@@ -11,6 +11,8 @@ public struct LocalNode: SyncEndpoint {
     /// Pages stop growing past this many body bytes (the last version may cross it).
     public static let maxPageBytes = 4 << 20
     public static let maxPageVersions = 1_000
+    /// The largest `POST /sync/versions` body accepted.
+    public static let maxBatchBytes = 8 << 20
 
     public let store: DocumentStore
     private let now: @Sendable () -> Date

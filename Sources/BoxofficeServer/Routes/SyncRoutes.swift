@@ -33,8 +33,9 @@ struct SyncRoutes {
             return Self.json(try JSONCoding.encode(Checkpoint(peer: peer, seq: try await node.checkpoint(from: peer))))
         }
         group.post("versions") { request, context -> Response in
-            // Up to the batch bound of 1,000 versions of at most 1 MiB each, plus their envelopes.
-            let body = try await request.body.collect(upTo: 1_100 << 20)
+            // A sender stops a page once its bodies pass 4 MiB, so one more document (≤ 1 MiB) and
+            // 1,000 envelopes fit in 8 MiB; anything larger is refused with 413 before it is read.
+            let body = try await request.body.collect(upTo: LocalNode.maxBatchBytes)
             let batch: (versions: [Document], checkpoint: Checkpoint?)
             do {
                 batch = try SyncWire.decodeVersions(Array(buffer: body))
