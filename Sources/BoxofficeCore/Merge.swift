@@ -1,5 +1,6 @@
 /// What a node does with a version of a document received from a peer, given the version it
-/// stores: the last-writer-wins rule with concurrency detection (sync-spec.md, section 5).
+/// stores: descent decides, and concurrent versions go by the collection's `MergeRule`
+/// (sync-spec.md, section 5).
 ///
 /// Guarantees: the decision depends only on the two versions, never on which node decides or
 /// in which order versions arrive, so any order of syncs converges to the same documents; and
@@ -19,8 +20,14 @@ public enum MergeDecision: Equatable, Sendable {
         switch incoming.relation(to: stored) {
         case .same, .ancestor: return .ignore
         case .descendant: return .apply
-        // Invariant: of two concurrent versions the greater (hlc, node) wins, on every node alike.
-        case .concurrent: return incoming.version > stored.version ? .applyOverConcurrent(loser: stored) : .keepOverConcurrent(loser: incoming)
+        case .concurrent:
+            // Invariant: of two concurrent versions the rule picks the same one on every node alike.
+            let incomingWins =
+                switch MergeRule.of(collection: incoming.collection) {
+                case .lastWriterWins: incoming.version > stored.version
+                case .firstWriterWins: incoming.version < stored.version
+                }
+            return incomingWins ? .applyOverConcurrent(loser: stored) : .keepOverConcurrent(loser: incoming)
         }
     }
 

@@ -91,7 +91,8 @@ public struct LocalNode: SyncEndpoint {
         let id = "c-" + SHA256.hash(data: Data(identity.utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
         guard transaction.get(ConflictRecord.collection, id) == nil else { return }
         let record = ConflictRecord(
-            kind: "concurrent-edit", collection: loser.collection, documentId: loser.id, rule: "last-writer-wins",
+            kind: ConflictRecord.kind(of: loser.collection), collection: loser.collection, documentId: loser.id,
+            rule: MergeRule.of(collection: loser.collection).rawValue,
             winner: winner.version.description, loser: loser.version.description,
             loserDocument: String(decoding: DocumentJSON.compact(loser), as: UTF8.self), detectedBy: node, detectedAt: date)
         try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))

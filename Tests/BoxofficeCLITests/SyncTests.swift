@@ -210,4 +210,31 @@ import Testing
         #expect(sync.waitForExit() != 0)
         #expect(sync.standardError.contains("403"), "\(sync.standardError)")
     }
+
+    @Test func aTicketScannedAtTwoNodesWhileApartKeepsTheEarliestScan() async throws {
+        let temporary = TemporaryDirectory("double-scan")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        let event = try await a.createEvent("Gig")
+        let sale = try await a.client.call(.post, "/tickets", token: a.organizer, json: ["eventId": event, "quantity": 1])
+        let code = try #require((sale.body["tickets"] as? [[String: Any]])?.first?["code"] as? String)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        // Apart: the same ticket is scanned at B's gate first, then at A's.
+        #expect(try await b.client.call(.post, "/tickets/\(code)/checkin", token: b.organizer, json: ["gate": "East"]).status == .ok)
+        #expect(try await a.client.call(.post, "/tickets/\(code)/checkin", token: a.organizer, json: ["gate": "West"]).status == .ok)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        for node in [a, b] {
+            let again = try await node.client.call(.post, "/tickets/\(code)/checkin", token: node.organizer)
+            #expect((again.body["detail"] as? String)?.contains("gate East on node") == true, "\(again.body)")
+        }
+        let docsA = try await a.documents()
+        #expect(docsA == (try await b.documents()))
+        let conflict = try #require(docsA.first { $0.key.hasPrefix("conflicts/") }?.value)
+        #expect(conflict.contains("double-check-in") && conflict.contains("first-writer-wins") && conflict.contains("West"))
+    }
 }

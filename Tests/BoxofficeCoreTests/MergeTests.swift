@@ -25,6 +25,14 @@ import Testing
         #expect(MergeDecision.decide(incoming: left, stored: right) == .keepOverConcurrent(loser: left))
     }
 
+    @Test func concurrentCheckInsKeepTheEarliestScan() {
+        let early = Document(collection: CheckIn.collection, id: "t-1", version: stamp(100, "venue-b"), history: [], deleted: false, body: .emptyObject)
+        let late = Document(collection: CheckIn.collection, id: "t-1", version: stamp(200, "venue-a"), history: [], deleted: false, body: .emptyObject)
+        #expect(MergeRule.of(collection: CheckIn.collection) == .firstWriterWins)
+        #expect(MergeDecision.decide(incoming: early, stored: late) == .applyOverConcurrent(loser: late))
+        #expect(MergeDecision.decide(incoming: late, stored: early) == .keepOverConcurrent(loser: late))
+    }
+
     /// Random histories on three simulated nodes, synced in random orders and groupings, end
     /// identical; every version that lost to a concurrent one is reported by some node.
     @Test(arguments: 0..<40)
@@ -51,10 +59,12 @@ import Testing
             wall.set(wall.read() + UInt64.random(in: 0...3, using: &random))  // coarse clocks make ties and concurrency likely
             let node = Int.random(in: 0..<3, using: &random)
             if Bool.random(using: &random) {
-                let id = "d\(Int.random(in: 0..<4, using: &random))"
+                // Half the documents merge last-writer-wins, half first-writer-wins.
+                let number = Int.random(in: 0..<4, using: &random)
+                let (collection, id) = (number < 2 ? "events" : CheckIn.collection, "d\(number)")
                 let version = Version(hlc: clocks[node].now(), node: names[node])
                 let next = stores[node][id]?.successor(version: version, body: .emptyObject, deleted: false, historyLimit: 50)
-                    ?? Document(collection: "events", id: id, version: version, history: [], deleted: false, body: .emptyObject)
+                    ?? Document(collection: collection, id: id, version: version, history: [], deleted: false, body: .emptyObject)
                 stores[node][id] = next
                 written.insert(version)
             } else {

@@ -9,7 +9,8 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
         case open, acknowledged, resolved
     }
 
-    /// What kind of conflict: "concurrent-edit" for two versions of one document written apart.
+    /// What kind of conflict: "double-check-in" for a ticket scanned at two nodes while apart,
+    /// "concurrent-edit" for any other document written on two nodes while apart.
     public var kind: String
     public var collection: String
     public var documentId: String
@@ -23,6 +24,11 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
     public var detectedBy: String
     public var detectedAt: Date
     public var state: State
+
+    /// The kind of a conflict between two versions of a document of `collection`.
+    public static func kind(of collection: String) -> String {
+        collection == CheckIn.collection ? "double-check-in" : "concurrent-edit"
+    }
 
     public init(
         kind: String, collection: String, documentId: String, rule: String, winner: String, loser: String, loserDocument: String,

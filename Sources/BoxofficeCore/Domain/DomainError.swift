@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Why a request of the venue API cannot be done, in the domain's words. The server turns each
 /// case into one HTTP status and a problem+json body, in one place.
 public enum DomainError: Error, Equatable, Sendable {
@@ -21,4 +23,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case ticketAlreadyCancelled(ticketId: String)
     /// An idempotency key was used before with a different request.
     case idempotencyKeyReused
+    /// The ticket was already scanned: when, at which node and gate.
+    case alreadyCheckedIn(at: Date, node: String, gate: String?)
+    /// The ticket does not admit anyone any more (cancelled).
+    case ticketNotValid(code: String, status: String)
 }

@@ -69,6 +69,11 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(slug: "event-cancelled", status: .conflict, detail: "event \"\(eventId)\" is cancelled")
         case let .ticketAlreadyCancelled(ticketId):
             self.init(slug: "ticket-cancelled", status: .conflict, detail: "ticket \"\(ticketId)\" is already cancelled")
+        case let .alreadyCheckedIn(date, node, gate):
+            let place = gate.map { "gate \($0) on node \(node)" } ?? "node \(node)"
+            self.init(slug: "already-checked-in", status: .conflict, detail: "already checked in at \(date.formatted(.iso8601)) at \(place)")
+        case let .ticketNotValid(code, status):
+            self.init(slug: "ticket-not-valid", status: .gone, detail: "ticket \(code) is \(status) and admits no one")
         case .idempotencyKeyReused:
             self.init(
                 slug: "idempotency-key-reused", status: .unprocessableContent,

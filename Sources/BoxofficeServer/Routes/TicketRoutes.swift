@@ -2,14 +2,18 @@ import BoxofficeCore
 import HTTPTypes
 import Hummingbird
 
+extension Admission: ResponseEncodable {}
+
 /// `/tickets`: buy, list an event's tickets, cancel.
 struct TicketRoutes {
     let tickets: TicketService
+    let checkIns: CheckInService
 
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 
     struct Sale: ResponseEncodable { var tickets: [Identified<Ticket>] }
     struct Listing: ResponseEncodable { var tickets: [Identified<Ticket>] }
+    struct Scan: Decodable { var gate: String? }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.post("tickets") { request, context -> EditedResponse<Sale> in
@@ -22,6 +26,14 @@ struct TicketRoutes {
         // The router wants one parameter name per position: here `:id` is the event's id.
         group.get("tickets/:id") { _, context -> Listing in
             Listing(tickets: try await tickets.tickets(of: context.parameters.require("id"), for: try context.requireIdentity()))
+        }
+        // Staff scan a ticket by its code; `:id` is the code here (one parameter name per position).
+        group.post("tickets/:id/checkin") { request, context -> Admission in
+            let staff = try context.requireStaff()
+            var request = request
+            let hasBody = (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
+            let scan = hasBody ? try await request.decodeJSON(Scan.self, context: context) : Scan(gate: nil)
+            return try await checkIns.checkIn(code: context.parameters.require("id"), gate: scan.gate, by: staff)
         }
         group.post("tickets/:id/cancel") { _, context -> Identified<Ticket> in
             try await tickets.cancel(context.parameters.require("id"), by: try context.requireIdentity())

@@ -16,7 +16,7 @@ public enum VenueIndexes {
         },
         SecondaryIndex(name: tickets, collection: Ticket.collection) { document in
             guard !document.deleted, let ticket = try? document.body.decode(TicketKeys.self) else { return [] }
-            var keys = [ofEvent(ticket.eventId)]
+            var keys = [ofEvent(ticket.eventId), code(ticket.code)]
             if ticket.status == .valid { keys.append(liveOfEvent(ticket.eventId)) }
             if let userId = ticket.userId { keys.append(ofUser(userId)) }
             return keys
@@ -32,11 +32,14 @@ public enum VenueIndexes {
     /// Tickets that hold a seat: the sold count of an event is the size of this set.
     static func liveOfEvent(_ eventId: String) -> String { "live:" + eventId }
     static func ofUser(_ userId: String) -> String { "user:" + userId }
+    /// The ticket a door scanner reads.
+    static func code(_ code: String) -> String { "code:" + code }
 
     private struct EmailOnly: Decodable { var email: String }
     private struct UserOnly: Decodable { var userId: String }
     private struct TicketKeys: Decodable {
         var eventId: String
+        var code: String
         var userId: String?
         var status: TicketStatus
     }

@@ -1,0 +1,43 @@
+import BoxofficeCore
+import BoxofficeStore
+import Foundation
+
+/// What the door sees after a scan.
+struct Admission: Encodable, Sendable {
+    let ticket: Identified<Ticket>
+    let checkIn: CheckIn
+}
+
+/// Scanning tickets at the door, by ticket code as a scanner reads it.
+struct CheckInService: Sendable {
+    let store: DocumentStore
+    let now: @Sendable () -> Date
+
+    /// Admits the holder of `code` once: a second scan here is a 409 saying when and where the
+    /// first one was; a scan of the same ticket at another node while apart is settled by sync
+    /// (the earliest scan stands; the later one becomes a conflict record).
+    func checkIn(code: String, gate: String?, by staff: Identity) async throws -> Admission {
+        let code = code.uppercased()
+        guard !code.isEmpty, code.count <= 64, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw DomainError.invalidField("code", "a ticket code is letters and digits, as printed on the ticket")
+        }
+        let gate = try gate.map { try Validate.text($0, field: "gate", maxLength: 64) }
+        let scannedAt = now()
+        let node = store.nodeID
+        return try await store.transact { transaction in
+            guard let document = transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.code(code)).first(where: { !$0.deleted }) else {
+                throw DomainError.notFound(kind: "ticket", id: code)
+            }
+            let ticket = try document.body.decode(Ticket.self)
+            guard ticket.isLive else { throw DomainError.ticketNotValid(code: code, status: ticket.status.rawValue) }
+            if let previous = transaction.get(CheckIn.collection, document.id), !previous.deleted {
+                let first = try previous.body.decode(CheckIn.self)
+                throw DomainError.alreadyCheckedIn(at: first.scannedAt, node: first.node, gate: first.gate)
+            }
+            let checkIn = CheckIn(
+                ticketId: document.id, eventId: ticket.eventId, code: code, node: node, gate: gate, by: staff.userId, scannedAt: scannedAt)
+            try transaction.put(CheckIn.collection, document.id, body: JSONBody(encoding: checkIn))
+            return Admission(ticket: Identified(id: document.id, value: ticket), checkIn: checkIn)
+        }
+    }
+}
