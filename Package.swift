@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "BoxofficeServerTests",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeTestSupport",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictness

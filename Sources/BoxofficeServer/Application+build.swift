@@ -45,6 +45,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         EventRoutes(events: events).addRoutes(to: group)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
+        ConflictRoutes(conflicts: ConflictService(store: store, now: now)).addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
     return router

@@ -90,11 +90,25 @@ public struct LocalNode: SyncEndpoint {
         let identity = "\(loser.collection)/\(loser.id)/\(loser.version)/\(winner.version)"
         let id = "c-" + SHA256.hash(data: Data(identity.utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
         guard transaction.get(ConflictRecord.collection, id) == nil else { return }
+        let loserFields = Self.fields(loser.body)
+        let winnerFields = Self.fields(winner.body)
+        let differing = Set(loserFields.keys).union(winnerFields.keys).filter { loserFields[$0] != winnerFields[$0] }.sorted()
+        let eventId = loser.collection == Event.collection ? loser.id : (loserFields["eventId"] as? String)
         let record = ConflictRecord(
             kind: ConflictRecord.kind(of: loser.collection), collection: loser.collection, documentId: loser.id,
-            rule: MergeRule.of(collection: loser.collection).rawValue,
+            eventId: eventId, differingFields: differing, rule: MergeRule.of(collection: loser.collection).rawValue,
             winner: winner.version.description, loser: loser.version.description,
             loserDocument: String(decoding: DocumentJSON.compact(loser), as: UTF8.self), detectedBy: node, detectedAt: date)
         try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
+    }
+
+    /// The top-level fields of a body, each as comparable canonical text.
+    private static func fields(_ body: JSONBody) -> [String: AnyHashable] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.bytes)) as? [String: Any] else { return [:] }
+        return object.mapValues { value in
+            if let text = value as? String { return AnyHashable(text) }
+            let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])) ?? Data()
+            return AnyHashable(data)
+        }
     }
 }

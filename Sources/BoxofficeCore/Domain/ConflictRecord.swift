@@ -14,6 +14,10 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
     public var kind: String
     public var collection: String
     public var documentId: String
+    /// The event it concerns, when there is one.
+    public var eventId: String?
+    /// Top-level body fields whose values differ between the two versions.
+    public var differingFields: [String]
     /// The rule that decided, e.g. "last-writer-wins".
     public var rule: String
     /// The version that stands and the one that lost, as `hlc@node`.
@@ -24,6 +28,10 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
     public var detectedBy: String
     public var detectedAt: Date
     public var state: State
+    /// Who moved it to `acknowledged` or `resolved`, when, and why.
+    public var handledBy: String?
+    public var handledAt: Date?
+    public var note: String?
 
     /// The kind of a conflict between two versions of a document of `collection`.
     public static func kind(of collection: String) -> String {
@@ -31,12 +39,14 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
     }
 
     public init(
-        kind: String, collection: String, documentId: String, rule: String, winner: String, loser: String, loserDocument: String,
-        detectedBy: String, detectedAt: Date, state: State = .open
+        kind: String, collection: String, documentId: String, eventId: String?, differingFields: [String], rule: String, winner: String,
+        loser: String, loserDocument: String, detectedBy: String, detectedAt: Date, state: State = .open
     ) {
         self.kind = kind
         self.collection = collection
         self.documentId = documentId
+        self.eventId = eventId
+        self.differingFields = differingFields
         self.rule = rule
         self.winner = winner
         self.loser = loser

@@ -14,6 +14,12 @@ extension Request {
         }
     }
 
+    /// Like `decodeJSON`, for a body the client may leave out: no body gives `absent`.
+    mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext, absent: T) async throws -> T {
+        let declared = headers[.contentLength].flatMap(Int.init) ?? 0
+        return declared > 0 ? try await decodeJSON(type, context: context) : absent
+    }
+
     /// A query parameter parsed by `parse`, or nil when absent; a value that does not parse is a 400.
     func query<T>(_ name: String, _ what: String, _ parse: (String) -> T?) throws(DomainError) -> T? {
         guard let text = uri.queryParameters[Substring(name)].map(String.init) else { return nil }

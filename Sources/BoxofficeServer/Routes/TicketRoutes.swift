@@ -31,8 +31,7 @@ struct TicketRoutes {
         group.post("tickets/:id/checkin") { request, context -> Admission in
             let staff = try context.requireStaff()
             var request = request
-            let hasBody = (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
-            let scan = hasBody ? try await request.decodeJSON(Scan.self, context: context) : Scan(gate: nil)
+            let scan = try await request.decodeJSON(Scan.self, context: context, absent: Scan(gate: nil))
             return try await checkIns.checkIn(code: context.parameters.require("id"), gate: scan.gate, by: staff)
         }
         group.post("tickets/:id/cancel") { _, context -> Identified<Ticket> in

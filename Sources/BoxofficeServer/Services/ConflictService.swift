@@ -1,0 +1,46 @@
+import BoxofficeCore
+import BoxofficeStore
+import Foundation
+
+/// The conflict report: what the merges decided, for staff to acknowledge and resolve.
+struct ConflictService: Sendable {
+    let store: DocumentStore
+    let now: @Sendable () -> Date
+
+    struct Filter: Sendable {
+        var kind: String?
+        var eventId: String?
+        var state: ConflictRecord.State?
+    }
+
+    /// Matching records, newest first, and the count of every kind among them.
+    func list(_ filter: Filter) async throws -> (conflicts: [Identified<ConflictRecord>], counts: [String: Int]) {
+        let records = try await store.documents(in: ConflictRecord.collection).filter { !$0.deleted }
+            .map { Identified(id: $0.id, value: try $0.body.decode(ConflictRecord.self)) }
+            .filter { record in
+                (filter.kind.map { $0 == record.value.kind } ?? true) && (filter.eventId.map { $0 == record.value.eventId } ?? true)
+                    && (filter.state.map { $0 == record.value.state } ?? true)
+            }
+            .sorted { ($0.value.detectedAt, $0.id) > ($1.value.detectedAt, $1.id) }
+        return (records, Dictionary(records.map { ($0.value.kind, 1) }, uniquingKeysWith: +))
+    }
+
+    /// Moves a record to `acknowledged` or `resolved`, saying who did it, when, and why.
+    func handle(_ id: String, state: ConflictRecord.State, note: String?, by staff: Identity) async throws -> Identified<ConflictRecord> {
+        let id = try Validate.id(id, field: "id")
+        let note = try note.map { try Validate.text($0, field: "note", maxLength: 2_000) }
+        let date = now()
+        return try await store.transact { transaction in
+            guard let document = transaction.get(ConflictRecord.collection, id), !document.deleted else {
+                throw DomainError.notFound(kind: "conflict", id: id)
+            }
+            var record = try document.body.decode(ConflictRecord.self)
+            record.state = state
+            record.handledBy = staff.userId
+            record.handledAt = date
+            if let note { record.note = note }
+            try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
+            return Identified(id: id, value: record)
+        }
+    }
+}
