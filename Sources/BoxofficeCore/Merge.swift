@@ -31,6 +31,14 @@ public enum MergeDecision: Equatable, Sendable {
         }
     }
 
+    /// Whether the incoming version is stored.
+    public var storesIncoming: Bool {
+        switch self {
+        case .apply, .applyOverConcurrent: return true
+        case .ignore, .keepOverConcurrent: return false
+        }
+    }
+
     /// The concurrent version that lost, to be recorded as a conflict; nil when there was none.
     public var loser: Document? {
         switch self {
@@ -41,9 +49,6 @@ public enum MergeDecision: Equatable, Sendable {
 
     /// The version that stands after the decision.
     public func winner(incoming: Document, stored: Document?) -> Document {
-        switch self {
-        case .apply, .applyOverConcurrent: return incoming
-        case .ignore, .keepOverConcurrent: return stored ?? incoming
-        }
+        storesIncoming ? incoming : stored ?? incoming
     }
 }

@@ -37,7 +37,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         ProblemMiddleware()
     }
     // Peers authenticate with the cluster secret; people with access tokens.
-    SyncRoutes(node: LocalNode(store: store, now: now), status: configuration.peerStatus).addRoutes(
+    SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus).addRoutes(
         to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
     for prefix in ["", "api"] {
         let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))

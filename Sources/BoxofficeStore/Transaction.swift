@@ -62,10 +62,7 @@ public struct Transaction: ~Copyable {
         for version in [incoming.version] + incoming.history { try Identifier.validate(version.node, field: "node") }
         _ = try clock.receive(incoming.version.hlc)
         let decision = MergeDecision.decide(incoming: incoming, stored: get(incoming.collection, incoming.id))
-        switch decision {
-        case .apply, .applyOverConcurrent: stage(incoming)
-        case .ignore, .keepOverConcurrent: break
-        }
+        if decision.storesIncoming { stage(incoming) }
         return decision
     }
 

@@ -14,12 +14,18 @@ public struct LocalNode: SyncEndpoint {
     /// The largest `POST /sync/versions` body accepted.
     public static let maxBatchBytes = 8 << 20
 
+    /// A domain rule run on every version a batch applies, in the batch's transaction (for
+    /// example: two accounts with one email). It may write documents, such as conflict records.
+    public typealias MergeHook = @Sendable (_ applied: Document, _ transaction: inout Transaction, _ node: String, _ now: Date) throws -> Void
+
     public let store: DocumentStore
     private let now: @Sendable () -> Date
+    private let afterMerge: MergeHook?
 
-    public init(store: DocumentStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: DocumentStore, now: @escaping @Sendable () -> Date = { Date() }, afterMerge: MergeHook? = nil) {
         self.store = store
         self.now = now
+        self.afterMerge = afterMerge
     }
 
     public func info() async -> SyncInfo {
@@ -57,11 +63,13 @@ public struct LocalNode: SyncEndpoint {
     public func apply(_ versions: [Document], checkpoint: Checkpoint?) async throws -> ApplyResult {
         let node = store.nodeID
         let detectedAt = now()
+        let afterMerge = afterMerge
         return try await store.transact { transaction in
             var result = ApplyResult()
             for incoming in versions {
                 guard incoming.collection != Self.checkpoints else { continue }
                 let decision = try transaction.merge(incoming)
+                if decision.storesIncoming { try afterMerge?(incoming, &transaction, node, detectedAt) }
                 switch decision {
                 case .apply: result.applied += 1
                 case .ignore: result.ignored += 1
@@ -87,9 +95,6 @@ public struct LocalNode: SyncEndpoint {
     /// The conflict record of a loser: its id comes from the two versions, so every node that
     /// detects the same conflict writes the same record instead of a new one.
     private static func record(loser: Document, winner: Document, in transaction: inout Transaction, by node: String, at date: Date) throws {
-        let identity = "\(loser.collection)/\(loser.id)/\(loser.version)/\(winner.version)"
-        let id = "c-" + SHA256.hash(data: Data(identity.utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
-        guard transaction.get(ConflictRecord.collection, id) == nil else { return }
         let loserFields = Self.fields(loser.body)
         let winnerFields = Self.fields(winner.body)
         let differing = Set(loserFields.keys).union(winnerFields.keys).filter { loserFields[$0] != winnerFields[$0] }.sorted()
@@ -99,6 +104,14 @@ public struct LocalNode: SyncEndpoint {
             eventId: eventId, differingFields: differing, rule: MergeRule.of(collection: loser.collection).rawValue,
             winner: winner.version.description, loser: loser.version.description,
             loserDocument: String(decoding: DocumentJSON.compact(loser), as: UTF8.self), detectedBy: node, detectedAt: date)
+        try write(record, identity: "\(loser.collection)/\(loser.id)/\(loser.version)/\(winner.version)", in: &transaction)
+    }
+
+    /// Writes `record` under an id derived from `identity` (section 9 of sync-spec.md), unless a
+    /// record with that id exists already: nodes that detect the same conflict write one record.
+    public static func write(_ record: ConflictRecord, identity: String, in transaction: inout Transaction) throws {
+        let id = "c-" + SHA256.hash(data: Data(identity.utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
+        guard transaction.get(ConflictRecord.collection, id) == nil else { return }
         try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
     }
 

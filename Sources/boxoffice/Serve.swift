@@ -74,7 +74,7 @@ struct Serve: AsyncParsableCommand {
         let peerURLs = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
         configuration.peerStatus = SyncStatusBoard(urls: peerURLs)
         let continuous = ContinuousSync(
-            local: LocalNode(store: store), peers: peerURLs, secret: clusterSecret, interval: .seconds(syncInterval),
+            local: VenueRules.localNode(store), peers: peerURLs, secret: clusterSecret, interval: .seconds(syncInterval),
             board: configuration.peerStatus)
         let syncing = Task { await continuous.run() }
         let (nodeID, data, host) = (store.nodeID, options.data, host)

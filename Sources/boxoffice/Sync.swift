@@ -63,7 +63,7 @@ struct Sync: AsyncParsableCommand {
         do {
             let store = try DocumentStore.open(directory, options: options.storeOptions)
             do {
-                return (LocalNode(store: store), store, try clusterSecret(store.configuration))
+                return (VenueRules.localNode(store), store, try clusterSecret(store.configuration))
             } catch {
                 Task { await store.close() }
                 throw error

@@ -237,4 +237,29 @@ import Testing
         let conflict = try #require(docsA.first { $0.key.hasPrefix("conflicts/") }?.value)
         #expect(conflict.contains("double-check-in") && conflict.contains("first-writer-wins") && conflict.contains("West"))
     }
+
+    @Test func anEmailRegisteredOnTwoNodesWhileApartStaysWithTheEarlierAccount() async throws {
+        let temporary = TemporaryDirectory("duplicate-email")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        let first = try await a.client.call(.post, "/users/register", json: ["name": "Ada at A", "email": "ada@example.com", "password": "password-at-a"])
+        let second = try await b.client.call(.post, "/users/register", json: ["name": "Ada at B", "email": "ADA@example.com", "password": "password-at-b"])
+        #expect(first.status == .created && second.status == .created)
+        let earlier = try #require((first.body["user"] as? [String: Any])?["id"] as? String)
+        // Both nodes detect the collision and write the same record; a second round settles its versions.
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        for node in [a, b] {
+            #expect(try await node.client.call(.post, "/users/login", json: ["email": "ada@example.com", "password": "password-at-a"]).status == .ok)
+            let later = try await node.client.call(.post, "/users/login", json: ["email": "ada@example.com", "password": "password-at-b"])
+            #expect(later.status == .conflict)
+            #expect((later.body["detail"] as? String)?.contains(earlier) == true, "\(later.body)")
+            let report = try await node.client.call(.get, "/conflicts.json?kind=duplicate-email", token: node.organizer)
+            #expect((report.body["conflicts"] as? [Any])?.count == 1, "\(report.body)")
+        }
+        #expect(try await a.documents() == (try await b.documents()))
+    }
 }

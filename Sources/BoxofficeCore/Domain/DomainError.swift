@@ -25,6 +25,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case idempotencyKeyReused
     /// The ticket was already scanned: when, at which node and gate.
     case alreadyCheckedIn(at: Date, node: String, gate: String?)
+    /// This account's email was registered earlier on another node: it cannot sign in until resolved.
+    case duplicateAccount(of: String)
     /// The ticket does not admit anyone any more (cancelled).
     case ticketNotValid(code: String, status: String)
 }

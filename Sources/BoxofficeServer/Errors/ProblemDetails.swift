@@ -72,6 +72,11 @@ struct ProblemDetails: Encodable, Sendable {
         case let .alreadyCheckedIn(date, node, gate):
             let place = gate.map { "gate \($0) on node \(node)" } ?? "node \(node)"
             self.init(slug: "already-checked-in", status: .conflict, detail: "already checked in at \(date.formatted(.iso8601)) at \(place)")
+        case let .duplicateAccount(holder):
+            self.init(
+                slug: "duplicate-account", status: .conflict,
+                detail: "this email was registered earlier on another venue's node (account \(holder)); this account is a duplicate and cannot sign in until staff resolve it",
+                field: "email")
         case let .ticketNotValid(code, status):
             self.init(slug: "ticket-not-valid", status: .gone, detail: "ticket \(code) is \(status) and admits no one")
         case .idempotencyKeyReused:

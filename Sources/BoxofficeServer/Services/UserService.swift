@@ -9,13 +9,16 @@ struct UserView: Encodable, Sendable {
     let email: String
     let role: Role
     let createdAt: Date
+    /// The account that keeps this email, when this one is a duplicate made on another node.
+    let duplicateOf: String?
 
-    init(id: String, user: User) {
+    init(id: String, user: User, duplicateOf: String? = nil) {
         self.id = id
         self.name = user.name
         self.email = user.email
         self.role = user.role
         self.createdAt = user.createdAt
+        self.duplicateOf = duplicateOf
     }
 }
 
@@ -48,13 +51,23 @@ struct UserService: Sendable {
     }
 
     /// The account for `email` if `password` is right; one error for a wrong email or password.
+    /// A duplicate account (its email was registered earlier on another node) cannot sign in.
     func authenticate(email: String, password: String) async throws -> UserView {
-        let candidates = await store.documents(index: VenueIndexes.users, key: VenueIndexes.email(User.canonicalEmail(email)))
-        let found = candidates.first.flatMap { document in (try? document.body.decode(User.self)).map { (document.id, $0) } }
-        guard try await hasher.verify(password, against: found?.1.passwordHash), let (id, user) = found else {
-            throw DomainError.invalidCredentials
+        let accounts = await accounts(withEmail: User.canonicalEmail(email))
+        for document in accounts.sorted(by: { UniqueEmail.origin($0) < UniqueEmail.origin($1) }) {
+            let user = try cache.decoded(document)
+            guard try await hasher.verify(password, against: user.passwordHash) else { continue }
+            if let holder = UniqueEmail.holder(of: accounts), holder.id != document.id {
+                throw DomainError.duplicateAccount(of: holder.id)
+            }
+            return UserView(id: document.id, user: user)
         }
-        return UserView(id: id, user: user)
+        _ = try await hasher.verify(password, against: nil)  // the same time for an unknown email
+        throw DomainError.invalidCredentials
+    }
+
+    private func accounts(withEmail email: String) async -> [Document] {
+        await store.documents(index: VenueIndexes.users, key: VenueIndexes.email(email)).filter { !$0.deleted }
     }
 
     /// A live user by id, nil when there is none.
@@ -65,6 +78,7 @@ struct UserService: Sendable {
 
     func view(_ id: String) async throws -> UserView {
         guard let user = try await user(id) else { throw DomainError.notFound(kind: "user", id: id) }
-        return UserView(id: id, user: user)
+        let holder = UniqueEmail.holder(of: await accounts(withEmail: user.email))
+        return UserView(id: id, user: user, duplicateOf: holder.flatMap { $0.id == id ? nil : $0.id })
     }
 }
