@@ -1,5 +1,6 @@
 # Boxoffice: `make serve` starts a node, `make test` runs every test. Both install what a
-# fresh Debian machine is missing (libcurl's headers, pkg-config) before building.
+# fresh Debian machine is missing (libcurl's headers, pkg-config; for the tests also chromium)
+# before building.
 
 SWIFT ?= swift
 DATA ?= data/node
@@ -9,13 +10,13 @@ PORT ?= 8080
 CONFIG ?= release
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test build bootstrap bench-store fuzz-api clean
+.PHONY: serve test build bootstrap bootstrap-browser bench-store fuzz-api clean
 
 serve: bootstrap
 	$(SWIFT) build -c $(CONFIG) --product boxoffice
 	.build/$(CONFIG)/boxoffice serve --data $(DATA) --host $(HOST) --port $(PORT)
 
-test: bootstrap
+test: bootstrap-browser
 	$(SWIFT) test
 
 build: bootstrap
@@ -34,6 +35,14 @@ bootstrap:
 		echo "Installing libcurl4-openssl-dev and pkg-config with apt-get"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcurl4-openssl-dev pkg-config; \
+	fi
+
+# The browser tests render pages in Debian's headless Chromium.
+bootstrap-browser: bootstrap
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing chromium with apt-get (for the browser tests)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
 clean:

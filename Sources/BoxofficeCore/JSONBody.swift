@@ -20,6 +20,17 @@ public struct JSONBody: Hashable, Sendable {
         self.bytes = bytes
     }
 
+    /// Each top-level field as text: strings as they are, other values as sorted compact JSON, so
+    /// equal values give equal text (for showing and comparing two versions of a document).
+    public func fieldTexts() -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return [:] }
+        return object.mapValues { value in
+            if let text = value as? String { return text }
+            let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])) ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
     /// Decodes the body as `type`.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         try JSONCoding.decode(type, from: bytes)

@@ -45,7 +45,10 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         EventRoutes(events: events).addRoutes(to: group)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
-        ConflictRoutes(conflicts: ConflictService(store: store, now: now)).addRoutes(to: group)
+        let conflictService = ConflictService(store: store, now: now)
+        let conflictPage = ConflictPageRoutes(conflicts: conflictService, users: users, tokens: tokens, store: store, now: now)
+        ConflictRoutes(conflicts: conflictService, page: conflictPage).addRoutes(to: group)
+        conflictPage.addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
     return router

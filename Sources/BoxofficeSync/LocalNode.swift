@@ -95,10 +95,10 @@ public struct LocalNode: SyncEndpoint {
     /// The conflict record of a loser: its id comes from the two versions, so every node that
     /// detects the same conflict writes the same record instead of a new one.
     private static func record(loser: Document, winner: Document, in transaction: inout Transaction, by node: String, at date: Date) throws {
-        let loserFields = Self.fields(loser.body)
-        let winnerFields = Self.fields(winner.body)
+        let loserFields = loser.body.fieldTexts()
+        let winnerFields = winner.body.fieldTexts()
         let differing = Set(loserFields.keys).union(winnerFields.keys).filter { loserFields[$0] != winnerFields[$0] }.sorted()
-        let eventId = loser.collection == Event.collection ? loser.id : (loserFields["eventId"] as? String)
+        let eventId = loser.collection == Event.collection ? loser.id : loserFields["eventId"]
         let record = ConflictRecord(
             kind: ConflictRecord.kind(of: loser.collection), collection: loser.collection, documentId: loser.id,
             eventId: eventId, differingFields: differing, rule: MergeRule.of(collection: loser.collection).rawValue,
@@ -115,13 +115,4 @@ public struct LocalNode: SyncEndpoint {
         try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
     }
 
-    /// The top-level fields of a body, each as comparable canonical text.
-    private static func fields(_ body: JSONBody) -> [String: AnyHashable] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.bytes)) as? [String: Any] else { return [:] }
-        return object.mapValues { value in
-            if let text = value as? String { return AnyHashable(text) }
-            let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])) ?? Data()
-            return AnyHashable(data)
-        }
-    }
 }

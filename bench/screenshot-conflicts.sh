@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Screenshot of the conflict report for a person to look at: two nodes edit one event while
+# apart, sync, and headless Chromium saves /conflicts at desktop and phone width.
+# Usage: bench/screenshot-conflicts.sh [output-directory=/tmp/boxoffice-screenshots]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-/tmp/boxoffice-screenshots}
+mkdir -p "$OUT"
+swift build --product boxoffice
+BIN=.build/debug/boxoffice
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+SECRET=screenshot-secret-0123
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)[\"$1\"])"; }
+for n in a b; do
+  $BIN user add --data "$WORK/$n" --email "org@$n.test" --name "Organizer $n" --password organizer-pw --role organizer >/dev/null
+done
+$BIN serve --data "$WORK/a" --port 18401 --secret $SECRET >/dev/null 2>&1 & PIDS+=($!)
+$BIN serve --data "$WORK/b" --port 18402 --secret $SECRET >/dev/null 2>&1 & PIDS+=($!)
+for p in 18401 18402; do for _ in $(seq 100); do curl -sf http://127.0.0.1:$p/health >/dev/null && break; sleep 0.1; done; done
+TA=$(curl -s -X POST http://127.0.0.1:18401/users/login -d '{"email":"org@a.test","password":"organizer-pw"}' | json token)
+TB=$(curl -s -X POST http://127.0.0.1:18402/users/login -d '{"email":"org@b.test","password":"organizer-pw"}' | json token)
+E=$(curl -s -X POST http://127.0.0.1:18401/events -H "Authorization: Bearer $TA" \
+  -d '{"name":"Jazz on the lawn","date":"2031-06-01T19:00:00Z","location":"Lawn","capacity":200,"price":18,"currency":"EUR"}' | json id)
+$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+curl -s -X PATCH http://127.0.0.1:18401/events/$E -H "Authorization: Bearer $TA" -d '{"location":"Garden","price":20}' >/dev/null
+curl -s -X PATCH http://127.0.0.1:18402/events/$E -H "Authorization: Bearer $TB" -d '{"location":"Cellar"}' >/dev/null
+$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+URL="http://127.0.0.1:18401/conflicts?token=$TA"
+chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,800 --screenshot="$OUT/conflicts-desktop.png" "$URL" 2>/dev/null
+chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=390,844 --screenshot="$OUT/conflicts-phone.png" "$URL" 2>/dev/null
+echo "saved $OUT/conflicts-desktop.png and $OUT/conflicts-phone.png"
