@@ -10,16 +10,9 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-10}
 CONNECTIONS=${2:-32}
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
-swift build -c release --product boxoffice
-swift build -c release --product boxoffice-bench
-BIN=.build/release
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+source bench/common.sh
 
 rate() { wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
-wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
 $BIN/boxoffice-bench hello --port 18090 >/dev/null & PIDS+=($!)
 wait_for http://127.0.0.1:18090/

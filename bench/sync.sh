@@ -7,14 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 SECRET=bench-sync-secret-0123456789
-swift build -c release --product boxoffice
-swift build -c release --product boxoffice-bench
-BIN=.build/release
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-wait_for() { for _ in $(seq 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+source bench/common.sh
 
 $BIN/boxoffice-bench seed --data "$WORK/a" --node-id venue-a --documents "$N" >/dev/null
 $BIN/boxoffice serve --data "$WORK/a" --port 18301 --secret "$SECRET" >/dev/null 2>&1 & PIDS+=($!)
