@@ -192,6 +192,18 @@ import Testing
         #expect(peer["lastSuccess"] != nil)
         #expect(peer["lastError"] == nil)
 
+        // Once converged, rounds go on succeeding but write nothing: a whole round leaves lastSeq alone.
+        func lastSuccess() async throws -> String? {
+            let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
+            return (status.body["peers"] as? [[String: Any]])?.first?["lastSuccess"] as? String
+        }
+        #expect(try await eventually {
+            let before = try await a.client.call(.get, "/sync/info", token: Self.secret).body["lastSeq"] as? Int
+            let round = try await lastSuccess()
+            guard try await eventually(within: 10, { try await lastSuccess() != round }) else { return false }
+            return try await a.client.call(.get, "/sync/info", token: Self.secret).body["lastSeq"] as? Int == before
+        }, "idle syncing kept writing")
+
         b.running.stop()
         #expect(try await eventually {
             let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
