@@ -42,7 +42,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     for prefix in ["", "api"] {
         let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
-        EventRoutes(events: events).addRoutes(to: group)
+        EventRoutes(events: events, seats: SeatService(store: store)).addRoutes(to: group)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
         let conflictService = ConflictService(store: store, now: now)

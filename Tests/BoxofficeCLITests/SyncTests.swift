@@ -274,4 +274,38 @@ import Testing
         }
         #expect(try await a.documents() == (try await b.documents()))
     }
+
+    @Test func escrowedSeatsNeverOversellAcrossNodesAndTransfersTravelBySync() async throws {
+        let temporary = TemporaryDirectory("escrow")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        let idA = try #require(try await a.client.call(.get, "/sync/info", token: Self.secret).body["nodeId"] as? String)
+        let idB = try #require(try await b.client.call(.get, "/sync/info", token: Self.secret).body["nodeId"] as? String)
+        let created = try await a.client.call(
+            .post, "/events", token: a.organizer,
+            json: ["name": "Split", "date": "2031-01-01T20:00:00Z", "location": "Hall", "capacity": 5, "price": 5, "currency": "EUR",
+                   "allocations": [idA: 3, idB: 2]])
+        let event = try #require(created.body["id"] as? String)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        // Apart: each node sells its own seats and no more, whatever the other has left.
+        #expect(try await b.client.call(.post, "/tickets", token: b.organizer, json: ["eventId": event, "quantity": 2]).status == .created)
+        #expect(try await b.client.call(.post, "/tickets", token: b.organizer, json: ["eventId": event, "quantity": 1]).status == .conflict)
+        #expect(try await a.client.call(.post, "/events/\(event)/allocations/transfer", token: a.organizer, json: ["to": idB, "seats": 1]).status == .ok)
+        #expect(try await a.client.call(.post, "/tickets", token: a.organizer, json: ["eventId": event, "quantity": 2]).status == .created)
+        #expect(try await a.client.call(.post, "/tickets", token: a.organizer, json: ["eventId": event, "quantity": 1]).status == .conflict)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        // The transferred seat reached B with the sync.
+        #expect(try await b.client.call(.get, "/events/\(event)").body["remainingHere"] as? Int == 1)
+        #expect(try await b.client.call(.post, "/tickets", token: b.organizer, json: ["eventId": event, "quantity": 1]).status == .created)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        for node in [a, b] {
+            let shown = try await node.client.call(.get, "/events/\(event)")
+            #expect(shown.body["sold"] as? Int == 5 && shown.body["remaining"] as? Int == 0 && shown.body["remainingHere"] as? Int == 0)
+        }
+        #expect(try await a.documents() == (try await b.documents()))
+    }
 }

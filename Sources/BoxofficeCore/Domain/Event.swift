@@ -27,6 +27,10 @@ public struct Event: Codable, Sendable, Equatable {
     /// ISO 4217 code, upper case.
     public var currency: String
     public var salesPolicy: SalesPolicy
+    /// The initial split of the capacity between nodes (escrow); nil gives every seat to `homeNode`.
+    public var allocations: [String: Int]?
+    /// The node that created the event.
+    public var homeNode: String?
     public var status: EventStatus
     public var organizerId: String
     public var createdAt: Date
@@ -34,7 +38,8 @@ public struct Event: Codable, Sendable, Equatable {
 
     public init(
         name: String, description: String, date: Date, location: String, capacity: Int, price: Decimal, currency: String,
-        salesPolicy: SalesPolicy, status: EventStatus = .scheduled, organizerId: String, createdAt: Date, updatedAt: Date
+        salesPolicy: SalesPolicy, allocations: [String: Int]? = nil, homeNode: String? = nil, status: EventStatus = .scheduled,
+        organizerId: String, createdAt: Date, updatedAt: Date
     ) {
         self.name = name
         self.description = description
@@ -44,10 +49,17 @@ public struct Event: Codable, Sendable, Equatable {
         self.price = price
         self.currency = currency
         self.salesPolicy = salesPolicy
+        self.allocations = allocations
+        self.homeNode = homeNode
         self.status = status
         self.organizerId = organizerId
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Each node's initial seats: the explicit split, else all at the home node.
+    public var initialAllocations: [String: Int] {
+        allocations ?? homeNode.map { [$0: capacity] } ?? [:]
     }
 
     /// Seats still for sale when `sold` live tickets exist; never negative.

@@ -5,6 +5,9 @@ import Hummingbird
 /// `/events`: create, list, show, edit, cancel.
 struct EventRoutes {
     let events: EventService
+    let seats: SeatService
+
+    struct Transfer: Decodable { var to: String; var seats: Int }
 
     struct Page: ResponseEncodable {
         var events: [EventView]
@@ -36,6 +39,12 @@ struct EventRoutes {
             var request = request
             let input = try await request.decodeJSON(EventInput.self, context: context)
             return try await events.update(context.parameters.require("id"), with: input, by: organizer)
+        }
+        group.post("events/:id/allocations/transfer") { request, context -> EventView in
+            _ = try context.requireStaff()
+            var request = request
+            let transfer = try await request.decodeJSON(Transfer.self, context: context)
+            return try await seats.transfer(event: context.parameters.require("id"), seats: transfer.seats, to: transfer.to, events: events)
         }
         group.post("events/:id/cancel") { _, context -> EventView in
             try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())

@@ -6,16 +6,16 @@ import Foundation
 struct EventView: Encodable, Sendable {
     let id: String
     let event: Event
-    let sold: Int
-    let remaining: Int
+    let availability: Availability
 
-    private enum CodingKeys: String, CodingKey { case id, sold, remaining }
+    private enum CodingKeys: String, CodingKey { case id, sold, remaining, remainingHere }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
-        try container.encode(sold, forKey: .sold)
-        try container.encode(remaining, forKey: .remaining)
+        try container.encode(availability.sold, forKey: .sold)
+        try container.encode(availability.remaining, forKey: .remaining)
+        try container.encode(availability.remainingHere, forKey: .remainingHere)
         try event.encode(to: encoder)
     }
 }
@@ -30,6 +30,8 @@ struct EventInput: Decodable, Sendable {
     var price: Decimal?
     var currency: String?
     var salesPolicy: SalesPolicy?
+    /// The initial split of the seats between nodes, at creation only; default: all seats here.
+    var allocations: [String: Int]?
 }
 
 /// Events: created and changed by organizers, listed by everyone.
@@ -42,7 +44,7 @@ struct EventService: Sendable {
 
     struct ResponseStamp: Equatable, Sendable {
         let version: Version
-        let sold: Int
+        let availability: Availability
     }
 
     func create(_ input: EventInput, by organizer: Identity) async throws -> EventView {
@@ -55,25 +57,34 @@ struct EventService: Sendable {
             name: try required(input.name, "name"), description: input.description ?? "", date: try required(input.date, "date"),
             location: try required(input.location, "location"), capacity: try required(input.capacity, "capacity"),
             price: try required(input.price, "price"), currency: try required(input.currency, "currency"),
-            salesPolicy: input.salesPolicy ?? .escrow, organizerId: organizer.userId, createdAt: date, updatedAt: date)
+            salesPolicy: input.salesPolicy ?? .escrow, allocations: input.allocations, homeNode: store.nodeID,
+            organizerId: organizer.userId, createdAt: date, updatedAt: date)
         try Self.normalize(&event)
+        if let allocations = event.allocations {
+            guard allocations.keys.allSatisfy(Identifier.isValid), allocations.values.allSatisfy({ $0 >= 0 }),
+                allocations.values.reduce(0, +) == event.capacity
+            else { throw DomainError.invalidField("allocations", "allocations must give node ids whole numbers of seats adding up to the capacity") }
+        }
         let id = Identifier.random(prefix: "e")
         try await store.put(Event.collection, id, body: JSONBody(encoding: event))
-        return EventView(id: id, event: event, sold: 0, remaining: event.capacity)
+        let here = event.salesPolicy == .escrow ? event.initialAllocations[store.nodeID] ?? 0 : event.capacity
+        return EventView(id: id, event: event, availability: Availability(sold: 0, remaining: event.capacity, remainingHere: here))
     }
 
     /// One event with its availability, as the JSON the API answers with.
     func encodedView(_ id: String) async throws -> [UInt8] {
         let id = try Validate.id(id, field: "id")
         // One read on the store for the event and its sold count.
-        let (document, sold) = try await store.transact { transaction in
+        let node = store.nodeID
+        let (document, event, availability) = try await store.transact { [self] transaction in
             guard let document = transaction.get(Event.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "event", id: id)
             }
-            return (document, transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
+            let event = try cache.decoded(document)
+            return (document, event, SeatService.availability(of: id, event: event, node: node, in: transaction))
         }
-        return try responses.value(for: id, stamp: ResponseStamp(version: document.version, sold: sold)) {
-            try JSONCoding.encode(Self.view(id: id, event: try cache.decoded(document), sold: sold))
+        return try responses.value(for: id, stamp: ResponseStamp(version: document.version, availability: availability)) {
+            try JSONCoding.encode(EventView(id: id, event: event, availability: availability))
         }
     }
 
@@ -90,8 +101,10 @@ struct EventService: Sendable {
         }
         let page = candidates.sorted { ($0.1.date, $0.0) < ($1.1.date, $1.0) }.prefix(limit)
         var views: [EventView] = []
+        let node = store.nodeID
         for (id, event) in page {
-            views.append(Self.view(id: id, event: event, sold: await store.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))))
+            let availability = try await store.transact { transaction in SeatService.availability(of: id, event: event, node: node, in: transaction) }
+            views.append(EventView(id: id, event: event, availability: availability))
         }
         let next = candidates.count > limit ? page.last.map { EventCursor(date: $0.1.date, id: $0.0) } : nil
         return (views, next)
@@ -101,6 +114,7 @@ struct EventService: Sendable {
     func update(_ id: String, with input: EventInput, by organizer: Identity) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let date = now()
+        let node = store.nodeID
         return try await store.transact { [self] transaction in
             var event = try event(id, in: transaction)
             guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
@@ -109,7 +123,17 @@ struct EventService: Sendable {
             if let description = input.description { event.description = description }
             if let eventDate = input.date { event.date = eventDate }
             if let location = input.location { event.location = location }
-            if let capacity = input.capacity { event.capacity = capacity }
+            if let capacity = input.capacity {
+                // With an explicit split, the seats added or removed are this node's.
+                if var split = event.allocations {
+                    split[node, default: 0] += capacity - event.capacity
+                    guard split[node, default: 0] >= 0 else {
+                        throw DomainError.invalidField("capacity", "this node holds too few seats to lower the capacity that far")
+                    }
+                    event.allocations = split
+                }
+                event.capacity = capacity
+            }
             if let price = input.price { event.price = price }
             if let currency = input.currency { event.currency = currency }
             if let salesPolicy = input.salesPolicy { event.salesPolicy = salesPolicy }
@@ -124,7 +148,7 @@ struct EventService: Sendable {
                 let message = "\(event.name) has changed: \(event.location), \(event.date.formatted(.iso8601))"
                 try Self.notifyHolders(of: id, in: &transaction, message: message, kind: .eventChanged, at: date)
             }
-            return Self.view(id: id, event: event, sold: sold)
+            return EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, in: transaction))
         }
     }
 
@@ -132,6 +156,7 @@ struct EventService: Sendable {
     func cancel(_ id: String, by organizer: Identity) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let date = now()
+        let node = store.nodeID
         return try await store.transact { [self] transaction in
             var event = try event(id, in: transaction)
             guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
@@ -139,7 +164,7 @@ struct EventService: Sendable {
             event.updatedAt = date
             try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
             try Self.notifyHolders(of: id, in: &transaction, message: "\(event.name) is cancelled", kind: .eventCancelled, at: date)
-            return Self.view(id: id, event: event, sold: transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
+            return EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, in: transaction))
         }
     }
 
@@ -149,10 +174,6 @@ struct EventService: Sendable {
             throw DomainError.notFound(kind: "event", id: id)
         }
         return try cache.decoded(document)
-    }
-
-    static func view(id: String, event: Event, sold: Int) -> EventView {
-        EventView(id: id, event: event, sold: sold, remaining: event.remaining(sold: sold))
     }
 
     private static func notifyHolders(

@@ -60,9 +60,9 @@ struct TicketService: Sendable {
             }
             let event = try events.event(eventId, in: transaction)
             guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
-            let sold = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
-            // Invariant: this node never sells more seats than it may sell (for now, the event's capacity).
-            let available = event.remaining(sold: sold)
+            // Invariant: this node never sells more seats than it may sell: its own allocation under
+            // escrow, what is left of the capacity as it sees it under overbook.
+            let available = SeatService.availability(of: eventId, event: event, node: node, in: transaction).remainingHere
             guard request.quantity <= available else {
                 throw DomainError.notEnoughSeats(requested: request.quantity, available: available)
             }

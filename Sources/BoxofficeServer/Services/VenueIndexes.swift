@@ -7,6 +7,7 @@ public enum VenueIndexes {
     static let users = "users"
     static let tickets = "tickets"
     static let notifications = "notifications"
+    static let allocations = "allocations"
 
     /// Pass these in `StoreOptions.indexes` when opening a node's store.
     public static let all: [SecondaryIndex] = [
@@ -17,9 +18,13 @@ public enum VenueIndexes {
         SecondaryIndex(name: tickets, collection: Ticket.collection) { document in
             guard !document.deleted, let ticket = try? document.body.decode(TicketKeys.self) else { return [] }
             var keys = [ofEvent(ticket.eventId), code(ticket.code)]
-            if ticket.status == .valid { keys.append(liveOfEvent(ticket.eventId)) }
+            if ticket.status == .valid { keys += [liveOfEvent(ticket.eventId), liveOfEvent(ticket.eventId, soldBy: ticket.soldBy)] }
             if let userId = ticket.userId { keys.append(ofUser(userId)) }
             return keys
+        },
+        SecondaryIndex(name: allocations, collection: AllocationRow.collection) { document in
+            guard !document.deleted, let row = try? document.body.decode(AllocationRow.self) else { return [] }
+            return [ofEvent(row.eventId)]
         },
         SecondaryIndex(name: notifications, collection: UserNotification.collection) { document in
             guard !document.deleted, let notification = try? document.body.decode(UserOnly.self) else { return [] }
@@ -31,6 +36,8 @@ public enum VenueIndexes {
     static func ofEvent(_ eventId: String) -> String { "event:" + eventId }
     /// Tickets that hold a seat: the sold count of an event is the size of this set.
     static func liveOfEvent(_ eventId: String) -> String { "live:" + eventId }
+    /// The live tickets of an event sold by one node: what it has used of its allocation.
+    static func liveOfEvent(_ eventId: String, soldBy node: String) -> String { "live:" + eventId + "@" + node }
     static func ofUser(_ userId: String) -> String { "user:" + userId }
     /// The ticket a door scanner reads.
     static func code(_ code: String) -> String { "code:" + code }
@@ -41,6 +48,7 @@ public enum VenueIndexes {
         var eventId: String
         var code: String
         var userId: String?
+        var soldBy: String
         var status: TicketStatus
     }
 }

@@ -1,0 +1,55 @@
+import BoxofficeCore
+import BoxofficeTestSupport
+import Testing
+
+@Suite struct SeatLedgerTests {
+    @Test func seatsAreTheShareplusReceivedMinusGiven() {
+        let rows = [
+            AllocationRow(eventId: "e", node: "a", given: ["b": 3, "c": 1]),
+            AllocationRow(eventId: "e", node: "b", given: ["a": 2]),
+        ]
+        let initial = ["a": 10, "b": 5]
+        #expect(SeatLedger.seats(of: "a", initial: initial, rows: rows) == 10 + 2 - 4)
+        #expect(SeatLedger.seats(of: "b", initial: initial, rows: rows) == 5 + 3 - 2)
+        #expect(SeatLedger.seats(of: "c", initial: initial, rows: rows) == 1)
+    }
+
+    /// Three nodes sell and give seats away while their views of each other's rows lag behind
+    /// (random partial syncs): under escrow, sales never exceed capacity, whatever the interleaving.
+    @Test(arguments: 0..<30)
+    func escrowNeverOversellsUnderAnyInterleaving(_ run: Int) {
+        var random = SeededRandom(seed: SeededRandom().seed &+ UInt64(run))
+        let nodes = ["a", "b", "c"]
+        let capacity = 30
+        let initial = ["a": 10, "b": 15, "c": 5]
+        // views[n][m]: node n's copy of m's row. A node's own row is always current.
+        var views = nodes.map { _ in Dictionary(uniqueKeysWithValues: nodes.map { ($0, AllocationRow(eventId: "e", node: $0)) }) }
+        var sold = [0, 0, 0]
+        func available(_ n: Int) -> Int { SeatLedger.seats(of: nodes[n], initial: initial, rows: Array(views[n].values)) - sold[n] }
+
+        for _ in 0..<200 {
+            let n = Int.random(in: 0..<3, using: &random)
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0:
+                // Invariant under test: a node sells only while its own view says it has a seat.
+                if available(n) > 0 { sold[n] += 1 }
+            case 1:
+                let seats = available(n)
+                guard seats > 0 else { continue }
+                let peer = (n + Int.random(in: 1...2, using: &random)) % 3
+                views[n][nodes[n]]!.given[nodes[peer], default: 0] += Int.random(in: 1...seats, using: &random)
+            default:
+                // A sync: `target` learns `source`'s own row (rows only grow, so newer replaces older).
+                let target = (n + Int.random(in: 1...2, using: &random)) % 3
+                views[target][nodes[n]] = views[n][nodes[n]]
+            }
+            #expect(sold.reduce(0, +) <= capacity, "seed \(random.seed)")
+        }
+        // Fully synced, every node computes the same allocations, and they add up to the capacity.
+        for source in 0..<3 { for target in 0..<3 { views[target][nodes[source]] = views[source][nodes[source]] } }
+        let seats = nodes.map { SeatLedger.seats(of: $0, initial: initial, rows: Array(views[0].values)) }
+        #expect(seats.reduce(0, +) == capacity)
+        #expect((1..<3).allSatisfy { n in nodes.map { SeatLedger.seats(of: $0, initial: initial, rows: Array(views[n].values)) } == seats })
+        #expect(zip(seats, sold).allSatisfy { $0 >= $1 })
+    }
+}
