@@ -112,12 +112,7 @@ struct EventService: Sendable {
 
     /// Changes the given fields; ticket holders are told when the date or place moves.
     func update(_ id: String, with input: EventInput, by organizer: Identity) async throws -> EventView {
-        let id = try Validate.id(id, field: "id")
-        let date = now()
-        let node = store.nodeID
-        return try await store.transact { [self] transaction in
-            var event = try event(id, in: transaction)
-            guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
+        try await changeScheduled(id) { event, transaction, date, node in
             let before = event
             if let name = input.name { event.name = name }
             if let description = input.description { event.description = description }
@@ -142,28 +137,35 @@ struct EventService: Sendable {
             guard event.capacity >= sold else {
                 throw DomainError.invalidField("capacity", "capacity cannot go below the \(sold) tickets already sold")
             }
-            event.updatedAt = date
-            try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
             if event.date != before.date || event.location != before.location {
                 let message = "\(event.name) has changed: \(event.location), \(event.date.formatted(.iso8601))"
                 try Self.notifyHolders(of: id, in: &transaction, message: message, kind: .eventChanged, at: date)
             }
-            return EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, in: transaction))
         }
     }
 
     /// Cancels an event: nothing more is sold, and every ticket holder is told.
     func cancel(_ id: String, by organizer: Identity) async throws -> EventView {
+        try await changeScheduled(id) { event, transaction, date, _ in
+            event.status = .cancelled
+            try Self.notifyHolders(of: id, in: &transaction, message: "\(event.name) is cancelled", kind: .eventCancelled, at: date)
+        }
+    }
+
+    /// Runs `change` on an event that is not cancelled, in one transaction with saving it, and
+    /// returns its view. `change` gets the time and this node's id.
+    private func changeScheduled(
+        _ id: String, _ change: @Sendable (_ event: inout Event, _ transaction: inout Transaction, _ date: Date, _ node: String) throws -> Void
+    ) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let date = now()
         let node = store.nodeID
         return try await store.transact { [self] transaction in
             var event = try event(id, in: transaction)
             guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
-            event.status = .cancelled
+            try change(&event, &transaction, date, node)
             event.updatedAt = date
             try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
-            try Self.notifyHolders(of: id, in: &transaction, message: "\(event.name) is cancelled", kind: .eventCancelled, at: date)
             return EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, in: transaction))
         }
     }
