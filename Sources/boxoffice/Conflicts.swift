@@ -19,8 +19,7 @@ struct Conflicts: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A running node to ask instead of the data directory.", valueName: "url"))
     var node: String?
 
-    @Option(help: ArgumentHelp("The cluster secret (default: BOXOFFICE_SECRET, else boxoffice.json).", valueName: "secret"))
-    var secret: String?
+    @OptionGroup var secretOptions: SecretOptions
 
     @Option(help: ArgumentHelp("Only conflicts in this state: open, acknowledged or resolved.", valueName: "state"))
     var state: String?
@@ -74,12 +73,11 @@ struct Conflicts: AsyncParsableCommand {
                 await store.close()
                 return try documents.filter { !$0.deleted }.map { ($0.id, try $0.body.decode(ConflictRecord.self)) }
             } catch StoreError.locked {
-                url = try? String(contentsOfFile: directory.listening, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                url = try options.runningNodeURL()
             }
         }
-        guard let url else { throw ValidationError("\(options.data) is in use but its node does not say where it listens; pass --node") }
-        let secret = try self.secret ?? ProcessInfo.processInfo.environment["BOXOFFICE_SECRET"]
-            ?? NodeConfiguration.read(in: directory).secret ?? ""
+        guard let url else { throw ValidationError("no node to ask: pass --node") }
+        let secret = try secretOptions.resolve(NodeConfiguration.read(in: directory)).secret
         // The sync feed carries conflict records like every document.
         let peer = PeerClient(baseURL: url, secret: secret, localNodeID: "boxoffice-conflicts")
         var found: [(String, ConflictRecord)] = []

@@ -28,8 +28,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one.")
     var port = 8080
 
-    @Option(help: ArgumentHelp("The cluster secret (default: BOXOFFICE_SECRET, else boxoffice.json).", valueName: "secret"))
-    var secret: String?
+    @OptionGroup var secretOptions: SecretOptions
 
     @Option(name: .customLong("peer"), help: ArgumentHelp("A peer to sync with continuously (repeatable; also 'peers' in boxoffice.json).", valueName: "url"))
     var peers: [String] = []
@@ -66,7 +65,8 @@ struct Serve: AsyncParsableCommand {
             }
         }
 
-        let clusterSecret = try clusterSecret(store, logger: logger)
+        let (clusterSecret, fromFile) = try secretOptions.resolve(store.configuration)
+        if fromFile { logger.notice("using the cluster secret from \(store.directory.configuration); peers need the same one") }
         var configuration = ServerConfiguration(secret: clusterSecret)
         configuration.host = host
         configuration.port = port
@@ -99,13 +99,5 @@ struct Serve: AsyncParsableCommand {
         }
         await shutDown()
         logger.info("shutting down: store closed")
-    }
-
-    private func clusterSecret(_ store: DocumentStore, logger: Logger) throws -> String {
-        if let secret { return secret }
-        if let secret = ProcessInfo.processInfo.environment["BOXOFFICE_SECRET"], !secret.isEmpty { return secret }
-        guard let secret = store.configuration.secret else { throw ValidationError("no cluster secret: pass --secret") }
-        logger.notice("using the cluster secret from \(store.directory.configuration); peers need the same one")
-        return secret
     }
 }

@@ -25,8 +25,7 @@ struct Sync: AsyncParsableCommand {
     @Flag(help: "Only push this node's changes.")
     var pushOnly = false
 
-    @Option(help: ArgumentHelp("The cluster secret (default: BOXOFFICE_SECRET, else boxoffice.json).", valueName: "secret"))
-    var secret: String?
+    @OptionGroup var secretOptions: SecretOptions
 
     func validate() throws {
         guard !(pullOnly && pushOnly) else { throw ValidationError("--pull-only and --push-only exclude each other") }
@@ -63,26 +62,16 @@ struct Sync: AsyncParsableCommand {
         do {
             let store = try DocumentStore.open(directory, options: options.storeOptions)
             do {
-                return (VenueRules.localNode(store), store, try clusterSecret(store.configuration))
+                return (VenueRules.localNode(store), store, try secretOptions.resolve(store.configuration).secret)
             } catch {
                 Task { await store.close() }
                 throw error
             }
         } catch StoreError.locked {
             let configuration = try NodeConfiguration.read(in: directory)
-            guard let url = try? String(contentsOfFile: directory.listening, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
-                throw ValidationError("\(options.data) is in use but its node does not say where it listens")
-            }
-            let secret = try clusterSecret(configuration)
-            return (PeerClient(baseURL: url, secret: secret, localNodeID: configuration.nodeID), nil, secret)
+            let secret = try secretOptions.resolve(configuration).secret
+            return (PeerClient(baseURL: try options.runningNodeURL(), secret: secret, localNodeID: configuration.nodeID), nil, secret)
         }
-    }
-
-    private func clusterSecret(_ configuration: NodeConfiguration) throws -> String {
-        if let secret { return secret }
-        if let secret = ProcessInfo.processInfo.environment["BOXOFFICE_SECRET"], !secret.isEmpty { return secret }
-        guard let secret = configuration.secret else { throw ValidationError("no cluster secret: pass --secret") }
-        return secret
     }
 
     /// A bar on a terminal, one line per batch otherwise.
