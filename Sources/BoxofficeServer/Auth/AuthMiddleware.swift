@@ -15,11 +15,10 @@ struct AuthMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization] {
             // The original web app sends the bare token; accept "Bearer <token>" and "<token>".
             let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
-            if let userID = await tokens.userID(from: token), let user = try await users.user(userID) {
-                context.identity = Identity(userId: userID, name: user.name, email: user.email, role: user.role)
-            } else {
+            guard let identity = try await users.identity(of: await tokens.userID(from: token)) else {
                 throw DomainError.unauthenticated("the access token is invalid or expired; sign in again")
             }
+            context.identity = identity
         }
         return try await next(request, context)
     }

@@ -46,8 +46,8 @@ struct ConflictPageRoutes {
 
     /// The staff member a token names, if it is valid and theirs is a staff account.
     func staff(token: String) async throws -> Identity? {
-        guard let userID = await tokens.userID(from: token), let user = try await users.user(userID), user.role.isStaff else { return nil }
-        return Identity(userId: userID, name: user.name, email: user.email, role: user.role)
+        guard let identity = try await users.identity(of: await tokens.userID(from: token)), identity.isStaff else { return nil }
+        return identity
     }
 
     private func signInForm(error: String?) -> String {

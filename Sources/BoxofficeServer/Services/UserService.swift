@@ -76,6 +76,12 @@ struct UserService: Sendable {
         return try cache.decoded(document)
     }
 
+    /// Who a verified access token's user id is: nil when there is no such live user.
+    func identity(of userID: String?) async throws -> Identity? {
+        guard let userID, let user = try await user(userID) else { return nil }
+        return Identity(userId: userID, name: user.name, email: user.email, role: user.role)
+    }
+
     func view(_ id: String) async throws -> UserView {
         guard let user = try await user(id) else { throw DomainError.notFound(kind: "user", id: id) }
         let holder = UniqueEmail.holder(of: await accounts(withEmail: user.email))
