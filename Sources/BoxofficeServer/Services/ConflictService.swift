@@ -16,7 +16,7 @@ struct ConflictService: Sendable {
     /// Matching records, newest first, and the count of every kind among them.
     func list(_ filter: Filter) async throws -> (conflicts: [Identified<ConflictRecord>], counts: [String: Int]) {
         let records = try await store.documents(in: ConflictRecord.collection).filter { !$0.deleted }
-            .map { Identified(id: $0.id, value: try $0.body.decode(ConflictRecord.self)) }
+            .map(Identified<ConflictRecord>.init(decoding:))
             .filter { record in
                 (filter.kind.map { $0 == record.value.kind } ?? true) && (filter.eventId.map { $0 == record.value.eventId } ?? true)
                     && (filter.state.map { $0 == record.value.state } ?? true)

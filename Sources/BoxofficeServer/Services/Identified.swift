@@ -1,3 +1,5 @@
+import BoxofficeCore
+
 /// A document body with its id, encoded as one flat JSON object: `{"id": …, <fields of value>}`.
 struct Identified<Value: Encodable & Sendable>: Encodable, Sendable {
     let id: String
@@ -9,5 +11,12 @@ struct Identified<Value: Encodable & Sendable>: Encodable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try value.encode(to: encoder)
+    }
+}
+
+extension Identified where Value: Decodable {
+    /// A document's body decoded as `Value`, with the document's id.
+    init(decoding document: Document) throws {
+        self.init(id: document.id, value: try document.body.decode(Value.self))
     }
 }

@@ -27,7 +27,7 @@ struct NotificationService: Sendable {
     func list(for userId: String) async throws -> [Identified<UserNotification>] {
         let documents = await store.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
         return try documents.sorted { $0.version > $1.version }
-            .map { Identified(id: $0.id, value: try $0.body.decode(UserNotification.self)) }
+            .map(Identified<UserNotification>.init(decoding:))
     }
 
     func unreadCount(for userId: String) async throws -> Int {

@@ -54,7 +54,7 @@ struct TicketService: Sendable {
                 let record = try previous.body.decode(IdempotencyRecord.self)
                 guard record.request == request else { throw DomainError.idempotencyKeyReused }
                 let tickets = try record.ticketIds.compactMap { id in
-                    try transaction.get(Ticket.collection, id).map { Identified(id: id, value: try $0.body.decode(Ticket.self)) }
+                    try transaction.get(Ticket.collection, id).map(Identified<Ticket>.init(decoding:))
                 }
                 return (tickets, false)
             }
@@ -107,7 +107,7 @@ struct TicketService: Sendable {
 
     /// Ticket documents in the order they were sold (version order).
     private static func oldestFirst(_ documents: [Document]) throws -> [Identified<Ticket>] {
-        try documents.sorted { $0.version < $1.version }.map { Identified(id: $0.id, value: try $0.body.decode(Ticket.self)) }
+        try documents.sorted { $0.version < $1.version }.map(Identified<Ticket>.init(decoding:))
     }
 
     /// Cancels a ticket (its holder or staff): the seat is free again and the holder is told.
