@@ -27,6 +27,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     let events = EventService(store: store, now: now)
     let tickets = TicketService(store: store, events: events, metrics: metrics, now: now)
     let notifications = NotificationService(store: store, now: now)
+    let reservations = ReservationService(store: store, events: events, metrics: metrics, now: now)
     guard let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap({ try? Data(contentsOf: $0) }) else {
         throw StoreError.io(operation: "read", path: "openapi.yaml (bundled resource)", errno: ENOENT)
     }
@@ -45,6 +46,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         EventRoutes(events: events, seats: SeatService(store: store)).addRoutes(to: group)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
+        ReservationRoutes(reservations: reservations).addRoutes(to: group)
         let conflictService = ConflictService(store: store, now: now)
         let conflictPage = ConflictPageRoutes(conflicts: conflictService, users: users, tokens: tokens, store: store, now: now)
         ConflictRoutes(conflicts: conflictService, page: conflictPage).addRoutes(to: group)

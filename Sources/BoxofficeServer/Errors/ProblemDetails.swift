@@ -79,6 +79,20 @@ struct ProblemDetails: Encodable, Sendable {
                 field: "email")
         case let .ticketNotValid(code, status):
             self.init(slug: "ticket-not-valid", status: .gone, detail: "ticket \(code) is \(status) and admits no one")
+        case let .holdExpired(holdId, date):
+            self.init(
+                slug: "hold-expired", status: .gone,
+                detail: "reservation \"\(holdId)\" expired at \(date.formatted(.iso8601)) and its seats went back on sale; hold seats again")
+        case let .holdReleased(holdId):
+            self.init(slug: "hold-released", status: .gone, detail: "reservation \"\(holdId)\" was released; hold seats again")
+        case let .holdConfirmed(holdId):
+            self.init(
+                slug: "hold-confirmed", status: .conflict,
+                detail: "reservation \"\(holdId)\" is already confirmed; cancel its tickets instead")
+        case let .holdOnAnotherNode(holdId, node):
+            self.init(
+                slug: "hold-on-another-node", status: .conflict,
+                detail: "reservation \"\(holdId)\" holds seats of node \(node); confirm or release it there")
         case .idempotencyKeyReused:
             self.init(
                 slug: "idempotency-key-reused", status: .unprocessableContent,
