@@ -36,6 +36,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     router.addMiddleware {
         MetricsMiddleware()
         ProblemMiddleware()
+        WebAppMiddleware()
     }
     // Peers authenticate with the cluster secret; people with access tokens.
     SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus).addRoutes(

@@ -16,6 +16,8 @@ struct ProblemDetails: Encodable, Sendable {
     var field: String?
     /// Seats still available, for a sale that asked for more.
     var available: Int?
+    /// `detail` again, under `/api` only: the original web app shows `error.response.data.msg`.
+    var msg: String?
 
     /// The one mapping from errors to HTTP: domain errors to their status, validation errors to
     /// 4xx, an unavailable store to 503; anything unforeseen is a 500 that hides its internals.
@@ -37,6 +39,7 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(slug: "internal", status: .internalServerError, detail: "the node hit an unexpected error; it has been logged")
         }
         self.instance = instance
+        if instance?.hasPrefix("/api/") == true { msg = detail }
     }
 
     private init(slug: String, status: HTTPResponse.Status, detail: String, field: String? = nil, available: Int? = nil) {
