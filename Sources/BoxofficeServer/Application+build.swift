@@ -54,5 +54,35 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         conflictPage.addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
+    try await addPages(
+        to: router, store: store, configuration: configuration, tokens: tokens, users: users, events: events, tickets: tickets,
+        notifications: notifications, reservations: reservations)
     return router
+}
+
+/// The web pages: `/` and everything under `/web/`, paths no API client uses, so the JSON API
+/// answers exactly as before. A session cookie stands in for the bearer token.
+private func addPages(
+    to router: Router<BoxofficeRequestContext>, store: DocumentStore, configuration: ServerConfiguration, tokens: AccessTokens,
+    users: UserService, events: EventService, tickets: TicketService, notifications: NotificationService, reservations: ReservationService
+) async throws {
+    let now = configuration.now
+    let shell = WebShell(
+        renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
+        conflicts: ConflictService(store: store, now: now), peerStatus: configuration.peerStatus, nodeID: store.nodeID)
+    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell))
+    WebShopRoutes(shell: shell, events: events, tickets: tickets, reservations: reservations, now: now).addRoutes(to: pages)
+    WebAccountRoutes(
+        shell: shell, users: users, tickets: tickets, notifications: notifications, tokens: tokens, tokenLifetime: configuration.tokenLifetime, now: now
+    ).addRoutes(to: pages)
+    WebStaffRoutes(shell: shell, store: store, events: events, tickets: tickets, checkIns: CheckInService(store: store, now: now), now: now)
+        .addRoutes(to: pages)
+    WebOrganizerRoutes(shell: shell, store: store, events: events, seats: SeatService(store: store), tickets: tickets).addRoutes(to: pages)
+    pages.get("web/style.css") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+            body: .init(byteBuffer: shell.renderer.stylesheet))
+    }
+    // Any other page path is a 404 page, not problem+json.
+    pages.get("web/**") { request, _ -> Response in throw HTTPError(.notFound, message: "there is no page at \(request.uri.path)") }
 }

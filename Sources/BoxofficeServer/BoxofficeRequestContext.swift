@@ -17,6 +17,8 @@ public struct Identity: Sendable, Equatable {
 public struct BoxofficeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
+    /// The browser's CSRF nonce, on web pages (see `WebSession`).
+    var csrfNonce: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)

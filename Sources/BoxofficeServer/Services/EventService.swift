@@ -74,21 +74,29 @@ struct EventService: Sendable {
         return EventView(id: id, event: event, availability: Availability(sold: 0, remaining: event.capacity, remainingHere: here))
     }
 
+    /// One event with its availability.
+    func view(_ id: String) async throws -> EventView { try await read(id).view }
+
     /// One event with its availability, as the JSON the API answers with.
     func encodedView(_ id: String) async throws -> [UInt8] {
+        let (version, view) = try await read(id)
+        return try responses.value(for: view.id, stamp: ResponseStamp(version: version, availability: view.availability)) {
+            try JSONCoding.encode(view)
+        }
+    }
+
+    /// One read on the store for an event, its version and its availability.
+    private func read(_ id: String) async throws -> (version: Version, view: EventView) {
         let id = try Validate.id(id, field: "id")
-        // One read on the store for the event and its sold count.
         let node = store.nodeID
         let date = now()
-        let (document, event, availability) = try await store.transact { [self] transaction in
+        return try await store.transact { [self] transaction in
             guard let document = transaction.get(Event.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "event", id: id)
             }
             let event = try cache.decoded(document)
-            return (document, event, SeatService.availability(of: id, event: event, node: node, at: date, in: transaction))
-        }
-        return try responses.value(for: id, stamp: ResponseStamp(version: document.version, availability: availability)) {
-            try JSONCoding.encode(EventView(id: id, event: event, availability: availability))
+            let availability = SeatService.availability(of: id, event: event, node: node, at: date, in: transaction)
+            return (document.version, EventView(id: id, event: event, availability: availability))
         }
     }
 

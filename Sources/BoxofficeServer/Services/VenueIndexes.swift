@@ -9,6 +9,7 @@ public enum VenueIndexes {
     static let notifications = "notifications"
     static let allocations = "allocations"
     static let holds = "holds"
+    static let checkIns = "checkins"
 
     /// Pass these in `StoreOptions.indexes` when opening a node's store.
     public static let all: [SecondaryIndex] = [
@@ -30,6 +31,10 @@ public enum VenueIndexes {
         SecondaryIndex(name: holds, collection: Hold.collection) { document in
             guard !document.deleted, let hold = try? document.body.decode(HoldKeys.self), hold.status == .open else { return [] }
             return [openHoldsOf(hold.eventId)]
+        },
+        SecondaryIndex(name: checkIns, collection: CheckIn.collection) { document in
+            guard !document.deleted, let checkIn = try? document.body.decode(CheckIn.self) else { return [] }
+            return [ofEvent(checkIn.eventId)]
         },
         SecondaryIndex(name: notifications, collection: UserNotification.collection) { document in
             guard !document.deleted, let notification = try? document.body.decode(UserOnly.self) else { return [] }

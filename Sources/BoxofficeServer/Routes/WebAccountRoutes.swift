@@ -1,0 +1,111 @@
+import BoxofficeCore
+import Foundation
+import Hummingbird
+
+/// The pages of a person's account: register, log in, log out, notifications, profile.
+struct WebAccountRoutes {
+    let shell: WebShell
+    let users: UserService
+    let tickets: TicketService
+    let notifications: NotificationService
+    let tokens: AccessTokens
+    let tokenLifetime: TimeInterval
+    let now: @Sendable () -> Date
+
+    struct AccountForm: Sendable {
+        let next: String
+        let values: [String: String]
+        let errors: [String: String]
+    }
+
+    struct Inbox: Sendable {
+        struct Item: Sendable {
+            let id: String
+            let message: String
+            let when: String
+            let unread: Bool
+        }
+        let items: [Item]
+    }
+
+    struct Profile: Sendable {
+        let name: String
+        let email: String
+        let role: String
+        let memberSince: String
+        let tickets: Int
+    }
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.get("web/login") { request, context -> Response in
+            let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
+            return try await shell.page("login", title: "Log in", AccountForm(next: next, values: [:], errors: [:]), context: context)
+        }
+        group.post("web/login") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            do {
+                let user = try await users.authenticate(email: form["email"] ?? "", password: form["password"] ?? "")
+                return try await signedIn(user, next: Self.safeNext(form["next"]))
+            } catch let error as DomainError {
+                guard let message = error.fieldMessage else { throw error }
+                let page = AccountForm(next: Self.safeNext(form["next"]), values: ["email": form["email"] ?? ""], errors: ["password": message])
+                return try await shell.page("login", title: "Log in", page, context: context, status: .unauthorized)
+            }
+        }
+        group.get("web/register") { _, context -> Response in
+            try await shell.page("register", title: "Register", AccountForm(next: "/", values: [:], errors: [:]), context: context)
+        }
+        group.post("web/register") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            do {
+                let user = try await users.register(name: form["name"] ?? "", email: form["email"] ?? "", password: form["password"] ?? "")
+                return try await signedIn(user, next: "/")
+            } catch let error as DomainError {
+                guard let message = error.fieldMessage else { throw error }
+                let field = if case let .invalidField(name, _) = error { name } else { "email" }
+                let page = AccountForm(next: "/", values: ["name": form["name"] ?? "", "email": form["email"] ?? ""], errors: [field: message])
+                return try await shell.page("register", title: "Register", page, context: context, status: .badRequest)
+            }
+        }
+        group.post("web/logout") { request, context -> Response in
+            _ = try await shell.form(request, context: context)
+            var response = Response(status: .seeOther, headers: [.location: "/"])
+            response.setCookie(WebSession.cookie(WebSession.sessionCookie, "", maxAge: 0))
+            return response
+        }
+        group.get("web/notifications") { _, context -> Response in
+            let person = try context.requireIdentity()
+            let items = try await notifications.list(for: person.userId).map {
+                Inbox.Item(id: $0.id, message: $0.value.message, when: WebFormat.when($0.value.createdAt), unread: !$0.value.read)
+            }
+            return try await shell.page("notifications", title: "Notifications", Inbox(items: items), context: context)
+        }
+        group.post("web/notifications/:id/read") { request, context -> Response in
+            _ = try await shell.form(request, context: context)
+            _ = try await notifications.markRead(context.parameters.require("id"), by: try context.requireIdentity())
+            return Response(status: .seeOther, headers: [.location: "/web/notifications"])
+        }
+        group.get("web/profile") { _, context -> Response in
+            let person = try context.requireIdentity()
+            let user = try await users.view(person.userId)
+            let profile = Profile(
+                name: user.name, email: user.email, role: user.role.rawValue, memberSince: WebFormat.when(user.createdAt),
+                tickets: try await tickets.tickets(ofUser: person.userId).count { $0.value.isLive })
+            return try await shell.page("profile", title: "Profile", profile, context: context)
+        }
+    }
+
+    /// Starts a session for `user` and sends the browser on.
+    private func signedIn(_ user: UserView, next: String) async throws -> Response {
+        let token = try await tokens.issue(userId: user.id, role: user.role, now: now())
+        var response = Response(status: .seeOther, headers: [.location: next])
+        response.setCookie(WebSession.cookie(WebSession.sessionCookie, token, maxAge: Int(tokenLifetime)))
+        return response
+    }
+
+    /// Where to go after signing in: a path on this site only, never another site.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
+    }
+}

@@ -1,0 +1,156 @@
+import BoxofficeCore
+import BoxofficeStore
+import Foundation
+import Hummingbird
+
+/// The organizer's pages: create, edit and cancel an event; its seat allocation per node with
+/// the transfer form; its sales by node.
+struct WebOrganizerRoutes {
+    let shell: WebShell
+    let store: DocumentStore
+    let events: EventService
+    let seats: SeatService
+    let tickets: TicketService
+
+    struct EventForm: Sendable {
+        let id: String?
+        let values: [String: String]
+        let errors: [String: String]
+        let escrow: Bool
+        let notice: String?
+        let nodes: [NodeRow]
+        let cancelled: Bool
+    }
+
+    struct NodeRow: Sendable {
+        let node: String
+        let seats: Int
+        let sold: Int
+        let revenue: String
+    }
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.get("web/organizer/events/new") { _, context -> Response in
+            _ = try context.requireOrganizer()
+            let defaults = ["currency": "EUR", "holdMinutes": "\(Hold.defaultMinutes)", "salesPolicy": SalesPolicy.escrow.rawValue]
+            return try await formPage(nil, values: defaults, context: context)
+        }
+        group.post("web/organizer/events/new") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            let organizer = try context.requireOrganizer()
+            do {
+                let created = try await events.create(try Self.input(form), by: organizer)
+                return Response(status: .seeOther, headers: [.location: "/web/organizer/events/\(created.id)"])
+            } catch let error as DomainError {
+                guard let message = error.fieldMessage else { throw error }
+                return try await formPage(nil, values: form, errors: [Self.field(of: error): message], context: context, status: .badRequest)
+            }
+        }
+        group.get("web/organizer/events/:id") { _, context -> Response in
+            _ = try context.requireOrganizer()
+            let view = try await events.view(context.parameters.require("id"))
+            return try await formPage(view, values: Self.values(of: view.event), context: context)
+        }
+        group.post("web/organizer/events/:id") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            let organizer = try context.requireOrganizer()
+            let id = try context.parameters.require("id")
+            do {
+                let view = try await events.update(id, with: try Self.input(form), by: organizer)
+                return try await formPage(view, values: Self.values(of: view.event), notice: "Saved.", context: context)
+            } catch let error as DomainError {
+                guard let message = error.fieldMessage else { throw error }
+                let view = try await events.view(id)
+                return try await formPage(view, values: form, errors: [Self.field(of: error): message], context: context, status: .badRequest)
+            }
+        }
+        group.post("web/organizer/events/:id/cancel") { request, context -> Response in
+            _ = try await shell.form(request, context: context)
+            let view = try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())
+            return try await formPage(view, values: Self.values(of: view.event), notice: "The event is cancelled; ticket holders are told.", context: context)
+        }
+        group.post("web/organizer/events/:id/transfer") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            _ = try context.requireOrganizer()
+            let id = try context.parameters.require("id")
+            do {
+                let count = Int(form["seats"] ?? "") ?? 0
+                let view = try await seats.transfer(event: id, seats: count, to: form["to"] ?? "", events: events)
+                return try await formPage(view, values: Self.values(of: view.event), notice: "Gave \(count) seats to \(form["to"] ?? "").", context: context)
+            } catch let error as DomainError {
+                guard let message = error.fieldMessage else { throw error }
+                let view = try await events.view(id)
+                let field = if case .invalidField("to", _) = error { "to" } else { "seats" }
+                return try await formPage(view, values: Self.values(of: view.event), errors: [field: message], context: context, status: .badRequest)
+            }
+        }
+    }
+
+    private func formPage(
+        _ view: EventView?, values: [String: String], errors: [String: String] = [:], notice: String? = nil, context: BoxofficeRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let title = view.map { "Manage \($0.event.name)" } ?? "New event"
+        var nodes: [NodeRow] = []
+        if let view { nodes = try await nodeRows(view) }
+        let page = EventForm(
+            id: view?.id, values: values, errors: errors, escrow: values["salesPolicy"] != SalesPolicy.overbook.rawValue, notice: notice,
+            nodes: nodes, cancelled: view?.event.status == .cancelled)
+        return try await shell.page("event-form", title: title, page, context: context, staff: true, status: status)
+    }
+
+    /// Seats and sales per node: every node with an allocation or a sale.
+    private func nodeRows(_ view: EventView) async throws -> [NodeRow] {
+        let rows = await store.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(view.id)).compactMap {
+            try? $0.body.decode(AllocationRow.self)
+        }
+        let live = await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(view.id)).compactMap {
+            try? $0.body.decode(Ticket.self)
+        }
+        let initial = view.event.initialAllocations
+        var nodes = Set(initial.keys).union(rows.map(\.node)).union(live.map(\.soldBy))
+        for row in rows { nodes.formUnion(row.given.keys) }
+        return nodes.sorted().map { node in
+            let sold = live.filter { $0.soldBy == node }
+            let revenue = sold.reduce(Decimal(0)) { $0 + $1.price }
+            return NodeRow(
+                node: node, seats: SeatLedger.seats(of: node, initial: initial, rows: rows), sold: sold.count,
+                revenue: WebFormat.money(revenue, view.event.currency))
+        }
+    }
+
+    static func values(of event: Event) -> [String: String] {
+        [
+            "name": event.name, "description": event.description, "date": WebFormat.localInput(event.date), "location": event.location,
+            "capacity": "\(event.capacity)", "price": "\(event.price)", "currency": event.currency, "salesPolicy": event.salesPolicy.rawValue,
+            "holdMinutes": "\(event.holdMinutes ?? Hold.defaultMinutes)",
+        ]
+    }
+
+    /// The event form's fields as the service takes them; a field that does not parse is named.
+    static func input(_ form: [String: String]) throws(DomainError) -> EventInput {
+        func number<T>(_ field: String, _ parse: (String) -> T?) throws(DomainError) -> T? {
+            guard let text = form[field]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let value = parse(text) else { throw .invalidField(field, "\(field) must be a number") }
+            return value
+        }
+        var input = EventInput()
+        input.name = form["name"]
+        input.description = form["description"]
+        input.location = form["location"]
+        input.currency = form["currency"]
+        if let text = form["date"], !text.isEmpty {
+            guard let date = WebFormat.localInput(text) else { throw .invalidField("date", "date must be a day and a time") }
+            input.date = date
+        }
+        input.capacity = try number("capacity") { Int($0) }
+        input.price = try number("price") { Decimal(string: $0) }
+        input.holdMinutes = try number("holdMinutes") { Int($0) }
+        input.salesPolicy = form["salesPolicy"].flatMap(SalesPolicy.init(rawValue:))
+        return input
+    }
+
+    static func field(of error: DomainError) -> String {
+        if case let .invalidField(name, _) = error { name } else { "name" }
+    }
+}

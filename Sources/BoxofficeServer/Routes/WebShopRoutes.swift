@@ -1,0 +1,163 @@
+import BoxofficeCore
+import Foundation
+import Hummingbird
+
+/// The pages a buyer uses: upcoming events, an event, checkout as hold → confirm, my tickets.
+struct WebShopRoutes {
+    let shell: WebShell
+    let events: EventService
+    let tickets: TicketService
+    let reservations: ReservationService
+    let now: @Sendable () -> Date
+
+    struct Home: Sendable {
+        let query: String
+        let from: String
+        let to: String
+        let events: [EventCard]
+        let error: String?
+    }
+
+    struct EventPage: Sendable {
+        let event: EventCard
+        let canBuy: Bool
+        let quantity: String
+        let errors: [String: String]
+    }
+
+    struct HoldPage: Sendable {
+        let id: String
+        let event: EventCard
+        let seats: Int
+        let until: String
+        let secondsLeft: Int
+        let minutesLeft: Int
+        let open: Bool
+        let confirmed: Bool
+        let gone: Bool
+        let error: String?
+    }
+
+    struct TicketCard: Sendable {
+        let id: String
+        let code: String
+        let holderName: String
+        let event: String
+        let when: String
+        let location: String
+        let status: String
+        let live: Bool
+    }
+
+    struct MyTickets: Sendable {
+        let tickets: [TicketCard]
+    }
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.get("/") { request, context -> Response in
+            let query = request.uri.queryParameters["q"].map(String.init) ?? ""
+            let fromText = request.uri.queryParameters["from"].map(String.init) ?? ""
+            let toText = request.uri.queryParameters["to"].map(String.init) ?? ""
+            let from = WebFormat.day(fromText)
+            // The "to" day is included whole.
+            let to = WebFormat.day(toText)?.addingTimeInterval(86_400 - 1)
+            let dateError = (!fromText.isEmpty && from == nil) || (!toText.isEmpty && to == nil) ? "Dates are written like 2030-06-01." : nil
+            let listed = try await events.list(from: from, to: to, limit: 100, cursor: nil).events
+            let cards = listed.filter { query.isEmpty || $0.event.name.localizedCaseInsensitiveContains(query) }.map(EventCard.init)
+            let home = Home(query: query, from: fromText, to: toText, events: cards, error: dateError)
+            return try await shell.page("home", title: "Upcoming events", home, context: context)
+        }
+        group.get("web/events/:id") { _, context -> Response in
+            try await eventPage(context.parameters.require("id"), context: context)
+        }
+        group.post("web/events/:id/hold") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            let buyer = try context.requireIdentity()
+            let id = try context.parameters.require("id")
+            do {
+                let quantity = try Self.quantity(form["quantity"])
+                let hold = try await reservations.hold(SaleRequest(eventId: id, quantity: quantity), by: buyer)
+                return Response(status: .seeOther, headers: [.location: "/web/holds/\(hold.id)"])
+            } catch let error as DomainError {
+                guard let message = error.fieldMessage else { throw error }
+                return try await eventPage(id, context: context, quantity: form["quantity"] ?? "", errors: ["quantity": message], status: .conflict)
+            }
+        }
+        group.get("web/holds/:id") { _, context -> Response in
+            try await holdPage(context.parameters.require("id"), context: context)
+        }
+        group.post("web/holds/:id/confirm") { request, context -> Response in
+            _ = try await shell.form(request, context: context)
+            let id = try context.parameters.require("id")
+            do {
+                _ = try await reservations.confirm(id, by: try context.requireIdentity())
+                return Response(status: .seeOther, headers: [.location: "/web/tickets"])
+            } catch let error as DomainError {
+                guard let message = error.fieldMessage else { throw error }
+                return try await holdPage(id, context: context, error: message, status: .gone)
+            }
+        }
+        group.post("web/holds/:id/release") { request, context -> Response in
+            _ = try await shell.form(request, context: context)
+            let hold = try await reservations.release(context.parameters.require("id"), by: try context.requireIdentity())
+            return Response(status: .seeOther, headers: [.location: "/web/events/\(hold.value.eventId)"])
+        }
+        group.get("web/tickets") { _, context -> Response in
+            let buyer = try context.requireIdentity()
+            var cards: [TicketCard] = []
+            var seen: [String: EventCard] = [:]
+            for ticket in try await tickets.tickets(ofUser: buyer.userId).reversed() {
+                let value = ticket.value
+                var event = seen[value.eventId]
+                if event == nil { event = EventCard(try await events.view(value.eventId)) }
+                guard let event else { continue }
+                seen[value.eventId] = event
+                cards.append(
+                    TicketCard(
+                        id: ticket.id, code: value.code, holderName: value.holderName, event: event.name, when: event.when, location: event.location,
+                        status: value.status.rawValue, live: value.isLive))
+            }
+            return try await shell.page("tickets", title: "My tickets", MyTickets(tickets: cards), context: context)
+        }
+    }
+
+    private func eventPage(
+        _ id: String, context: BoxofficeRequestContext, quantity: String = "1", errors: [String: String] = [:], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let card = EventCard(try await events.view(id))
+        let page = EventPage(event: card, canBuy: !card.cancelled && !card.soldOut, quantity: quantity, errors: errors)
+        return try await shell.page("event", title: card.name, page, context: context, status: status)
+    }
+
+    private func holdPage(_ id: String, context: BoxofficeRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let hold = try await reservations.hold(id, by: try context.requireIdentity()).value
+        let event = EventCard(try await events.view(hold.eventId))
+        let seconds = max(0, Int(hold.expiresAt.timeIntervalSince(now())))
+        let open = hold.isHolding(at: now())
+        let page = HoldPage(
+            id: id, event: event, seats: hold.seats, until: WebFormat.time(hold.expiresAt), secondsLeft: seconds, minutesLeft: (seconds + 59) / 60,
+            open: open, confirmed: hold.status == .confirmed, gone: !open && hold.status != .confirmed, error: error)
+        return try await shell.page("hold", title: "Your seats for \(event.name)", page, context: context, status: status)
+    }
+
+    /// A quantity field: a whole number, or the words to show next to it.
+    static func quantity(_ text: String?) throws(DomainError) -> Int {
+        guard let text, let quantity = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw .invalidField("quantity", "quantity must be a whole number from 1 to \(TicketService.maxQuantity)")
+        }
+        return quantity
+    }
+}
+
+extension DomainError {
+    /// What to show next to a form's field when a request cannot be done as asked; nil for errors
+    /// that are not about what the person typed (they get an error page).
+    var fieldMessage: String? {
+        switch self {
+        case .invalidField, .emailTaken, .notEnoughSeats, .eventCancelled, .invalidCredentials, .holdExpired, .holdReleased, .holdConfirmed,
+            .duplicateAccount, .alreadyCheckedIn, .ticketNotValid, .holdOnAnotherNode:
+            ProblemDetails(self, instance: nil).detail
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import BoxofficeCore
+import BoxofficeStore
+import Foundation
+import Hummingbird
+
+/// The box office's pages, for staff and organizers: check-in at the door, walk-in sales, and
+/// today's events. Each shows the node's status strip.
+struct WebStaffRoutes {
+    let shell: WebShell
+    let store: DocumentStore
+    let events: EventService
+    let tickets: TicketService
+    let checkIns: CheckInService
+    let now: @Sendable () -> Date
+
+    struct Scan: Sendable {
+        struct Result: Sendable {
+            let admitted: Bool
+            let heading: String
+            let detail: String
+        }
+        let code: String
+        let gate: String
+        let result: Result?
+    }
+
+    struct Sale: Sendable {
+        struct Option: Sendable {
+            let id: String
+            let label: String
+            let selected: Bool
+        }
+        let events: [Option]
+        let key: String
+        let values: [String: String]
+        let errors: [String: String]
+        let sold: [String]
+        let hasSold: Bool
+    }
+
+    struct Today: Sendable {
+        struct Row: Sendable {
+            let event: EventCard
+            let checkedIn: Int
+        }
+        let rows: [Row]
+    }
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.get("web/staff/checkin") { _, context -> Response in
+            _ = try context.requireStaff()
+            return try await shell.page("checkin", title: "Check-in", Scan(code: "", gate: "", result: nil), context: context, staff: true)
+        }
+        group.post("web/staff/checkin") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            let staff = try context.requireStaff()
+            let code = (form["code"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let gate = (form["gate"] ?? "").trimmingCharacters(in: .whitespaces)
+            let (result, status) = await scan(code, gate: gate.isEmpty ? nil : gate, by: staff)
+            // The gate stays filled in for the next scan; the code field is cleared.
+            return try await shell.page("checkin", title: "Check-in", Scan(code: "", gate: gate, result: result), context: context, staff: true, status: status)
+        }
+        group.get("web/staff/sale") { _, context -> Response in
+            _ = try context.requireStaff()
+            return try await salePage(context: context)
+        }
+        group.post("web/staff/sale") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            let staff = try context.requireStaff()
+            do {
+                let sale = SaleRequest(
+                    eventId: form["eventId"] ?? "", quantity: try WebShopRoutes.quantity(form["quantity"]), holderName: form["holderName"] ?? "",
+                    holderEmail: (form["holderEmail"] ?? "").nilIfEmpty)
+                let sold = try await tickets.sell(sale, by: staff, idempotencyKey: form["key"])
+                return try await salePage(context: context, sold: sold.map(\.value.code))
+            } catch let error as DomainError {
+                guard let message = error.fieldMessage else { throw error }
+                let field = if case let .invalidField(name, _) = error { name } else { "quantity" }
+                return try await salePage(context: context, values: form, errors: [field: message], status: .badRequest)
+            }
+        }
+        group.get("web/staff/today") { _, context -> Response in
+            _ = try context.requireStaff()
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = WebFormat.timeZone
+            let start = calendar.startOfDay(for: now())
+            let listed = try await events.list(from: start, to: start.addingTimeInterval(86_400 - 1), limit: 100, cursor: nil).events
+            var rows: [Today.Row] = []
+            for view in listed {
+                let checkedIn = await store.count(index: VenueIndexes.checkIns, key: VenueIndexes.ofEvent(view.id))
+                rows.append(Today.Row(event: EventCard(view), checkedIn: checkedIn))
+            }
+            return try await shell.page("today", title: "Today's events", Today(rows: rows), context: context, staff: true)
+        }
+    }
+
+    /// The door's answer to one scan, in words, and the status that goes with it.
+    private func scan(_ code: String, gate: String?, by staff: Identity) async -> (Scan.Result, HTTPResponse.Status) {
+        do {
+            let admission = try await checkIns.checkIn(code: code, gate: gate, by: staff)
+            let detail = "\(admission.ticket.value.holderName), ticket \(admission.checkIn.code)"
+            return (Scan.Result(admitted: true, heading: "Admitted", detail: detail), .ok)
+        } catch {
+            let problem = ProblemDetails(error, instance: nil)
+            let heading =
+                switch error as? DomainError {
+                case .alreadyCheckedIn: "Already checked in"
+                case .notFound: "Unknown ticket"
+                case .ticketNotValid: "Not valid"
+                case .invalidField: "Not a ticket code"
+                default: "Not admitted"
+                }
+            return (Scan.Result(admitted: false, heading: heading, detail: problem.detail), problem.httpStatus)
+        }
+    }
+
+    private func salePage(
+        context: BoxofficeRequestContext, sold: [String] = [], values: [String: String] = [:], errors: [String: String] = [:],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let upcoming = try await events.list(from: nil, to: nil, limit: 100, cursor: nil).events.filter { $0.event.status != .cancelled }
+        let options = upcoming.map { view in
+            Sale.Option(
+                id: view.id, label: "\(view.event.name), \(WebFormat.when(view.event.date)) (\(view.availability.remainingHere) left)",
+                selected: view.id == values["eventId"])
+        }
+        // A fresh key per form: a double-submitted form sells once.
+        let page = Sale(events: options, key: Identifier.randomCode(length: 24), values: values, errors: errors, sold: sold, hasSold: !sold.isEmpty)
+        return try await shell.page("sale", title: "Walk-in sale", page, context: context, staff: true, status: status)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// The web pages' templates (mustache files in the module's `templates` resource folder) and
+/// their one stylesheet, loaded once at start-up.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let stylesheet: ByteBuffer
+
+    static func load() async throws -> PageRenderer {
+        guard let directory = Bundle.module.url(forResource: "templates", withExtension: nil),
+            let css = try? Data(contentsOf: directory.appendingPathComponent("style.css"))
+        else { throw PageError.missingTemplates }
+        return PageRenderer(library: try await MustacheLibrary(directory: directory.path), stylesheet: ByteBuffer(bytes: css))
+    }
+
+    /// `template` rendered with `model` as an HTML answer. A template that fails to render is a
+    /// plain 500 page: a template error never reaches the browser.
+    func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        guard let html = library.render(model, withTemplate: template) else {
+            return Self.html(Self.fallback, status: .internalServerError)
+        }
+        return Self.html(html, status: status)
+    }
+
+    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    private static let fallback = "<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1><p><a href=\"/\">Home</a></p>"
+
+    enum PageError: Error { case missingTemplates }
+}

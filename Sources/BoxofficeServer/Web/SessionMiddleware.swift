@@ -1,0 +1,28 @@
+import BoxofficeCore
+import Hummingbird
+
+/// For the web pages: the signed-in person from the session cookie, and this browser's CSRF nonce
+/// (a new one, set as a cookie on the answer, when it has none yet).
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = BoxofficeRequestContext
+    let tokens: AccessTokens
+    let users: UserService
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = request.cookies[WebSession.sessionCookie]?.value {
+            context.identity = try await users.identity(of: await tokens.userID(from: token))
+        }
+        let existing = request.cookies[WebSession.nonceCookie]?.value.nilIfEmpty
+        context.csrfNonce = existing ?? Identifier.randomCode(length: 32)
+        var response = try await next(request, context)
+        if existing == nil, let nonce = context.csrfNonce {
+            response.setCookie(WebSession.cookie(WebSession.nonceCookie, nonce, maxAge: 30 * 86_400))
+        }
+        return response
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,38 @@
+import BoxofficeCore
+import Crypto
+import Foundation
+import Hummingbird
+
+/// Browser sessions of the web pages. The session cookie holds an access token (the same JWT the
+/// API issues), `HttpOnly` and `SameSite=Strict`. Every form that changes something carries a CSRF
+/// token: an HMAC, keyed with the cluster secret, of a random per-browser nonce kept in a second
+/// cookie (signed double submit), so another site can neither read nor forge it.
+struct WebSession: Sendable {
+    static let sessionCookie = "boxoffice_session"
+    static let nonceCookie = "boxoffice_csrf"
+    /// The form field that carries the CSRF token.
+    static let csrfField = "csrf"
+    private let key: SymmetricKey
+
+    init(secret: String) {
+        key = SymmetricKey(data: SHA256.hash(data: Data(("web-csrf\u{0}" + secret).utf8)))
+    }
+
+    /// The CSRF token that forms of the browser holding `nonce` carry.
+    func csrfToken(nonce: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether `token` is the CSRF token of the browser that sent the nonce cookie.
+    func isValid(csrf token: String?, nonce: String?) -> Bool {
+        guard let token, let nonce, !nonce.isEmpty else { return false }
+        let expected = csrfToken(nonce: nonce)
+        // Constant time: compare every byte whatever the first difference.
+        return token.utf8.count == expected.utf8.count && zip(token.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// A cookie only this site's pages send back, never readable from scripts.
+    static func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .strict)
+    }
+}

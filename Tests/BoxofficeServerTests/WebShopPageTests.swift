@@ -1,0 +1,171 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// The buyer's pages: events, checkout as hold → confirm, tickets, account, and what guards them.
+@Suite struct WebShopPageTests {
+    @Test func theHomePageListsSearchesAndMarksSoldOut() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let jazz = try await client.createEvent(token: organizer, capacity: 2, name: "Jazz <Night>")
+            _ = try await client.createEvent(token: organizer, capacity: 9, name: "Poetry Slam", date: "2030-07-01T19:00:00Z")
+            #expect(try await client.call(.post, "/tickets", token: organizer, json: ["eventId": jazz, "quantity": 2]).status == .created)
+            var browser = WebBrowser(client)
+            let home = try await browser.get("/")
+            #expect(home.status == .ok)
+            #expect(home.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(home.html.contains("Jazz &lt;Night&gt;"), "text is escaped")
+            #expect(home.html.contains("Sold out"))
+            #expect(home.html.contains("9 seats left"))
+            let search = try await browser.get("/?q=poetry")
+            #expect(search.html.contains("Poetry Slam") && !search.html.contains("Jazz"))
+            let dated = try await browser.get("/?from=2030-06-15&to=2030-07-01")
+            #expect(dated.html.contains("Poetry Slam") && !dated.html.contains("Jazz"))
+            let bad = try await browser.get("/?from=June")
+            #expect(bad.status == .ok && bad.html.contains("Dates are written like 2030-06-01."))
+            let css = try await browser.get("/web/style.css")
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+        }
+    }
+
+    @Test func pagesLiveBesideTheAPIWhichAnswersJSONAsBefore() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer)
+            var browser = WebBrowser(client)
+            let page = try await browser.get("/web/events/\(event)")
+            #expect(page.status == .ok && page.html.contains("Jazz Night"))
+            for path in ["/events/\(event)", "/events", "/api/events/\(event)"] {
+                let json = try await client.execute(uri: path, method: .get, headers: [.accept: "text/html"]) { $0 }
+                #expect(json.headers[.contentType]?.hasPrefix("application/json") == true, "\(path) stays JSON even for a browser")
+            }
+            let missing = try await browser.get("/web/events/e-missing")
+            #expect(missing.status == .notFound && missing.html.contains("no event with id"))
+            let nowhere = try await browser.get("/web/nowhere")
+            #expect(nowhere.status == .notFound && nowhere.html.contains("<h1>Not found</h1>"))
+        }
+    }
+
+    @Test func registerHoldConfirmAndSeeTheTickets() async throws {
+        let clock = TestClock()
+        try await TestNode.run(now: clock.now) { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 5)
+            var browser = WebBrowser(client)
+            let registered = try await browser.register("Ada", "ada@example.com")
+            #expect(registered.status == .seeOther)
+            let cookie = try #require(registered.headers[.setCookie])
+            #expect(cookie.hasPrefix("boxoffice_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+
+            _ = try await browser.get("/web/events/\(event)")
+            let held = try await browser.post("/web/events/\(event)/hold", ["quantity": "2"])
+            #expect(held.status == .seeOther)
+            let holdPath = try #require(held.location)
+            clock.advance(minutes: 3)
+            let holdPage = try await browser.get(holdPath)
+            #expect(holdPage.html.contains("2 seats held"))
+            #expect(holdPage.html.contains("7 min left"))
+            #expect(try await client.call(.get, "/events/\(event)").body["held"] as? Int == 2)
+            let confirmed = try await browser.post(holdPath + "/confirm")
+            #expect(confirmed.status == .seeOther && confirmed.location == "/web/tickets")
+            let tickets = try await browser.get("/web/tickets")
+            #expect(tickets.html.components(separatedBy: "class=\"code\"").count == 3, "two tickets with large codes")
+            #expect(tickets.html.contains("aria-label=\"1 unread\""), "the purchase notification is counted on every page")
+        }
+    }
+
+    @Test func anExpiredHoldSaysSoAndCannotBeConfirmed() async throws {
+        let clock = TestClock()
+        try await TestNode.run(now: clock.now) { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 5)
+            var browser = WebBrowser(client)
+            _ = try await browser.register("Ada", "ada@example.com")
+            _ = try await browser.get("/web/events/\(event)")
+            let holdPath = try #require(try await browser.post("/web/events/\(event)/hold", ["quantity": "1"]).location)
+            _ = try await browser.get(holdPath)
+            clock.advance(minutes: 11)
+            let late = try await browser.post(holdPath + "/confirm")
+            #expect(late.status == .gone)
+            #expect(late.html.contains("expired at"))
+            #expect(late.html.contains("no longer held"))
+            let tooMany = try await browser.post("/web/events/\(event)/hold", ["quantity": "6"])
+            #expect(tooMany.status == .conflict)
+            #expect(tooMany.html.contains("id=\"quantity-error\""), "the error is next to the field")
+        }
+    }
+
+    @Test func formsWithoutAValidCSRFTokenAreRefused() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer)
+            var browser = WebBrowser(client)
+            _ = try await browser.register("Ada", "ada@example.com")
+            _ = try await browser.get("/web/events/\(event)")
+            for token in ["", "forged", String(repeating: "0", count: 64)] {
+                let refused = try await browser.post("/web/events/\(event)/hold", ["quantity": "1"], csrf: token)
+                #expect(refused.status == .forbidden)
+                #expect(refused.html.contains("came from another site"))
+            }
+            #expect(try await client.call(.get, "/events/\(event)").body["held"] as? Int == 0)
+            var stranger = WebBrowser(client)
+            let noCookie = try await stranger.post("/web/login", ["email": "olga@venue.test", "password": "organizer-pw"], csrf: browser.csrf)
+            #expect(noCookie.status == .forbidden, "a token is only good with the browser's own cookie")
+        }
+    }
+
+    @Test func protectedPagesSendToLoginAndBack() async throws {
+        try await TestNode.run { _, client in
+            var browser = WebBrowser(client)
+            for path in ["/web/tickets", "/web/notifications", "/web/profile", "/web/holds/h-x", "/web/staff/checkin", "/web/organizer/events/new"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .seeOther, "\(path)")
+                #expect(page.location?.hasPrefix("/web/login?next=") == true, "\(path)")
+            }
+            let login = try await browser.get("/web/login?next=%2Fweb%2Fprofile")
+            #expect(login.html.contains("name=\"next\" value=\"/web/profile\""))
+            let wrong = try await browser.post("/web/login", ["email": "olga@venue.test", "password": "nope-nope", "next": "/web/profile"])
+            #expect(wrong.status == .unauthorized && wrong.html.contains("id=\"password-error\""))
+            let right = try await browser.post("/web/login", ["email": "olga@venue.test", "password": "organizer-pw", "next": "/web/profile"])
+            #expect(right.location == "/web/profile")
+            let offsite = try await browser.post("/web/login", ["email": "olga@venue.test", "password": "organizer-pw", "next": "//evil.example"])
+            #expect(offsite.location == "/")
+            let profile = try await browser.get("/web/profile")
+            #expect(profile.status == .ok && profile.html.contains("olga@venue.test"))
+            _ = try await browser.post("/web/logout")
+            #expect(try await browser.get("/web/profile").status == .seeOther)
+        }
+    }
+
+    @Test func registrationErrorsStandNextToTheirFields() async throws {
+        try await TestNode.run { _, client in
+            var browser = WebBrowser(client)
+            _ = try await browser.get("/web/register")
+            let short = try await browser.post("/web/register", ["name": "Ada", "email": "ada@example.com", "password": "short"])
+            #expect(short.status == .badRequest)
+            #expect(short.html.contains("id=\"password-error\"") && short.html.contains("8 to 72 characters"))
+            #expect(short.html.contains("value=\"ada@example.com\""), "what was typed stays")
+            let taken = try await browser.post("/web/register", ["name": "Olga", "email": "olga@venue.test", "password": "long-enough"])
+            #expect(taken.html.contains("id=\"email-error\""))
+        }
+    }
+
+    @Test func notificationsShowTheUnreadCountAndMarkRead() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer)
+            var browser = WebBrowser(client)
+            _ = try await browser.register("Ada", "ada@example.com")
+            _ = try await browser.get("/web/events/\(event)")
+            let hold = try #require(try await browser.post("/web/events/\(event)/hold", ["quantity": "1"]).location)
+            _ = try await browser.get(hold)
+            _ = try await browser.post(hold + "/confirm")
+            let inbox = try await browser.get("/web/notifications")
+            #expect(inbox.html.contains("1 ticket for Jazz Night"))
+            #expect(inbox.html.contains("aria-label=\"1 unread\""))
+            let id = try #require(WebBrowser.first(#"action="/web/notifications/([^/]+)/read""#, in: inbox.html))
+            #expect(try await browser.post("/web/notifications/\(id)/read").status == .seeOther)
+            #expect(try await browser.get("/web/notifications").html.contains("aria-label=\"0 unread\""))
+        }
+    }
+}
