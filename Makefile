@@ -1,6 +1,6 @@
 # Boxoffice: `make serve` starts a node, `make test` runs every test. Both install what a
-# fresh Debian machine is missing (libcurl's headers, pkg-config; for the tests also chromium)
-# before building.
+# fresh Debian machine is missing (libcurl's headers, pkg-config; for the tests also chromium
+# and playwright) before building.
 
 SWIFT ?= swift
 DATA ?= data/node
@@ -37,12 +37,17 @@ bootstrap:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcurl4-openssl-dev pkg-config; \
 	fi
 
-# The browser tests render pages in Debian's headless Chromium.
+# The browser tests render pages in Debian's headless Chromium, driven by Playwright from PyPI
+# (pointed at that chromium: Playwright's own browser download is never used).
 bootstrap-browser: bootstrap
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		echo "Installing chromium with apt-get (for the browser tests)"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+	fi
+	@if ! python3 -c "import playwright" >/dev/null 2>&1; then \
+		echo "Installing playwright with pip (drives chromium in the browser tests)"; \
+		python3 -m pip install --quiet "playwright>=1.40"; \
 	fi
 
 clean:
