@@ -81,9 +81,7 @@ struct WebStaffRoutes {
         }
         group.get("web/staff/today") { _, context -> Response in
             _ = try context.requireStaff()
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = WebFormat.timeZone
-            let start = calendar.startOfDay(for: now())
+            let start = WebFormat.startOfDay(now())
             let listed = try await events.list(from: start, to: start.addingTimeInterval(86_400 - 1), limit: 100, cursor: nil).events
             var rows: [Today.Row] = []
             for view in listed {

@@ -25,25 +25,36 @@ enum WebFormat {
     /// A day from a date input ("2030-06-01"), at its start in the venue's time zone.
     static func day(_ text: String?) -> Date? {
         guard let text, !text.isEmpty else { return nil }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        return date(text, hour: 0, minute: 0)
     }
 
     /// The value of a `datetime-local` input for `date` ("2030-06-01T22:00"), and back.
     static func localInput(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d-%02d-%02dT%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 
     static func localInput(_ text: String?) -> Date? {
-        guard let text, let separator = text.firstIndex(of: "T"), let day = day(String(text[..<separator])) else { return nil }
+        guard let text, let separator = text.firstIndex(of: "T") else { return nil }
         let time = text[text.index(after: separator)...].split(separator: ":").compactMap { Int($0) }
-        guard time.count >= 2, (0..<24).contains(time[0]), (0..<60).contains(time[1]) else { return nil }
-        return day.addingTimeInterval(TimeInterval(time[0] * 3600 + time[1] * 60))
+        guard time.count >= 2 else { return nil }
+        return date(String(text[..<separator]), hour: time[0], minute: time[1])
     }
+
+    /// The start of the venue's day that `date` falls on.
+    static func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }
+
+    /// "2030-06-01" at `hour`:`minute` in the venue's time zone; nil for anything else.
+    private static func date(_ day: String, hour: Int, minute: Int) -> Date? {
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]), (0..<24).contains(hour), (0..<60).contains(minute)
+        else { return nil }
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: minute))
+    }
+
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }()
 }
