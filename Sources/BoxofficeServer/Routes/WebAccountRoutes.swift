@@ -12,14 +12,14 @@ struct WebAccountRoutes {
     let tokenLifetime: TimeInterval
     let now: @Sendable () -> Date
 
-    struct AccountForm: Sendable {
+    struct AccountForm: Sendable, Hashable {
         let next: String
         let values: [String: String]
         let errors: [String: String]
     }
 
-    struct Inbox: Sendable {
-        struct Item: Sendable {
+    struct Inbox: Sendable, Hashable {
+        struct Item: Sendable, Hashable {
             let id: String
             let message: String
             let when: String
@@ -28,7 +28,7 @@ struct WebAccountRoutes {
         let items: [Item]
     }
 
-    struct Profile: Sendable {
+    struct Profile: Sendable, Hashable {
         let name: String
         let email: String
         let role: String

@@ -12,7 +12,7 @@ struct WebOrganizerRoutes {
     let seats: SeatService
     let tickets: TicketService
 
-    struct EventForm: Sendable {
+    struct EventForm: Sendable, Hashable {
         let id: String?
         let values: [String: String]
         let errors: [String: String]
@@ -22,7 +22,7 @@ struct WebOrganizerRoutes {
         let cancelled: Bool
     }
 
-    struct NodeRow: Sendable {
+    struct NodeRow: Sendable, Hashable {
         let node: String
         let seats: Int
         let sold: Int

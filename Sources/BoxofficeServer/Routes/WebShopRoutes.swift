@@ -10,7 +10,7 @@ struct WebShopRoutes {
     let reservations: ReservationService
     let now: @Sendable () -> Date
 
-    struct Home: Sendable {
+    struct Home: Sendable, Hashable {
         let query: String
         let from: String
         let to: String
@@ -18,14 +18,14 @@ struct WebShopRoutes {
         let error: String?
     }
 
-    struct EventPage: Sendable {
+    struct EventPage: Sendable, Hashable {
         let event: EventCard
         let canBuy: Bool
         let quantity: String
         let errors: [String: String]
     }
 
-    struct HoldPage: Sendable {
+    struct HoldPage: Sendable, Hashable {
         let id: String
         let event: EventCard
         let seats: Int
@@ -38,7 +38,7 @@ struct WebShopRoutes {
         let error: String?
     }
 
-    struct TicketCard: Sendable {
+    struct TicketCard: Sendable, Hashable {
         let id: String
         let code: String
         let holderName: String
@@ -49,7 +49,7 @@ struct WebShopRoutes {
         let live: Bool
     }
 
-    struct MyTickets: Sendable {
+    struct MyTickets: Sendable, Hashable {
         let tickets: [TicketCard]
     }
 

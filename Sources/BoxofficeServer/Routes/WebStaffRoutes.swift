@@ -13,8 +13,8 @@ struct WebStaffRoutes {
     let checkIns: CheckInService
     let now: @Sendable () -> Date
 
-    struct Scan: Sendable {
-        struct Result: Sendable {
+    struct Scan: Sendable, Hashable {
+        struct Result: Sendable, Hashable {
             let admitted: Bool
             let heading: String
             let detail: String
@@ -24,8 +24,8 @@ struct WebStaffRoutes {
         let result: Result?
     }
 
-    struct Sale: Sendable {
-        struct Option: Sendable {
+    struct Sale: Sendable, Hashable {
+        struct Option: Sendable, Hashable {
             let id: String
             let label: String
             let selected: Bool
@@ -38,8 +38,8 @@ struct WebStaffRoutes {
         let hasSold: Bool
     }
 
-    struct Today: Sendable {
-        struct Row: Sendable {
+    struct Today: Sendable, Hashable {
+        struct Row: Sendable, Hashable {
             let event: EventCard
             let checkedIn: Int
         }

@@ -113,11 +113,12 @@ struct EventService: Sendable {
             return (document.id, event)
         }
         let page = candidates.sorted { ($0.1.date, $0.0) < ($1.1.date, $1.0) }.prefix(limit)
-        var views: [EventView] = []
         let node = store.nodeID
-        for (id, event) in page {
-            let availability = try await store.transact { transaction in SeatService.availability(of: id, event: event, node: node, at: date, in: transaction) }
-            views.append(EventView(id: id, event: event, availability: availability))
+        // One read on the store for the whole page.
+        let views = try await store.transact { [page] transaction in
+            page.map { id, event in
+                EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, at: date, in: transaction))
+            }
         }
         let next = candidates.count > limit ? page.last.map { EventCursor(date: $0.1.date, id: $0.0) } : nil
         return (views, next)

@@ -2,7 +2,7 @@ import BoxofficeCore
 import Foundation
 
 /// An event as the pages show it: when in the venue's time zone, the price, and what is left.
-struct EventCard: Sendable {
+struct EventCard: Sendable, Hashable {
     let id: String
     let name: String
     let description: String

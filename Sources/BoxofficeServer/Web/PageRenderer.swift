@@ -15,19 +15,17 @@ struct PageRenderer: Sendable {
         return PageRenderer(library: try await MustacheLibrary(directory: directory.path), stylesheet: ByteBuffer(bytes: css))
     }
 
-    /// `template` rendered with `model` as an HTML answer. A template that fails to render is a
-    /// plain 500 page: a template error never reaches the browser.
-    func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
-        guard let html = library.render(model, withTemplate: template) else {
-            return Self.html(Self.fallback, status: .internalServerError)
-        }
-        return Self.html(html, status: status)
+    /// `template` rendered with `model`; nil when it cannot be (a template error).
+    func render(_ template: String, _ model: Any) -> String? {
+        library.render(model, withTemplate: template)
     }
 
-    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
+    /// An HTML answer; without a page (a template error), a plain 500 page: a template error
+    /// never reaches the browser.
+    static func response(_ page: String?, status: HTTPResponse.Status) -> Response {
         Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: page)))
+            status: page == nil ? .internalServerError : status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: page ?? fallback)))
     }
 
     private static let fallback = "<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1><p><a href=\"/\">Home</a></p>"

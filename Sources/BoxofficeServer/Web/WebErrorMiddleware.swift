@@ -8,7 +8,7 @@ struct WebErrorMiddleware: RouterMiddleware {
     typealias Context = BoxofficeRequestContext
     let shell: WebShell
 
-    struct ErrorPage: Sendable {
+    struct ErrorPage: Sendable, Hashable {
         let heading: String
         let detail: String
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How the pages write dates and money. Dates are shown in the node's time zone: a node runs at
 /// its venue, so that is the venue's.
@@ -7,9 +8,11 @@ enum WebFormat {
 
     /// "Sat, 1 Jun 2030, 22:00 CEST"
     static func when(_ date: Date) -> String {
-        date.formatted(
-            Date.FormatStyle(locale: Locale(identifier: "en_GB"), timeZone: timeZone).weekday(.abbreviated).day().month(.abbreviated).year()
-                .hour(.twoDigits(amPM: .omitted)).minute().timeZone(.specificName(.short)))
+        dates.value(for: date) {
+            date.formatted(
+                Date.FormatStyle(locale: Locale(identifier: "en_GB"), timeZone: timeZone).weekday(.abbreviated).day().month(.abbreviated).year()
+                    .hour(.twoDigits(amPM: .omitted)).minute().timeZone(.specificName(.short)))
+        }
     }
 
     /// "22:00"
@@ -19,7 +22,34 @@ enum WebFormat {
 
     /// "25.50 EUR"
     static func money(_ amount: Decimal, _ currency: String) -> String {
-        String(format: "%.2f %@", NSDecimalNumber(decimal: amount).doubleValue, currency)
+        amounts.value(for: Money(amount: amount, currency: currency)) {
+            amount.formatted(.number.precision(.fractionLength(2)).grouping(.never).locale(Locale(identifier: "en_US_POSIX"))) + " " + currency
+        }
+    }
+
+    private struct Money: Hashable {
+        let amount: Decimal
+        let currency: String
+    }
+
+    // Formatting costs more than the rest of a home page, and the same dates and prices come back
+    // on every page: each is formatted once.
+    private static let dates = Memo<Date>()
+    private static let amounts = Memo<Money>()
+
+    /// Formatted texts by what they show, bounded.
+    private final class Memo<Key: Hashable & Sendable>: Sendable {
+        private let texts = Mutex<[Key: String]>([:])
+
+        func value(for key: Key, format: () -> String) -> String {
+            if let known = texts.withLock({ $0[key] }) { return known }
+            let text = format()
+            texts.withLock { texts in
+                if texts.count >= 10_000 { texts.removeAll(keepingCapacity: true) }  // bounded: start over rather than grow
+                texts[key] = text
+            }
+            return text
+        }
     }
 
     /// A day from a date input ("2030-06-01"), at its start in the venue's time zone.

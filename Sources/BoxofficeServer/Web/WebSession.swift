@@ -20,7 +20,9 @@ struct WebSession: Sendable {
 
     /// The CSRF token that forms of the browser holding `nonce` carry.
     func csrfToken(nonce: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        let code = HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key)
+        return String(decoding: code.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }
 
     /// Whether `token` is the CSRF token of the browser that sent the nonce cookie.

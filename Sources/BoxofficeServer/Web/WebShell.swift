@@ -13,6 +13,7 @@ struct WebShell: Sendable {
     let conflicts: ConflictService
     let peerStatus: SyncStatusBoard
     let nodeID: String
+    let cache = PageCache()
 
     /// The model every template gets: `title`, `chrome` (the shared parts) and `page` (its own).
     struct Model<Page>: Sendable where Page: Sendable {
@@ -21,7 +22,7 @@ struct WebShell: Sendable {
         let page: Page
     }
 
-    struct Chrome: Sendable {
+    struct Chrome: Sendable, Hashable {
         let signedIn: Bool
         let name: String
         let isStaff: Bool
@@ -31,8 +32,8 @@ struct WebShell: Sendable {
         let strip: StatusStrip?
     }
 
-    struct StatusStrip: Sendable {
-        struct Peer: Sendable {
+    struct StatusStrip: Sendable, Hashable {
+        struct Peer: Sendable, Hashable {
             let name: String
             let online: Bool
             let lag: String
@@ -44,7 +45,7 @@ struct WebShell: Sendable {
 
     /// Renders `template` with the shared parts for the caller; `staff` adds the status strip.
     func page(
-        _ template: String, title: String, _ page: some Sendable, context: BoxofficeRequestContext, staff: Bool = false,
+        _ template: String, title: String, _ page: some Sendable & Hashable, context: BoxofficeRequestContext, staff: Bool = false,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let identity = context.identity
@@ -52,9 +53,12 @@ struct WebShell: Sendable {
         if let identity { unread = try await notifications.unreadCount(for: identity.userId) }
         let chrome = Chrome(
             signedIn: identity != nil, name: identity?.name ?? "", isStaff: identity?.isStaff ?? false,
-            isOrganizer: identity?.role == .organizer, unread: unread, csrf: context.csrfNonce.map(session.csrfToken) ?? "",
-            strip: staff ? try await strip() : nil)
-        return renderer.render(template, Model(title: title, chrome: chrome, page: page), status: status)
+            isOrganizer: identity?.role == .organizer, unread: unread, csrf: cache.placeholder, strip: staff ? try await strip() : nil)
+        let key = PageCache.Key(template: template, title: title, chrome: chrome, page: AnyHashable(page))
+        let html = cache.page(key, token: context.csrfNonce.map(session.csrfToken) ?? "") {
+            renderer.render(template, Model(title: title, chrome: chrome, page: page))
+        }
+        return PageRenderer.response(html, status: status)
     }
 
     private func strip() async throws -> StatusStrip {
