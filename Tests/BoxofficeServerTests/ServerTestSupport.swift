@@ -1,6 +1,7 @@
 import BoxofficeCore
 import BoxofficeServer
 import BoxofficeStore
+import BoxofficeSync
 import BoxofficeTestSupport
 import Foundation
 import Hummingbird
@@ -15,6 +16,7 @@ struct TestNode {
     /// Runs `body` against a fresh node whose store already has an organizer and a staff member.
     static func run<T: Sendable>(
         now: @escaping @Sendable () -> Date = { Date() },
+        peers: [String] = [],
         _ body: @Sendable (TestNode, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let temporary = TemporaryDirectory("server")
@@ -27,6 +29,7 @@ struct TestNode {
         var configuration = ServerConfiguration(secret: secret)
         configuration.passwordCost = 4  // the fastest bcrypt: tests check behaviour, not hardness
         configuration.now = now
+        configuration.peerStatus = SyncStatusBoard(urls: peers)
         let app = try await buildApplication(store: store, configuration: configuration, logger: Logger(label: "test"))
         let node = TestNode(store: store, organizerID: organizerID, staffID: staffID)
         do {

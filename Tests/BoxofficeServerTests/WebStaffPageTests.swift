@@ -128,3 +128,21 @@ import Testing
         }
     }
 }
+
+/// The status strip with a configured peer, and the conflict report it links to.
+@Suite struct WebStatusStripTests {
+    @Test func staffPagesShowEachPeerAndLinkToTheConflictReport() async throws {
+        try await TestNode.run(peers: ["http://127.0.0.1:9"]) { _, client in
+            var staff = WebBrowser(client)
+            _ = try await staff.login("sam@venue.test", "staff-pw-1")
+            let today = try await staff.get("/web/staff/today")
+            #expect(today.html.contains("<span class=\"offline\">http://127.0.0.1:9: offline, lag unknown</span>"))
+            let report = try await staff.get("/conflicts")
+            #expect(report.status == .ok && report.html.contains("Conflict report") && !report.html.contains("sign-in"), "the session signs in")
+            var attendee = WebBrowser(client)
+            _ = try await attendee.register("Ada", "ada@example.com")
+            #expect(!(try await attendee.get("/web/tickets")).html.contains("class=\"strip\""), "attendee pages have no strip")
+            #expect(try await attendee.get("/conflicts").status == .unauthorized)
+        }
+    }
+}

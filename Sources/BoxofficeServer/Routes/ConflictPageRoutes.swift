@@ -17,7 +17,9 @@ struct ConflictPageRoutes {
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.get("conflicts") { request, _ -> Response in
-            guard let token = request.uri.queryParameters["token"].map(String.init) else { return Self.html(signInForm(error: nil)) }
+            // Signed in on the web pages (their status strip links here): the session's token.
+            let session = request.cookies[WebSession.sessionCookie]?.value
+            guard let token = request.uri.queryParameters["token"].map(String.init) ?? session else { return Self.html(signInForm(error: nil)) }
             guard try await staff(token: token) != nil else {
                 return Self.html(signInForm(error: "That sign-in has expired or is not staff: sign in again."), status: .unauthorized)
             }
