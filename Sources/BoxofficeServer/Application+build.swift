@@ -25,7 +25,8 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     let tokens = await AccessTokens(secret: configuration.secret, lifetime: configuration.tokenLifetime)
     let users = UserService(store: store, hasher: hasher, now: now)
     let events = EventService(store: store, now: now)
-    let tickets = TicketService(store: store, events: events, metrics: metrics, now: now)
+    let seats = SeatService(store: store, demand: configuration.seatDemand)
+    let tickets = TicketService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)
     let notifications = NotificationService(store: store, now: now)
     guard let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap({ try? Data(contentsOf: $0) }) else {
         throw StoreError.io(operation: "read", path: "openapi.yaml (bundled resource)", errno: ENOENT)
@@ -37,12 +38,12 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         ProblemMiddleware()
     }
     // Peers authenticate with the cluster secret; people with access tokens.
-    SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus).addRoutes(
+    SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
         to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
     for prefix in ["", "api"] {
         let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
-        EventRoutes(events: events, seats: SeatService(store: store)).addRoutes(to: group)
+        EventRoutes(events: events, seats: seats).addRoutes(to: group)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
         let conflictService = ConflictService(store: store, now: now)

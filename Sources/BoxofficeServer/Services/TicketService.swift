@@ -24,6 +24,7 @@ struct TicketService: Sendable {
     let store: DocumentStore
     let events: EventService
     let metrics: NodeMetrics
+    let demand: SeatDemand
     let now: @Sendable () -> Date
 
     static let maxQuantity = 10
@@ -49,42 +50,51 @@ struct TicketService: Sendable {
         let soldAt = now()
         let node = store.nodeID
 
-        let (tickets, fresh) = try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
-            if let keyID, let previous = transaction.get(IdempotencyRecord.collection, keyID) {
-                let record = try previous.body.decode(IdempotencyRecord.self)
-                guard record.request == request else { throw DomainError.idempotencyKeyReused }
-                let tickets = try record.ticketIds.compactMap { id in
-                    try transaction.get(Ticket.collection, id).map(Identified<Ticket>.init(decoding:))
+        let tickets: [Identified<Ticket>]
+        let fresh: Bool
+        do {
+            (tickets, fresh) = try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
+                if let keyID, let previous = transaction.get(IdempotencyRecord.collection, keyID) {
+                    let record = try previous.body.decode(IdempotencyRecord.self)
+                    guard record.request == request else { throw DomainError.idempotencyKeyReused }
+                    let tickets = try record.ticketIds.compactMap { id in
+                        try transaction.get(Ticket.collection, id).map(Identified<Ticket>.init(decoding:))
+                    }
+                    return (tickets, false)
                 }
-                return (tickets, false)
+                let event = try events.event(eventId, in: transaction)
+                guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
+                // Invariant: this node never sells more seats than it may sell: its own allocation under
+                // escrow, what is left of the capacity as it sees it under overbook.
+                let available = SeatService.availability(of: eventId, event: event, node: node, in: transaction).remainingHere
+                guard request.quantity <= available else {
+                    throw DomainError.notEnoughSeats(requested: request.quantity, available: available)
+                }
+                var tickets: [Identified<Ticket>] = []
+                let saleHLC = transaction.timestamp()
+                for _ in 0..<request.quantity {
+                    let ticket = Ticket(
+                        eventId: eventId, userId: walkIn ? nil : buyer.userId, holderName: holder.name, holderEmail: holder.email,
+                        code: Identifier.randomCode(length: 16), price: event.price, currency: event.currency, soldAt: soldAt,
+                        saleHLC: saleHLC, soldBy: node, soldByUser: walkIn ? buyer.userId : nil)
+                    let id = Identifier.random(prefix: "t")
+                    try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
+                    tickets.append(Identified(id: id, value: ticket))
+                }
+                if !walkIn {
+                    let message = "\(request.quantity) ticket\(request.quantity == 1 ? "" : "s") for \(event.name)"
+                    try transaction.notify(buyer.userId, message, kind: .ticketPurchased, eventId: eventId, at: soldAt)
+                }
+                if let keyID {
+                    let record = IdempotencyRecord(request: request, ticketIds: tickets.map(\.id))
+                    try transaction.put(IdempotencyRecord.collection, keyID, body: JSONBody(encoding: record))
+                }
+                return (tickets, true)
             }
-            let event = try events.event(eventId, in: transaction)
-            guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
-            // Invariant: this node never sells more seats than it may sell: its own allocation under
-            // escrow, what is left of the capacity as it sees it under overbook.
-            let available = SeatService.availability(of: eventId, event: event, node: node, in: transaction).remainingHere
-            guard request.quantity <= available else {
-                throw DomainError.notEnoughSeats(requested: request.quantity, available: available)
-            }
-            var tickets: [Identified<Ticket>] = []
-            for _ in 0..<request.quantity {
-                let ticket = Ticket(
-                    eventId: eventId, userId: walkIn ? nil : buyer.userId, holderName: holder.name, holderEmail: holder.email,
-                    code: Identifier.randomCode(length: 16), price: event.price, currency: event.currency, soldAt: soldAt,
-                    soldBy: node, soldByUser: walkIn ? buyer.userId : nil)
-                let id = Identifier.random(prefix: "t")
-                try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
-                tickets.append(Identified(id: id, value: ticket))
-            }
-            if !walkIn {
-                let message = "\(request.quantity) ticket\(request.quantity == 1 ? "" : "s") for \(event.name)"
-                try transaction.notify(buyer.userId, message, kind: .ticketPurchased, eventId: eventId, at: soldAt)
-            }
-            if let keyID {
-                let record = IdempotencyRecord(request: request, ticketIds: tickets.map(\.id))
-                try transaction.put(IdempotencyRecord.collection, keyID, body: JSONBody(encoding: record))
-            }
-            return (tickets, true)
+        } catch DomainError.notEnoughSeats(let requested, let available) {
+            // Buyers turned away here are demand: the continuous sync asks peers for seats.
+            demand.noteRefusal(of: eventId)
+            throw DomainError.notEnoughSeats(requested: requested, available: available)
         }
         if fresh { metrics.ticketsSold(tickets.count) }
         return tickets
