@@ -99,6 +99,7 @@ let package = Package(
                 "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictness
         ),
         // Drives real `boxoffice` and `boxoffice-bench` processes; depending on them makes `swift test` build them.

@@ -25,9 +25,10 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     let tokens = await AccessTokens(secret: configuration.secret, lifetime: configuration.tokenLifetime)
     let users = UserService(store: store, hasher: hasher, now: now)
     let events = EventService(store: store, now: now)
-    let seats = SeatService(store: store, demand: configuration.seatDemand)
+    let seats = SeatService(store: store, demand: configuration.seatDemand, now: now)
     let tickets = TicketService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)
     let notifications = NotificationService(store: store, now: now)
+    let reservations = ReservationService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)
     guard let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap({ try? Data(contentsOf: $0) }) else {
         throw StoreError.io(operation: "read", path: "openapi.yaml (bundled resource)", errno: ENOENT)
     }
@@ -36,6 +37,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     router.addMiddleware {
         MetricsMiddleware()
         ProblemMiddleware()
+        WebAppMiddleware()
     }
     // Peers authenticate with the cluster secret; people with access tokens.
     SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
@@ -46,6 +48,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         EventRoutes(events: events, seats: seats).addRoutes(to: group)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
+        ReservationRoutes(reservations: reservations).addRoutes(to: group)
         let conflictService = ConflictService(store: store, now: now)
         let conflictPage = ConflictPageRoutes(conflicts: conflictService, users: users, tokens: tokens, store: store, now: now)
         ConflictRoutes(conflicts: conflictService, page: conflictPage).addRoutes(to: group)

@@ -29,4 +29,12 @@ public enum DomainError: Error, Equatable, Sendable {
     case duplicateAccount(of: String)
     /// The ticket does not admit anyone any more (cancelled).
     case ticketNotValid(code: String, status: String)
+    /// A hold (reservation) ran out before it was confirmed: its seats went back on sale.
+    case holdExpired(holdId: String, at: Date)
+    /// A hold was released before it was confirmed.
+    case holdReleased(holdId: String)
+    /// A confirmed hold cannot be released: its tickets are cancelled one by one.
+    case holdConfirmed(holdId: String)
+    /// A hold holds the seats of the node that made it: only that node confirms or releases it.
+    case holdOnAnotherNode(holdId: String, node: String)
 }

@@ -32,6 +32,8 @@ public struct Event: Codable, Sendable, Equatable {
     /// The node that created the event.
     public var homeNode: String?
     public var status: EventStatus
+    /// How long a hold keeps seats for a buyer; nil means `Hold.defaultMinutes`.
+    public var holdMinutes: Int?
     public var organizerId: String
     public var createdAt: Date
     public var updatedAt: Date
@@ -39,7 +41,7 @@ public struct Event: Codable, Sendable, Equatable {
     public init(
         name: String, description: String, date: Date, location: String, capacity: Int, price: Decimal, currency: String,
         salesPolicy: SalesPolicy, allocations: [String: Int]? = nil, homeNode: String? = nil, status: EventStatus = .scheduled,
-        organizerId: String, createdAt: Date, updatedAt: Date
+        holdMinutes: Int? = nil, organizerId: String, createdAt: Date, updatedAt: Date
     ) {
         self.name = name
         self.description = description
@@ -52,6 +54,7 @@ public struct Event: Codable, Sendable, Equatable {
         self.allocations = allocations
         self.homeNode = homeNode
         self.status = status
+        self.holdMinutes = holdMinutes
         self.organizerId = organizerId
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -62,8 +65,11 @@ public struct Event: Codable, Sendable, Equatable {
         allocations ?? homeNode.map { [$0: capacity] } ?? [:]
     }
 
-    /// Seats still for sale when `sold` live tickets exist; never negative.
-    public func remaining(sold: Int) -> Int {
-        status == .cancelled ? 0 : max(0, capacity - sold)
+    /// Seats still for sale when `sold` live tickets exist and `held` seats are held; never negative.
+    public func remaining(sold: Int, held: Int = 0) -> Int {
+        status == .cancelled ? 0 : max(0, capacity - sold - held)
     }
+
+    /// How long a hold keeps seats.
+    public var holdDuration: TimeInterval { TimeInterval((holdMinutes ?? Hold.defaultMinutes) * 60) }
 }

@@ -16,6 +16,8 @@ struct ProblemDetails: Encodable, Sendable {
     var field: String?
     /// Seats still available, for a sale that asked for more.
     var available: Int?
+    /// `detail` again, under `/api` only: the original web app shows `error.response.data.msg`.
+    var msg: String?
 
     /// The one mapping from errors to HTTP: domain errors to their status, validation errors to
     /// 4xx, an unavailable store to 503; anything unforeseen is a 500 that hides its internals.
@@ -37,6 +39,7 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(slug: "internal", status: .internalServerError, detail: "the node hit an unexpected error; it has been logged")
         }
         self.instance = instance
+        if instance?.hasPrefix("/api/") == true { msg = detail }
     }
 
     private init(slug: String, status: HTTPResponse.Status, detail: String, field: String? = nil, available: Int? = nil) {
@@ -79,6 +82,20 @@ struct ProblemDetails: Encodable, Sendable {
                 field: "email")
         case let .ticketNotValid(code, status):
             self.init(slug: "ticket-not-valid", status: .gone, detail: "ticket \(code) is \(status) and admits no one")
+        case let .holdExpired(holdId, date):
+            self.init(
+                slug: "hold-expired", status: .gone,
+                detail: "reservation \"\(holdId)\" expired at \(date.formatted(.iso8601)) and its seats went back on sale; hold seats again")
+        case let .holdReleased(holdId):
+            self.init(slug: "hold-released", status: .gone, detail: "reservation \"\(holdId)\" was released; hold seats again")
+        case let .holdConfirmed(holdId):
+            self.init(
+                slug: "hold-confirmed", status: .conflict,
+                detail: "reservation \"\(holdId)\" is already confirmed; cancel its tickets instead")
+        case let .holdOnAnotherNode(holdId, node):
+            self.init(
+                slug: "hold-on-another-node", status: .conflict,
+                detail: "reservation \"\(holdId)\" holds seats of node \(node); confirm or release it there")
         case .idempotencyKeyReused:
             self.init(
                 slug: "idempotency-key-reused", status: .unprocessableContent,

@@ -8,12 +8,13 @@ struct EventView: Encodable, Sendable {
     let event: Event
     let availability: Availability
 
-    private enum CodingKeys: String, CodingKey { case id, sold, remaining, remainingHere }
+    private enum CodingKeys: String, CodingKey { case id, sold, held, remaining, remainingHere }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(availability.sold, forKey: .sold)
+        try container.encode(availability.held, forKey: .held)
         try container.encode(availability.remaining, forKey: .remaining)
         try container.encode(availability.remainingHere, forKey: .remainingHere)
         try event.encode(to: encoder)
@@ -30,6 +31,8 @@ struct EventInput: Decodable, Sendable {
     var price: Decimal?
     var currency: String?
     var salesPolicy: SalesPolicy?
+    /// How long a hold keeps seats, 1 to 120 minutes.
+    var holdMinutes: Int?
     /// The initial split of the seats between nodes, at creation only; default: all seats here.
     var allocations: [String: Int]?
 }
@@ -58,7 +61,7 @@ struct EventService: Sendable {
             location: try required(input.location, "location"), capacity: try required(input.capacity, "capacity"),
             price: try required(input.price, "price"), currency: try required(input.currency, "currency"),
             salesPolicy: input.salesPolicy ?? .escrow, allocations: input.allocations, homeNode: store.nodeID,
-            organizerId: organizer.userId, createdAt: date, updatedAt: date)
+            holdMinutes: input.holdMinutes, organizerId: organizer.userId, createdAt: date, updatedAt: date)
         try Self.normalize(&event)
         if let allocations = event.allocations {
             guard allocations.keys.allSatisfy(Identifier.isValid), allocations.values.allSatisfy({ $0 >= 0 }),
@@ -76,12 +79,13 @@ struct EventService: Sendable {
         let id = try Validate.id(id, field: "id")
         // One read on the store for the event and its sold count.
         let node = store.nodeID
+        let date = now()
         let (document, event, availability) = try await store.transact { [self] transaction in
             guard let document = transaction.get(Event.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "event", id: id)
             }
             let event = try cache.decoded(document)
-            return (document, event, SeatService.availability(of: id, event: event, node: node, in: transaction))
+            return (document, event, SeatService.availability(of: id, event: event, node: node, at: date, in: transaction))
         }
         return try responses.value(for: id, stamp: ResponseStamp(version: document.version, availability: availability)) {
             try JSONCoding.encode(EventView(id: id, event: event, availability: availability))
@@ -91,7 +95,8 @@ struct EventService: Sendable {
     /// Events dated in `from...to` (default: from now on), soonest first, `limit` at a time.
     /// `cursor` is the `nextCursor` of the previous page.
     func list(from: Date?, to: Date?, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
-        let from = from ?? now()
+        let date = now()
+        let from = from ?? date
         let candidates = try await store.documents(in: Event.collection).compactMap { document -> (String, Event)? in
             guard !document.deleted else { return nil }
             let event = try cache.decoded(document)
@@ -103,7 +108,7 @@ struct EventService: Sendable {
         var views: [EventView] = []
         let node = store.nodeID
         for (id, event) in page {
-            let availability = try await store.transact { transaction in SeatService.availability(of: id, event: event, node: node, in: transaction) }
+            let availability = try await store.transact { transaction in SeatService.availability(of: id, event: event, node: node, at: date, in: transaction) }
             views.append(EventView(id: id, event: event, availability: availability))
         }
         let next = candidates.count > limit ? page.last.map { EventCursor(date: $0.1.date, id: $0.0) } : nil
@@ -132,6 +137,7 @@ struct EventService: Sendable {
             if let price = input.price { event.price = price }
             if let currency = input.currency { event.currency = currency }
             if let salesPolicy = input.salesPolicy { event.salesPolicy = salesPolicy }
+            if let holdMinutes = input.holdMinutes { event.holdMinutes = holdMinutes }
             try Self.normalize(&event)
             let sold = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
             guard event.capacity >= sold else {
@@ -166,7 +172,7 @@ struct EventService: Sendable {
             try change(&event, &transaction, date, node)
             event.updatedAt = date
             try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
-            return EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, in: transaction))
+            return EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, at: date, in: transaction))
         }
     }
 
@@ -192,6 +198,9 @@ struct EventService: Sendable {
         event.location = try Validate.text(event.location, field: "location", maxLength: 200)
         guard event.description.count <= 10_000 else { throw .invalidField("description", "description must be at most 10,000 characters") }
         guard (1...1_000_000).contains(event.capacity) else { throw .invalidField("capacity", "capacity must be between 1 and 1,000,000") }
+        if let minutes = event.holdMinutes, !(1...120).contains(minutes) {
+            throw .invalidField("holdMinutes", "holdMinutes must be between 1 and 120")
+        }
         guard event.price >= 0, event.price <= 1_000_000 else { throw .invalidField("price", "price must be between 0 and 1,000,000") }
         event.currency = event.currency.uppercased()
         guard event.currency.count == 3, event.currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {

@@ -1,3 +1,4 @@
+import BoxofficeCore
 import Synchronization
 
 /// The escrow events buyers were turned away from at this node for want of its own seats since
@@ -8,8 +9,15 @@ public final class SeatDemand: Sendable {
 
     public init() {}
 
-    func noteRefusal(of eventId: String) {
-        refused.withLock { _ = $0.insert(eventId) }
+    /// Runs `sale` (a sale or a hold of event `eventId`) and notes the event when it is refused
+    /// for want of seats here: the continuous sync then asks peers for seats.
+    func noting<T>(_ eventId: String, _ sale: () async throws -> T) async throws -> T {
+        do {
+            return try await sale()
+        } catch DomainError.notEnoughSeats(let requested, let available) {
+            refused.withLock { _ = $0.insert(eventId) }
+            throw DomainError.notEnoughSeats(requested: requested, available: available)
+        }
     }
 
     func wasRefused(_ eventId: String) -> Bool {

@@ -6,6 +6,8 @@ import Foundation
 /// What is left of an event: everywhere, and here (what this node may still sell on its own).
 struct Availability: Sendable, Equatable {
     var sold: Int
+    /// Seats in open, unexpired holds (reservations) on any node.
+    var held: Int = 0
     var remaining: Int
     /// Under escrow, this node's unsold allocation; under overbook, `remaining`.
     var remainingHere: Int
@@ -19,23 +21,31 @@ struct Availability: Sendable, Equatable {
 struct SeatService: Sendable {
     let store: DocumentStore
     let demand: SeatDemand
+    let now: @Sendable () -> Date
 
-    /// The availability of `event` (id `id`) for this node, as `transaction` sees the store.
-    static func availability(of id: String, event: Event, node: String, in transaction: borrowing Transaction) -> Availability {
+    /// The availability of `event` (id `id`) for this node at `now`, as `transaction` sees the store.
+    static func availability(of id: String, event: Event, node: String, at now: Date, in transaction: borrowing Transaction) -> Availability {
         // Standing tickets: an overbook event's excess over capacity is oversold (`Oversell`), even
         // before the nodes that sold it have marked it.
         let sold = min(event.capacity, transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
-        let remaining = event.remaining(sold: sold)
+        // Invariant: an expired hold counts for nothing, whatever its stored status says.
+        let holds = transaction.documents(index: VenueIndexes.holds, key: VenueIndexes.openHoldsOf(id))
+            .compactMap { try? $0.body.decode(Hold.self) }.filter { $0.isHolding(at: now) }
+        let held = holds.reduce(0) { $0 + $1.seats }
+        let remaining = event.remaining(sold: sold, held: held)
         let initial = event.initialAllocations
         let soldHere = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
         guard event.salesPolicy == .escrow, !initial.isEmpty else {
-            return Availability(sold: sold, remaining: remaining, remainingHere: remaining, soldHere: soldHere)
+            return Availability(sold: sold, held: held, remaining: remaining, remainingHere: remaining, soldHere: soldHere)
         }
         let rows = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
             try? $0.body.decode(AllocationRow.self)
         }
         let seats = SeatLedger.seats(of: node, initial: initial, rows: rows)
-        return Availability(sold: sold, remaining: remaining, remainingHere: max(0, min(remaining, seats - soldHere)), soldHere: soldHere)
+        // A hold takes seats from its own node's allocation only.
+        let heldHere = holds.filter { $0.node == node }.reduce(0) { $0 + $1.seats }
+        return Availability(
+            sold: sold, held: held, remaining: remaining, remainingHere: max(0, min(remaining, seats - soldHere - heldHere)), soldHere: soldHere)
     }
 
     /// Gives `seats` of this node's unsold allocation for event `id` to node `peer`.
@@ -45,12 +55,13 @@ struct SeatService: Sendable {
         let node = store.nodeID
         guard peer != node else { throw DomainError.invalidField("to", "to must be another node than this one (\(node))") }
         guard seats > 0 else { throw DomainError.invalidField("seats", "seats must be at least 1") }
+        let date = now()
         return try await store.transact { transaction in
             let event = try events.event(id, in: transaction)
             guard event.salesPolicy == .escrow else {
                 throw DomainError.invalidField("salesPolicy", "seat transfers are for events sold under escrow")
             }
-            let before = Self.availability(of: id, event: event, node: node, in: transaction)
+            let before = Self.availability(of: id, event: event, node: node, at: date, in: transaction)
             // Invariant: a node only gives away seats it holds and has not sold.
             guard seats <= before.remainingHere else { throw DomainError.notEnoughSeats(requested: seats, available: before.remainingHere) }
             try Self.give(seats, of: id, from: node, to: peer, in: &transaction)
@@ -79,7 +90,7 @@ struct SeatService: Sendable {
             guard let document = transaction.get(Event.collection, id), !document.deleted else { throw DomainError.notFound(kind: "event", id: id) }
             let event = try document.body.decode(Event.self)
             guard event.salesPolicy == .escrow, event.status == .scheduled else { return SeatGrant(eventId: id, granted: 0) }
-            let here = Self.availability(of: id, event: event, node: node, in: transaction)
+            let here = Self.availability(of: id, event: event, node: node, at: now(), in: transaction)
             let short = isShort(id, event, here)
             let seats = SeatLedger.grant(requested: request.seats, spare: here.remainingHere, giverIsShort: short)
             if seats > 0 { try Self.give(seats, of: id, from: node, to: peer, in: &transaction) }
@@ -96,7 +107,7 @@ struct SeatService: Sendable {
                 guard !document.deleted, let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow,
                     event.status == .scheduled
                 else { return nil }
-                let here = Self.availability(of: document.id, event: event, node: node, in: transaction)
+                let here = Self.availability(of: document.id, event: event, node: node, at: now(), in: transaction)
                 guard isShort(document.id, event, here), here.remaining > here.remainingHere
                 else { return nil }
                 return SeatRequest(eventId: document.id, seats: SeatLedger.request(capacity: event.capacity))

@@ -29,75 +29,98 @@ struct TicketService: Sendable {
 
     static let maxQuantity = 10
 
-    /// Sells `request.quantity` tickets to the caller (or, by staff, to a walk-in holder).
-    /// With an idempotency key, the same request returns the same tickets and never sells twice.
-    func sell(_ request: SaleRequest, by buyer: Identity, idempotencyKey: String?) async throws -> [Identified<Ticket>] {
-        let eventId = try Validate.id(request.eventId, field: "eventId")
-        guard (1...Self.maxQuantity).contains(request.quantity) else {
-            throw DomainError.invalidField("quantity", "quantity must be between 1 and \(Self.maxQuantity)")
+    /// Who tickets or a hold are for: the buyer, or (sold by staff) a named walk-in holder.
+    struct Holder: Sendable {
+        var name: String
+        var email: String?
+        /// The buyer's account; nil for a walk-in.
+        var userId: String?
+        /// The staff member who sold to a walk-in.
+        var soldByUser: String?
+    }
+
+    /// Checks the quantity and holder fields of a sale or hold request and says who it is for.
+    static func holder(of request: SaleRequest, buyer: Identity) throws -> Holder {
+        guard (1...maxQuantity).contains(request.quantity) else {
+            throw DomainError.invalidField("quantity", "quantity must be between 1 and \(maxQuantity)")
         }
         let walkIn = request.holderName != nil || request.holderEmail != nil
         if walkIn && !buyer.isStaff { throw DomainError.forbidden("only staff may sell to a named holder") }
-        let holderName = try request.holderName.map { try Validate.text($0, field: "holderName", maxLength: 200) } ?? buyer.name
-        var holderEmail = try request.holderEmail.map { email in
+        guard walkIn else { return Holder(name: buyer.name, email: buyer.email, userId: buyer.userId, soldByUser: nil) }
+        let name = try request.holderName.map { try Validate.text($0, field: "holderName", maxLength: 200) } ?? buyer.name
+        let email = try request.holderEmail.map { email in
             let canonical = User.canonicalEmail(email)
             guard User.isPlausibleEmail(canonical) else { throw DomainError.invalidField("holderEmail", "holderEmail must be an email address") }
             return canonical
         }
-        if !walkIn { holderEmail = buyer.email }
-        let holder = (name: holderName, email: holderEmail)
+        return Holder(name: name, email: email, userId: nil, soldByUser: buyer.userId)
+    }
+
+    /// Sells `request.quantity` tickets to the caller (or, by staff, to a walk-in holder).
+    /// With an idempotency key, the same request returns the same tickets and never sells twice.
+    func sell(_ request: SaleRequest, by buyer: Identity, idempotencyKey: String?) async throws -> [Identified<Ticket>] {
+        let eventId = try Validate.id(request.eventId, field: "eventId")
+        let holder = try Self.holder(of: request, buyer: buyer)
         let keyID = try idempotencyKey.map { try Self.idempotencyID(key: $0, userId: buyer.userId) }
         let soldAt = now()
         let node = store.nodeID
 
-        let tickets: [Identified<Ticket>]
-        let fresh: Bool
-        do {
-            (tickets, fresh) = try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
+        let (tickets, fresh) = try await demand.noting(eventId) {
+            try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
                 if let keyID, let previous = transaction.get(IdempotencyRecord.collection, keyID) {
                     let record = try previous.body.decode(IdempotencyRecord.self)
                     guard record.request == request else { throw DomainError.idempotencyKeyReused }
-                    let tickets = try record.ticketIds.compactMap { id in
-                        try transaction.get(Ticket.collection, id).map(Identified<Ticket>.init(decoding:))
-                    }
-                    return (tickets, false)
+                    return (try Self.tickets(record.ticketIds, in: transaction), false)
                 }
                 let event = try events.event(eventId, in: transaction)
-                guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
-                // Invariant: this node never sells more seats than it may sell: its own allocation under
-                // escrow, what is left of the capacity as it sees it under overbook.
-                let available = SeatService.availability(of: eventId, event: event, node: node, in: transaction).remainingHere
-                guard request.quantity <= available else {
-                    throw DomainError.notEnoughSeats(requested: request.quantity, available: available)
-                }
-                var tickets: [Identified<Ticket>] = []
-                let saleHLC = transaction.timestamp()
-                for _ in 0..<request.quantity {
-                    let ticket = Ticket(
-                        eventId: eventId, userId: walkIn ? nil : buyer.userId, holderName: holder.name, holderEmail: holder.email,
-                        code: Identifier.randomCode(length: 16), price: event.price, currency: event.currency, soldAt: soldAt,
-                        saleHLC: saleHLC, soldBy: node, soldByUser: walkIn ? buyer.userId : nil)
-                    let id = Identifier.random(prefix: "t")
-                    try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
-                    tickets.append(Identified(id: id, value: ticket))
-                }
-                if !walkIn {
-                    let message = "\(request.quantity) ticket\(request.quantity == 1 ? "" : "s") for \(event.name)"
-                    try transaction.notify(buyer.userId, message, kind: .ticketPurchased, eventId: eventId, at: soldAt)
-                }
+                let tickets = try Self.sell(request.quantity, of: eventId, event: event, to: holder, node: node, at: soldAt, in: &transaction)
                 if let keyID {
                     let record = IdempotencyRecord(request: request, ticketIds: tickets.map(\.id))
                     try transaction.put(IdempotencyRecord.collection, keyID, body: JSONBody(encoding: record))
                 }
                 return (tickets, true)
             }
-        } catch DomainError.notEnoughSeats(let requested, let available) {
-            // Buyers turned away here are demand: the continuous sync asks peers for seats.
-            demand.noteRefusal(of: eventId)
-            throw DomainError.notEnoughSeats(requested: requested, available: available)
         }
         if fresh { metrics.ticketsSold(tickets.count) }
         return tickets
+    }
+
+    /// The one step that sells: checks the seats and writes `quantity` ticket documents for
+    /// `holder`, and tells a buyer with an account, inside `transaction`. POST /tickets and the
+    /// confirmation of a hold both sell through here. `held` is how many of this node's seats a
+    /// hold being confirmed already took; they are the ones sold.
+    static func sell(
+        _ quantity: Int, of eventId: String, event: Event, to holder: Holder, node: String, at soldAt: Date, held: Int = 0,
+        in transaction: inout Transaction
+    ) throws -> [Identified<Ticket>] {
+        guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
+        // Invariant: this node never sells more seats than it may sell: its own allocation under
+        // escrow, what is left of the capacity as it sees it under overbook; less what others hold.
+        let available = SeatService.availability(of: eventId, event: event, node: node, at: soldAt, in: transaction).remainingHere + held
+        guard quantity <= available else {
+            throw DomainError.notEnoughSeats(requested: quantity, available: available)
+        }
+        var tickets: [Identified<Ticket>] = []
+        let saleHLC = transaction.timestamp()
+        for _ in 0..<quantity {
+            let ticket = Ticket(
+                eventId: eventId, userId: holder.userId, holderName: holder.name, holderEmail: holder.email,
+                code: Identifier.randomCode(length: 16), price: event.price, currency: event.currency, soldAt: soldAt,
+                saleHLC: saleHLC, soldBy: node, soldByUser: holder.soldByUser)
+            let id = Identifier.random(prefix: "t")
+            try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
+            tickets.append(Identified(id: id, value: ticket))
+        }
+        if let userId = holder.userId {
+            let message = "\(quantity) ticket\(quantity == 1 ? "" : "s") for \(event.name)"
+            try transaction.notify(userId, message, kind: .ticketPurchased, eventId: eventId, at: soldAt)
+        }
+        return tickets
+    }
+
+    /// Tickets by id as `transaction` sees them (a repeated request answers with what it sold).
+    static func tickets(_ ids: [String], in transaction: borrowing Transaction) throws -> [Identified<Ticket>] {
+        try ids.compactMap { id in try transaction.get(Ticket.collection, id).map(Identified<Ticket>.init(decoding:)) }
     }
 
     /// The tickets of an event: all of them for staff, the caller's own for an attendee.

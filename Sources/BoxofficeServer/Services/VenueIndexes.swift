@@ -8,6 +8,7 @@ public enum VenueIndexes {
     static let tickets = "tickets"
     static let notifications = "notifications"
     static let allocations = "allocations"
+    static let holds = "holds"
 
     /// Pass these in `StoreOptions.indexes` when opening a node's store.
     public static let all: [SecondaryIndex] = [
@@ -26,6 +27,10 @@ public enum VenueIndexes {
             guard !document.deleted, let row = try? document.body.decode(AllocationRow.self) else { return [] }
             return [ofEvent(row.eventId)]
         },
+        SecondaryIndex(name: holds, collection: Hold.collection) { document in
+            guard !document.deleted, let hold = try? document.body.decode(HoldKeys.self), hold.status == .open else { return [] }
+            return [openHoldsOf(hold.eventId)]
+        },
         SecondaryIndex(name: notifications, collection: UserNotification.collection) { document in
             guard !document.deleted, let notification = try? document.body.decode(UserOnly.self) else { return [] }
             return [ofUser(notification.userId)]
@@ -39,11 +44,17 @@ public enum VenueIndexes {
     /// The live tickets of an event sold by one node: what it has used of its allocation.
     static func liveOfEvent(_ eventId: String, soldBy node: String) -> String { "live:" + eventId + "@" + node }
     static func ofUser(_ userId: String) -> String { "user:" + userId }
+    /// The open holds of an event, expired or not: expiry depends on the reader's clock.
+    static func openHoldsOf(_ eventId: String) -> String { "open:" + eventId }
     /// The ticket a door scanner reads.
     static func code(_ code: String) -> String { "code:" + code }
 
     private struct EmailOnly: Decodable { var email: String }
     private struct UserOnly: Decodable { var userId: String }
+    private struct HoldKeys: Decodable {
+        var eventId: String
+        var status: HoldStatus
+    }
     private struct TicketKeys: Decodable {
         var eventId: String
         var code: String

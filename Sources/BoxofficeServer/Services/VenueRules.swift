@@ -11,8 +11,10 @@ public enum VenueRules {
     }
 
     /// What `serve` runs after each sync with a peer: escrow seat rebalancing (`SeatService`).
-    public static func rebalance(_ store: DocumentStore, demand: SeatDemand) -> ContinuousSync.AfterSync {
-        let seats = SeatService(store: store, demand: demand)
+    public static func rebalance(
+        _ store: DocumentStore, demand: SeatDemand, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> ContinuousSync.AfterSync {
+        let seats = SeatService(store: store, demand: demand, now: now)
         return { peer in try await seats.rebalance(with: peer) }
     }
 

@@ -1,0 +1,26 @@
+import BoxofficeCore
+import Hummingbird
+
+/// `/reservations`: hold seats, confirm them into tickets, release them.
+struct ReservationRoutes {
+    let reservations: ReservationService
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.post("reservations") { request, context -> EditedResponse<Identified<Hold>> in
+            let buyer = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeJSON(SaleRequest.self, context: context)
+            return EditedResponse(status: .created, response: try await reservations.hold(input, by: buyer))
+        }
+        group.get("reservations/:id") { _, context -> Identified<Hold> in
+            try await reservations.hold(context.parameters.require("id"), by: try context.requireIdentity())
+        }
+        group.post("reservations/:id/confirm") { _, context -> EditedResponse<TicketRoutes.Sale> in
+            let tickets = try await reservations.confirm(context.parameters.require("id"), by: try context.requireIdentity())
+            return EditedResponse(status: .created, response: TicketRoutes.Sale(tickets: tickets))
+        }
+        group.delete("reservations/:id") { _, context -> Identified<Hold> in
+            try await reservations.release(context.parameters.require("id"), by: try context.requireIdentity())
+        }
+    }
+}

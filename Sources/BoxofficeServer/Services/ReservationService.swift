@@ -1,0 +1,96 @@
+import BoxofficeCore
+import BoxofficeStore
+import Foundation
+
+/// Seat holds (reservations): a buyer holds seats for the event's hold time, then confirms them
+/// into tickets through the same selling step as POST /tickets, or releases them. An expired
+/// hold is never rewritten by a timer: every availability read judges it against the clock.
+struct ReservationService: Sendable {
+    let store: DocumentStore
+    let events: EventService
+    let metrics: NodeMetrics
+    let demand: SeatDemand
+    let now: @Sendable () -> Date
+
+    /// Holds `request.quantity` of this node's seats for the caller (or, by staff, a walk-in).
+    func hold(_ request: SaleRequest, by buyer: Identity) async throws -> Identified<Hold> {
+        let eventId = try Validate.id(request.eventId, field: "eventId")
+        let holder = try TicketService.holder(of: request, buyer: buyer)
+        let date = now()
+        let node = store.nodeID
+        return try await demand.noting(eventId) {
+            try await store.transact { [events] transaction in
+                let event = try events.event(eventId, in: transaction)
+                guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
+                // Invariant: a hold takes only seats this node may still sell.
+                let available = SeatService.availability(of: eventId, event: event, node: node, at: date, in: transaction).remainingHere
+                guard request.quantity <= available else { throw DomainError.notEnoughSeats(requested: request.quantity, available: available) }
+                let hold = Hold(
+                    eventId: eventId, seats: request.quantity, userId: holder.userId, holderName: holder.name, holderEmail: holder.email,
+                    heldBy: buyer.userId, node: node, createdAt: date, expiresAt: date.addingTimeInterval(event.holdDuration))
+                let id = Identifier.random(prefix: "h")
+                try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
+                return Identified(id: id, value: hold)
+            }
+        }
+    }
+
+    /// Turns an open hold into tickets. Confirming again answers with the same tickets; after
+    /// expiry or release the seats are gone (410).
+    func confirm(_ id: String, by caller: Identity) async throws -> [Identified<Ticket>] {
+        let id = try Validate.id(id, field: "id")
+        let date = now()
+        let node = store.nodeID
+        let (tickets, fresh) = try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
+            var hold = try Self.hold(id, of: caller, in: transaction)
+            switch hold.status {
+            case .confirmed: return (try TicketService.tickets(hold.ticketIds ?? [], in: transaction), false)
+            case .released: throw DomainError.holdReleased(holdId: id)
+            case .open: break
+            }
+            guard hold.isHolding(at: date) else { throw DomainError.holdExpired(holdId: id, at: hold.expiresAt) }
+            guard hold.node == node else { throw DomainError.holdOnAnotherNode(holdId: id, node: hold.node) }
+            let event = try events.event(hold.eventId, in: transaction)
+            let holder = TicketService.Holder(
+                name: hold.holderName, email: hold.holderEmail, userId: hold.userId, soldByUser: hold.userId == nil ? hold.heldBy : nil)
+            let tickets = try TicketService.sell(
+                hold.seats, of: hold.eventId, event: event, to: holder, node: node, at: date, held: hold.seats, in: &transaction)
+            hold.status = .confirmed
+            hold.ticketIds = tickets.map(\.id)
+            try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
+            return (tickets, true)
+        }
+        if fresh { metrics.ticketsSold(tickets.count) }
+        return tickets
+    }
+
+    /// Gives a hold's seats back at once. Releasing an expired or released hold changes nothing.
+    func release(_ id: String, by caller: Identity) async throws -> Identified<Hold> {
+        let id = try Validate.id(id, field: "id")
+        let node = store.nodeID
+        return try await store.transact { transaction in
+            var hold = try Self.hold(id, of: caller, in: transaction)
+            guard hold.status != .confirmed else { throw DomainError.holdConfirmed(holdId: id) }
+            guard hold.status == .open else { return Identified(id: id, value: hold) }
+            guard hold.node == node else { throw DomainError.holdOnAnotherNode(holdId: id, node: hold.node) }
+            hold.status = .released
+            try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
+            return Identified(id: id, value: hold)
+        }
+    }
+
+    /// One hold, if the caller made it or is staff.
+    func hold(_ id: String, by caller: Identity) async throws -> Identified<Hold> {
+        let id = try Validate.id(id, field: "id")
+        return try await store.transact { transaction in Identified(id: id, value: try Self.hold(id, of: caller, in: transaction)) }
+    }
+
+    private static func hold(_ id: String, of caller: Identity, in transaction: borrowing Transaction) throws -> Hold {
+        guard let document = transaction.get(Hold.collection, id), !document.deleted else {
+            throw DomainError.notFound(kind: "reservation", id: id)
+        }
+        let hold = try document.body.decode(Hold.self)
+        guard hold.heldBy == caller.userId || caller.isStaff else { throw DomainError.forbidden("this reservation belongs to another user") }
+        return hold
+    }
+}

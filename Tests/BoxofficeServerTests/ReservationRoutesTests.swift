@@ -1,0 +1,117 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// Seat holds: they take seats at once, give them back on expiry or release, and confirm into
+/// tickets exactly once.
+@Suite struct ReservationRoutesTests {
+    @Test func aHoldTakesSeatsUntilItExpiresByTheNodesClock() async throws {
+        let clock = TestClock()
+        try await TestNode.run(now: clock.now) { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 5)
+            let ada = try await client.register("Ada", "ada@example.com")
+            let hold = try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 3])
+            #expect(hold.status == .created)
+            #expect(hold.body["seats"] as? Int == 3)
+            #expect(hold.body["eventId"] as? String == event)
+            let expiresAt = try #require(hold.body["expiresAt"] as? String)
+            #expect(expiresAt == "2030-03-17T17:56:40Z", "ten minutes after the injected clock's 17:46:40")
+
+            let during = try await client.call(.get, "/events/\(event)")
+            #expect(during.body["held"] as? Int == 3)
+            #expect(during.body["sold"] as? Int == 0)
+            #expect(during.body["remaining"] as? Int == 2)
+            #expect(during.body["remainingHere"] as? Int == 2)
+            let tooMany = try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": event, "quantity": 3])
+            #expect(tooMany.status == .conflict, "held seats are not for sale")
+
+            clock.advance(minutes: 10)
+            let listed = try await client.call(.get, "/events")
+            let shown = (listed.body["events"] as? [[String: Any]])?.first { $0["id"] as? String == event }
+            #expect(shown?["held"] as? Int == 0)
+            #expect(shown?["remaining"] as? Int == 5)
+            let holdID = try #require(hold.body["id"] as? String)
+            let late = try await client.call(.post, "/reservations/\(holdID)/confirm", token: ada.token)
+            #expect(late.status == .gone)
+            #expect((late.body["detail"] as? String)?.contains("expired at 2030-03-17T17:56:40Z") == true)
+            #expect(try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": event, "quantity": 5]).status == .created)
+        }
+    }
+
+    @Test func confirmingTwiceReturnsTheSameTickets() async throws {
+        let clock = TestClock()
+        try await TestNode.run(now: clock.now) { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 5)
+            #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["holdMinutes": 2]).status == .ok)
+            let ada = try await client.register("Ada", "ada@example.com")
+            let hold = try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 2])
+            let holdID = try #require(hold.body["id"] as? String)
+            clock.advance(minutes: 1.5)
+            let first = try await client.call(.post, "/reservations/\(holdID)/confirm", token: ada.token)
+            #expect(first.status == .created)
+            let tickets = try #require(first.body["tickets"] as? [[String: Any]])
+            #expect(tickets.count == 2)
+            clock.advance(minutes: 5)
+            let again = try await client.call(.post, "/reservations/\(holdID)/confirm", token: ada.token)
+            #expect(again.status == .created, "a confirmed hold stays confirmed after its expiry time")
+            let ids = { (list: [[String: Any]]) in list.compactMap { $0["id"] as? String } }
+            #expect(ids(try #require(again.body["tickets"] as? [[String: Any]])) == ids(tickets))
+
+            let after = try await client.call(.get, "/events/\(event)")
+            #expect(after.body["sold"] as? Int == 2)
+            #expect(after.body["held"] as? Int == 0)
+            let profile = try await client.call(.get, "/users/profile", token: ada.token)
+            #expect((profile.body["tickets"] as? [Any])?.count == 2)
+            #expect(profile.body["unreadNotifications"] as? Int == 1, "one purchase notification, not two")
+            #expect(try await client.call(.delete, "/reservations/\(holdID)", token: ada.token).status == .conflict)
+        }
+    }
+
+    @Test func releasingGivesTheSeatsBackAtOnce() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 4)
+            let ada = try await client.register("Ada", "ada@example.com")
+            let bob = try await client.register("Bob", "bob@example.com")
+            let hold = try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 4])
+            let holdID = try #require(hold.body["id"] as? String)
+            let blocked = try await client.call(.post, "/reservations", token: bob.token, json: ["eventId": event, "quantity": 1])
+            #expect(blocked.status == .conflict)
+            #expect(blocked.body["detail"] as? String == "sold out")
+            #expect(try await client.call(.delete, "/reservations/\(holdID)", token: bob.token).status == .forbidden)
+            #expect(try await client.call(.get, "/reservations/\(holdID)", token: ada.token).body["status"] as? String == "open")
+            let released = try await client.call(.delete, "/reservations/\(holdID)", token: ada.token)
+            #expect(released.status == .ok)
+            #expect(released.body["status"] as? String == "released")
+            #expect(try await client.call(.get, "/events/\(event)").body["remaining"] as? Int == 4)
+            #expect(try await client.call(.post, "/reservations/\(holdID)/confirm", token: ada.token).status == .gone)
+            #expect(try await client.call(.post, "/reservations", token: bob.token, json: ["eventId": event, "quantity": 4]).status == .created)
+        }
+    }
+
+    @Test func staffHoldForAWalkInAndBadInputIsA4xx() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let staff = try await client.login("sam@venue.test", "staff-pw-1")
+            let event = try await client.createEvent(token: organizer, capacity: 10)
+            let walkIn = try await client.call(
+                .post, "/reservations", token: staff, json: ["eventId": event, "quantity": 2, "holderName": "Walk In", "holderEmail": "walk@in.test"])
+            #expect(walkIn.status == .created)
+            #expect(walkIn.body["holderName"] as? String == "Walk In")
+            let confirmed = try await client.call(.post, "/reservations/\(walkIn.body["id"] as? String ?? "")/confirm", token: staff)
+            #expect((confirmed.body["tickets"] as? [[String: Any]])?.first?["soldByUser"] as? String != nil)
+
+            let ada = try await client.register("Ada", "ada@example.com")
+            #expect(try await client.call(.post, "/reservations", json: ["eventId": event, "quantity": 1]).status == .unauthorized)
+            #expect(try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 11]).status == .badRequest)
+            #expect(try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event]).status == .badRequest)
+            #expect(
+                try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 1, "holderName": "X"]).status == .forbidden)
+            #expect(try await client.call(.post, "/reservations/nope/confirm", token: ada.token).status == .notFound)
+            #expect(try await client.call(.post, "/reservations/../confirm", token: ada.token).status.code < 500)
+            #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["holdMinutes": 0]).status == .badRequest)
+        }
+    }
+}
