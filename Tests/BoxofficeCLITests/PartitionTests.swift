@@ -57,8 +57,8 @@ import Testing
         defer { cluster.stop() }
         for i in 0..<3 { for j in 0..<3 where i != j { proxies[i][j]!.forward(to: nodes[j].running.port) } }
 
-        // Both events start at node a: every escrow seat is a's, so b and c sell only seats that
-        // rebalancing brings them.
+        // Both events start at node a: every escrow seat is a's, and a has no escrow buyers, so every
+        // escrow seat sold is one that rebalancing moved to b or c.
         let escrow = try await nodes[0].createEvent("Escrow night", capacity: Self.capacity)
         let overbook = try await nodes[0].client.call(
             .post, "/events", token: nodes[0].organizer,
@@ -91,7 +91,7 @@ import Testing
         let buying = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<3 {
-                    for event in [escrow, overbooked] {
+                    for event in i == 0 ? [overbooked] : [escrow, overbooked] {
                         let paceSeed = seed &+ UInt64(i * 2 + (event == escrow ? 1 : 2))
                         group.addTask {
                             var pace = SeededRandom(seed: paceSeed)
@@ -141,7 +141,7 @@ import Testing
 
         #expect(mostLiveSeen <= Self.capacity, "a node saw \(mostLiveSeen) live escrow tickets")
         #expect(sold[escrow]?.count == Self.capacity, "sold \(sold[escrow]?.count ?? 0) escrow tickets")
-        #expect(soldBy[escrow]?.isSuperset(of: [1]) == true || soldBy[escrow]?.isSuperset(of: [2]) == true, "rebalancing never gave b or c a seat")
+        #expect(soldBy[escrow]?.isSubset(of: [1, 2]) == true, "escrow sold by \(soldBy[escrow] ?? [])")
 
         let overbookSold = sold[overbooked]?.count ?? 0
         #expect(overbookSold > Self.capacity)
