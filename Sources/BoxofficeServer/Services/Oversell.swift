@@ -12,7 +12,10 @@ enum Oversell {
         _ eventId: String, event: Event, adding stored: [Document] = [], in transaction: borrowing Transaction
     ) -> [(document: Document, ticket: Ticket)] {
         guard event.salesPolicy == .overbook else { return [] }
-        let filed = transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
+        // Cheap bound first: filed live tickets plus everything the batch stored.
+        let key = VenueIndexes.liveOfEvent(eventId)
+        guard transaction.count(index: VenueIndexes.tickets, key: key) + stored.count > event.capacity else { return [] }
+        let filed = transaction.documents(index: VenueIndexes.tickets, key: key)
         let live = VenueRules.current(Ticket.self, filed: filed, stored: stored, in: transaction) { $0.eventId == eventId && $0.isLive }
         guard live.count > event.capacity else { return [] }
         let byID = Dictionary(uniqueKeysWithValues: live.map { ($0.document.id, $0) })
