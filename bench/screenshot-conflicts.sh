@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Screenshot of the conflict report for a person to look at: two nodes edit one event while
-# apart, sync, and headless Chromium saves /conflicts at desktop and phone width.
-# Usage: bench/screenshot-conflicts.sh [output-directory=/tmp/boxoffice-screenshots]
+# Screenshot of the conflict report for a person to look at: two nodes edit one event and both
+# sell the last seat of an overbook event while apart, sync, and headless Chromium saves
+# /conflicts at desktop and phone width.
+# Usage: bench/screenshot-conflicts.sh [output-directory=docs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=${1:-/tmp/boxoffice-screenshots}
+OUT=${1:-docs}
 mkdir -p "$OUT"
 swift build --product boxoffice
 BIN=.build/debug/boxoffice
@@ -27,6 +28,13 @@ E=$(curl -s -X POST http://127.0.0.1:18401/events -H "Authorization: Bearer $TA"
 $BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 curl -s -X PATCH http://127.0.0.1:18401/events/$E -H "Authorization: Bearer $TA" -d '{"location":"Garden","price":20}' >/dev/null
 curl -s -X PATCH http://127.0.0.1:18402/events/$E -H "Authorization: Bearer $TB" -d '{"location":"Cellar"}' >/dev/null
+$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+O=$(curl -s -X POST http://127.0.0.1:18401/events -H "Authorization: Bearer $TA" \
+  -d '{"name":"Last seat","date":"2031-06-02T19:00:00Z","location":"Cellar","capacity":1,"price":30,"currency":"EUR","salesPolicy":"overbook"}' | json id)
+$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+curl -s -X POST http://127.0.0.1:18401/tickets -H "Authorization: Bearer $TA" -d "{\"eventId\":\"$O\",\"quantity\":1,\"holderName\":\"Ann Early\"}" >/dev/null
+curl -s -X POST http://127.0.0.1:18402/tickets -H "Authorization: Bearer $TB" -d "{\"eventId\":\"$O\",\"quantity\":1,\"holderName\":\"Bo Late\"}" >/dev/null
+$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 $BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 URL="http://127.0.0.1:18401/conflicts?token=$TA"
 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,800 --screenshot="$OUT/conflicts-desktop.png" "$URL" 2>/dev/null

@@ -45,3 +45,20 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 }
+
+/// In JSON bodies an HLC is its 16-hex-digit text, so bodies stay readable and sort as text.
+extension HLC: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let hlc = HLC(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "an HLC is 16 lowercase hex digits, not \(text)")
+        }
+        self = hlc
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

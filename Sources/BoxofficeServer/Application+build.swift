@@ -25,9 +25,10 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     let tokens = await AccessTokens(secret: configuration.secret, lifetime: configuration.tokenLifetime)
     let users = UserService(store: store, hasher: hasher, now: now)
     let events = EventService(store: store, now: now)
-    let tickets = TicketService(store: store, events: events, metrics: metrics, now: now)
+    let seats = SeatService(store: store, demand: configuration.seatDemand, now: now)
+    let tickets = TicketService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)
     let notifications = NotificationService(store: store, now: now)
-    let reservations = ReservationService(store: store, events: events, metrics: metrics, now: now)
+    let reservations = ReservationService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)
     guard let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap({ try? Data(contentsOf: $0) }) else {
         throw StoreError.io(operation: "read", path: "openapi.yaml (bundled resource)", errno: ENOENT)
     }
@@ -39,12 +40,12 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         WebAppMiddleware()
     }
     // Peers authenticate with the cluster secret; people with access tokens.
-    SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus).addRoutes(
+    SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
         to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
     for prefix in ["", "api"] {
         let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
-        EventRoutes(events: events, seats: SeatService(store: store)).addRoutes(to: group)
+        EventRoutes(events: events, seats: seats).addRoutes(to: group)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
         ReservationRoutes(reservations: reservations).addRoutes(to: group)
@@ -55,7 +56,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
     try await addPages(
-        to: router, store: store, configuration: configuration, tokens: tokens, users: users, events: events, tickets: tickets,
+        to: router, store: store, configuration: configuration, tokens: tokens, users: users, events: events, seats: seats, tickets: tickets,
         notifications: notifications, reservations: reservations)
     return router
 }
@@ -64,7 +65,8 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
 /// answers exactly as before. A session cookie stands in for the bearer token.
 private func addPages(
     to router: Router<BoxofficeRequestContext>, store: DocumentStore, configuration: ServerConfiguration, tokens: AccessTokens,
-    users: UserService, events: EventService, tickets: TicketService, notifications: NotificationService, reservations: ReservationService
+    users: UserService, events: EventService, seats: SeatService, tickets: TicketService, notifications: NotificationService,
+    reservations: ReservationService
 ) async throws {
     let now = configuration.now
     let shell = WebShell(
@@ -77,7 +79,7 @@ private func addPages(
     ).addRoutes(to: pages)
     WebStaffRoutes(shell: shell, store: store, events: events, tickets: tickets, checkIns: CheckInService(store: store, now: now), now: now)
         .addRoutes(to: pages)
-    WebOrganizerRoutes(shell: shell, store: store, events: events, seats: SeatService(store: store), tickets: tickets).addRoutes(to: pages)
+    WebOrganizerRoutes(shell: shell, store: store, events: events, seats: seats, tickets: tickets).addRoutes(to: pages)
     pages.get("web/style.css") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],

@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var allowedPeers: Set<String> = []
     /// The continuous sync's view of each peer, for `GET /sync/status`.
     public var peerStatus = SyncStatusBoard()
+    /// Escrow events buyers were turned away from here; shared with the continuous sync, which
+    /// asks peers for seats (`VenueRules.rebalance`).
+    public var seatDemand = SeatDemand()
     /// The node's clock for timestamps in documents; injectable for tests.
     public var now: @Sendable () -> Date = { Date() }
     /// Called with the bound port once the server listens.

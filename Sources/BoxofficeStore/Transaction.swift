@@ -33,10 +33,22 @@ public struct Transaction: ~Copyable {
         index.documents(index: name, key: key).map { get($0.collection, $0.id) ?? $0 }
     }
 
+    /// The documents of a collection (tombstones too) as the store was when the transaction
+    /// began, with this transaction's writes to them.
+    public func documents(in collection: String) -> [Document] {
+        index.documents(in: collection).map { get($0.collection, $0.id) ?? $0 }
+    }
+
     /// How many documents are filed under `key` in the secondary index `name`, as the store was
     /// when the transaction began.
     public func count(index name: String, key: String) -> Int {
         index.count(index: name, key: key)
+    }
+
+    /// A fresh timestamp of this node's clock, later than every version the store holds, for a
+    /// body that records when something happened in causal order (a ticket's sale).
+    public mutating func timestamp() -> HLC {
+        clock.now()
     }
 
     /// Writes a new version of a document, creating it if needed, and returns it.

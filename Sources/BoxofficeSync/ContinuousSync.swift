@@ -33,21 +33,33 @@ public actor SyncStatusBoard {
 }
 
 /// Syncs this node with each configured peer in the background: every `interval` while the
-/// peer answers, backing off (doubling, up to a minute) while it does not.
+/// peer answers, backing off (doubling, up to 16 intervals and at most a minute) while it does
+/// not, so a link that comes back is used again within seconds.
 public struct ContinuousSync: Sendable {
     public let local: LocalNode
     public let peers: [String]
     public let secret: String
     public let interval: Duration
     public let board: SyncStatusBoard
+    public let afterSync: AfterSync?
 
-    public init(local: LocalNode, peers: [String], secret: String, interval: Duration = .seconds(2), board: SyncStatusBoard) {
+    /// Runs after each successful sync with a peer, while it is reachable (for example: asking it
+    /// for seats). Returns true when the peer changed something this node should pull at once.
+    public typealias AfterSync = @Sendable (_ peer: PeerClient) async throws -> Bool
+
+    public init(
+        local: LocalNode, peers: [String], secret: String, interval: Duration = .seconds(2), board: SyncStatusBoard,
+        afterSync: AfterSync? = nil
+    ) {
         self.local = local
         self.peers = peers
         self.secret = secret
         self.interval = interval
         self.board = board
+        self.afterSync = afterSync
     }
+
+    private var maxBackoff: Duration { max(interval, min(interval * 16, .seconds(60))) }
 
     /// Runs until the task is cancelled.
     public func run() async {
@@ -69,7 +81,13 @@ public struct ContinuousSync: Sendable {
                     status.nodeId = info.nodeId
                     status.lagVersions = info.lastSeq > applied ? info.lastSeq - applied : 0
                 }
-                let summary = try await synchronizer.run()
+                var summary = try await synchronizer.run()
+                if let afterSync, try await afterSync(remote) {
+                    let again = try await synchronizer.run()
+                    summary.pulled += again.pulled
+                    summary.pushed += again.pushed
+                    summary.conflicts += again.conflicts
+                }
                 await board.update(url) { status in
                     status.lastAttempt = attempt
                     status.lastSuccess = Date()
@@ -85,7 +103,7 @@ public struct ContinuousSync: Sendable {
                     status.lastAttempt = attempt
                     status.lastError = "\(error)"
                 }
-                delay = min(delay * 2, .seconds(60))
+                delay = min(delay * 2, maxBackoff)
             }
             try? await Task.sleep(for: delay)
         }

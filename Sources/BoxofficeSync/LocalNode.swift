@@ -14,9 +14,10 @@ public struct LocalNode: SyncEndpoint {
     /// The largest `POST /sync/versions` body accepted.
     public static let maxBatchBytes = 8 << 20
 
-    /// A domain rule run on every version a batch applies, in the batch's transaction (for
-    /// example: two accounts with one email). It may write documents, such as conflict records.
-    public typealias MergeHook = @Sendable (_ applied: Document, _ transaction: inout Transaction, _ node: String, _ now: Date) throws -> Void
+    /// Domain rules run once per batch on the versions it stored, in the batch's transaction (for
+    /// example: two accounts with one email, an overbooked event). They may write documents, such
+    /// as conflict records. The secondary indexes do not yet hold `stored`.
+    public typealias MergeHook = @Sendable (_ stored: [Document], _ transaction: inout Transaction, _ node: String, _ now: Date) throws -> Void
 
     public let store: DocumentStore
     private let now: @Sendable () -> Date
@@ -66,10 +67,11 @@ public struct LocalNode: SyncEndpoint {
         let afterMerge = afterMerge
         return try await store.transact { transaction in
             var result = ApplyResult()
+            var stored: [Document] = []
             for incoming in versions {
                 guard incoming.collection != Self.checkpoints else { continue }
                 let decision = try transaction.merge(incoming)
-                if decision.storesIncoming { try afterMerge?(incoming, &transaction, node, detectedAt) }
+                if decision.storesIncoming { stored.append(incoming) }
                 switch decision {
                 case .apply: result.applied += 1
                 case .ignore: result.ignored += 1
@@ -81,6 +83,7 @@ public struct LocalNode: SyncEndpoint {
                     try Self.record(loser: loser, winner: winner, in: &transaction, by: node, at: detectedAt)
                 }
             }
+            if !stored.isEmpty { try afterMerge?(stored, &transaction, node, detectedAt) }
             if let checkpoint {
                 let current = transaction.get(Self.checkpoints, "from-" + checkpoint.peer).flatMap { try? $0.body.decode(Checkpoint.self).seq } ?? 0
                 // Invariant: a checkpoint only moves forward.

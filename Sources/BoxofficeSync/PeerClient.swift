@@ -2,7 +2,8 @@ public import BoxofficeCore
 import Foundation
 
 /// A peer's side of a sync, over HTTP with libcurl: `GET /sync/info`, `GET /sync/changes`,
-/// `GET /sync/checkpoint`, `POST /sync/versions`, each with the cluster secret.
+/// `GET /sync/checkpoint`, `POST /sync/versions`, `POST /sync/seat-requests`, each with the
+/// cluster secret.
 /// Connection errors and 5xx answers are retried with exponential backoff and jitter.
 public final class PeerClient: SyncEndpoint {
     public let baseURL: String
@@ -47,6 +48,12 @@ public final class PeerClient: SyncEndpoint {
 
     public func apply(_ versions: [Document], checkpoint: Checkpoint?) async throws -> ApplyResult {
         try decode(ApplyResult.self, try await request("/sync/versions", body: SyncWire.encode(versions, checkpoint: checkpoint)))
+    }
+
+    /// Asks the peer for some of its unsold seats of an escrow event (automatic rebalancing).
+    public func requestSeats(_ request: SeatRequest) async throws -> SeatGrant {
+        let body = try JSONEncoder().encode(request)
+        return try decode(SeatGrant.self, try await self.request("/sync/seat-requests", body: Array(body)))
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {

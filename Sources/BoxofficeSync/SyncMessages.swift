@@ -55,3 +55,27 @@ public struct ApplyResult: Codable, Sendable, Equatable {
         self.conflicts = conflicts
     }
 }
+
+/// `POST /sync/seat-requests`: the calling node (`X-Boxoffice-Node`) is short of seats for an
+/// escrow event and asks for some of the receiving node's unsold ones.
+public struct SeatRequest: Codable, Sendable, Equatable {
+    public var eventId: String
+    public var seats: Int
+
+    public init(eventId: String, seats: Int) {
+        self.eventId = eventId
+        self.seats = seats
+    }
+}
+
+/// The answer to a `SeatRequest`: how many seats the receiving node gave (0 or more). The gift is
+/// a new version of its allocation row, which reaches the caller through the changes feed.
+public struct SeatGrant: Codable, Sendable, Equatable {
+    public var eventId: String
+    public var granted: Int
+
+    public init(eventId: String, granted: Int) {
+        self.eventId = eventId
+        self.granted = granted
+    }
+}

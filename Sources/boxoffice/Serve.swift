@@ -75,7 +75,7 @@ struct Serve: AsyncParsableCommand {
         configuration.peerStatus = SyncStatusBoard(urls: peerURLs)
         let continuous = ContinuousSync(
             local: VenueRules.localNode(store), peers: peerURLs, secret: clusterSecret, interval: .seconds(syncInterval),
-            board: configuration.peerStatus)
+            board: configuration.peerStatus, afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand))
         let syncing = Task { await continuous.run() }
         let (nodeID, data, host) = (store.nodeID, options.data, host)
         let listening = store.directory.listening

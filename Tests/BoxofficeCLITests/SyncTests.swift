@@ -165,16 +165,6 @@ import Testing
         #expect(lastSeq < docsB.count + 20, "b applied \(lastSeq) versions for \(docsB.count) documents")
     }
 
-    /// Polls `condition` until it holds or `seconds` pass: awaiting a state, not sleeping for one.
-    private func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
-
     @Test func serveSyncsContinuouslyAndReportsPeerStatus() async throws {
         let temporary = TemporaryDirectory("continuous")
         defer { temporary.remove() }
@@ -305,6 +295,44 @@ import Testing
         for node in [a, b] {
             let shown = try await node.client.call(.get, "/events/\(event)")
             #expect(shown.body["sold"] as? Int == 5 && shown.body["remaining"] as? Int == 0 && shown.body["remainingHere"] as? Int == 0)
+        }
+        #expect(try await a.documents() == (try await b.documents()))
+    }
+
+    @Test func anOversoldTicketAdmitsNoOneEvenBeforeItsSellerMarksIt() async throws {
+        let temporary = TemporaryDirectory("oversold")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        let created = try await a.client.call(
+            .post, "/events", token: a.organizer,
+            json: ["name": "Tiny", "date": "2031-01-01T20:00:00Z", "location": "Hall", "capacity": 1, "price": 5, "currency": "EUR",
+                   "salesPolicy": "overbook"])
+        let event = try #require(created.body["id"] as? String)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        // Apart, both sell the one seat; a's sale is first.
+        func sell(at node: Node) async throws -> String {
+            let sale = try await node.client.call(.post, "/tickets", token: node.organizer, json: ["eventId": event, "quantity": 1])
+            #expect(sale.status == .created)
+            return try #require((sale.body["tickets"] as? [[String: Any]])?.first?["code"] as? String)
+        }
+        let first = try await sell(at: a)
+        let second = try await sell(at: b)
+
+        // One sync: a pulled b's sale but only b marks its own ticket, and a has not seen that yet.
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        let atA = try await a.client.call(.post, "/tickets/\(second)/checkin", token: a.organizer)
+        #expect(atA.status == .gone && (atA.body["detail"] as? String)?.contains("oversold") == true, "\(atA.body)")
+        #expect(try await a.client.call(.get, "/events/\(event)").body["sold"] as? Int == 1)
+        #expect(try await a.client.call(.post, "/tickets/\(first)/checkin", token: a.organizer).status == .ok)
+
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        for node in [a, b] {
+            #expect(try await node.client.call(.post, "/tickets/\(second)/checkin", token: node.organizer).status == .gone)
+            let report = try await node.client.call(.get, "/conflicts.json?kind=oversold", token: node.organizer)
+            #expect((report.body["conflicts"] as? [Any])?.count == 1, "\(report.body)")
         }
         #expect(try await a.documents() == (try await b.documents()))
     }

@@ -53,3 +53,53 @@ import Testing
         #expect(zip(seats, sold).allSatisfy { $0 >= $1 })
     }
 }
+
+@Suite struct RebalancingTests {
+    @Test func anIdlePeerGivesHalfRoundedUpAndAShortOneKeepsItsLastSeat() {
+        #expect(SeatLedger.grant(requested: 10, spare: 7, giverIsShort: false) == 4)
+        #expect(SeatLedger.grant(requested: 10, spare: 1, giverIsShort: false) == 1)
+        #expect(SeatLedger.grant(requested: 10, spare: 1, giverIsShort: true) == 0)
+        #expect(SeatLedger.grant(requested: 3, spare: 70, giverIsShort: false) == 3)
+        #expect(SeatLedger.grant(requested: 10, spare: 0, giverIsShort: false) == 0)
+    }
+
+    @Test func onlyANodeWithBuyersAndFewSeatsIsShort() {
+        #expect(SeatLedger.lowWater(capacity: 100) == 5 && SeatLedger.request(capacity: 100) == 10)
+        #expect(SeatLedger.lowWater(capacity: 3) == 1)
+        #expect(SeatLedger.isShort(remainingHere: 4, hasDemand: true, capacity: 100))
+        #expect(!SeatLedger.isShort(remainingHere: 0, hasDemand: false, capacity: 100))
+        #expect(!SeatLedger.isShort(remainingHere: 5, hasDemand: true, capacity: 100))
+    }
+
+    /// Nodes with random demand ask each other for seats after every sale: the allocations always
+    /// add up to the capacity (a gift only moves seats the giver holds), every seat sells when
+    /// every node has buyers, and a node without buyers never asks.
+    @Test(arguments: 0..<20)
+    func rebalancingMovesSeatsToBuyersWithoutLosingAny(_ run: Int) {
+        var random = SeededRandom(seed: SeededRandom().seed &+ UInt64(run))
+        let nodes = ["a", "b", "c"]
+        let capacity = Int.random(in: 1...120, using: &random)
+        let idle = Int.random(in: 0..<3, using: &random)
+        var seats = [capacity, 0, 0]
+        var sold = [0, 0, 0]
+        var asked = [false, false, false]
+        for _ in 0..<2_000 {
+            let n = Int.random(in: 0..<3, using: &random)
+            if n != idle && seats[n] > sold[n] { sold[n] += 1 }
+            let spareHere = seats[n] - sold[n]
+            guard SeatLedger.isShort(remainingHere: spareHere, hasDemand: n != idle, capacity: capacity) else { continue }
+            asked[n] = true
+            let peer = (n + Int.random(in: 1...2, using: &random)) % 3
+            let spare = seats[peer] - sold[peer]
+            let giverShort = SeatLedger.isShort(remainingHere: spare, hasDemand: peer != idle && sold[peer] > 0, capacity: capacity)
+            let gift = SeatLedger.grant(requested: SeatLedger.request(capacity: capacity), spare: spare, giverIsShort: giverShort)
+            #expect(gift <= spare)
+            seats[n] += gift
+            seats[peer] -= gift
+        }
+        #expect(seats.reduce(0, +) == capacity, "seed \(random.seed)")
+        #expect(zip(seats, sold).allSatisfy { $0 >= $1 })
+        #expect(sold.reduce(0, +) == capacity, "seed \(random.seed): \(nodes) sold \(sold) of \(capacity)")
+        #expect(!asked[idle])
+    }
+}

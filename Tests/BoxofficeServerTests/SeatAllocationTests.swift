@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -43,6 +44,29 @@ import Testing
             #expect(created.body["remainingHere"] as? Int == 10)
             #expect(try await client.call(.post, "/tickets", token: organizer, json: ["eventId": id, "quantity": 6]).status == .created)
             #expect(try await client.call(.post, "/events/\(id)/allocations/transfer", token: organizer, json: ["to": "venue-b", "seats": 1]).status == .badRequest)
+        }
+    }
+
+    /// A peer short of seats asks (`POST /sync/seat-requests`); an idle node gives half its spare,
+    /// capped at the request, and the gift is its own allocation row.
+    @Test func aPeerShortOfSeatsIsGivenPartOfTheSpare() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 40)
+            let fromB: HTTPFields = [HTTPField.Name("X-Boxoffice-Node")!: "venue-b"]
+            let asked = try await client.call(
+                .post, "/sync/seat-requests", token: TestNode.secret, json: ["eventId": event, "seats": 4], headers: fromB)
+            #expect(asked.status == .ok && asked.body["granted"] as? Int == 4, "\(asked.body)")
+            #expect(try await client.call(.get, "/events/\(event)").body["remainingHere"] as? Int == 36)
+            let feed = try await client.call(.get, "/sync/changes?since=0", token: TestNode.secret)
+            let row = (feed.body["versions"] as? [[String: Any]])?.first { $0["collection"] as? String == "allocations" }
+            #expect(((row?["body"] as? [String: Any])?["given"] as? [String: Int]) == ["venue-b": 4], "the gift is not in the changes feed")
+
+            // Without the cluster secret, without a node name, or for an unknown event: refused.
+            #expect(try await client.call(.post, "/sync/seat-requests", token: organizer, json: ["eventId": event, "seats": 4], headers: fromB).status == .unauthorized)
+            #expect(try await client.call(.post, "/sync/seat-requests", token: TestNode.secret, json: ["eventId": event, "seats": 4]).status == .badRequest)
+            #expect(try await client.call(.post, "/sync/seat-requests", token: TestNode.secret, json: ["eventId": "e-nope", "seats": 4], headers: fromB).status == .notFound)
+            #expect(try await client.call(.post, "/sync/seat-requests", token: TestNode.secret, json: ["eventId": event], headers: fromB).status == .badRequest)
         }
     }
 }

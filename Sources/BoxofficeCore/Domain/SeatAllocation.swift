@@ -28,3 +28,28 @@ public enum SeatLedger {
         return (initial[node] ?? 0) + received - givenAway
     }
 }
+
+/// Automatic rebalancing (sync-spec.md, section 10.2): a node that is selling an event and runs
+/// short of its own seats asks a reachable peer for some of that peer's unsold ones.
+extension SeatLedger {
+    /// Below this many unsold seats of its own, a node with buyers asks a peer for more.
+    public static func lowWater(capacity: Int) -> Int { max(1, capacity / 20) }
+
+    /// How many seats a short node asks a peer for.
+    public static func request(capacity: Int) -> Int { 2 * lowWater(capacity: capacity) }
+
+    /// Whether a node is short of seats: buyers want them here (it sold some, or turned buyers
+    /// away) and it holds fewer unsold seats than the low-water mark. Without demand a node never
+    /// asks, so idle nodes never pass seats back and forth.
+    public static func isShort(remainingHere: Int, hasDemand: Bool, capacity: Int) -> Bool {
+        hasDemand && remainingHere < lowWater(capacity: capacity)
+    }
+
+    /// What a peer holding `spare` unsold seats gives for a request of `requested`: half its
+    /// spare, rounded up, or rounded down when it is short itself, so a busy node keeps its last
+    /// seat and an idle one gives its last seat to where the buyers are.
+    public static func grant(requested: Int, spare: Int, giverIsShort: Bool) -> Int {
+        guard requested > 0, spare > 0 else { return 0 }
+        return min(requested, giverIsShort ? spare / 2 : spare - spare / 2)
+    }
+}

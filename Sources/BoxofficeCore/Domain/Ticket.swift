@@ -3,6 +3,9 @@ public import Foundation
 public enum TicketStatus: String, Codable, Sendable {
     case valid
     case cancelled
+    /// Sold past the capacity of an overbook event while nodes were apart, and not among the
+    /// first `capacity` sales by `OversellRule`: it admits no one and its holder is told.
+    case oversold
 }
 
 /// One seat sold: the body of a document in `tickets`, created by the node that sold it. The sold
@@ -21,6 +24,8 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var price: Decimal
     public var currency: String
     public var soldAt: Date
+    /// The selling node's clock at the sale: what `OversellRule` orders sales by.
+    public var saleHLC: HLC
     /// The node that sold it.
     public var soldBy: String
     /// The staff member who sold it, for box-office sales.
@@ -28,7 +33,7 @@ public struct Ticket: Codable, Sendable, Equatable {
 
     public init(
         eventId: String, userId: String?, holderName: String, holderEmail: String?, code: String, status: TicketStatus = .valid,
-        price: Decimal, currency: String, soldAt: Date, soldBy: String, soldByUser: String?
+        price: Decimal, currency: String, soldAt: Date, saleHLC: HLC, soldBy: String, soldByUser: String?
     ) {
         self.eventId = eventId
         self.userId = userId
@@ -39,6 +44,7 @@ public struct Ticket: Codable, Sendable, Equatable {
         self.price = price
         self.currency = currency
         self.soldAt = soldAt
+        self.saleHLC = saleHLC
         self.soldBy = soldBy
         self.soldByUser = soldByUser
     }

@@ -6,6 +6,7 @@ public enum NotificationKind: String, Codable, Sendable {
     case ticketCancelled
     case eventChanged
     case eventCancelled
+    case ticketOversold
 }
 
 /// A message to one user: the body of a document in `notifications`.

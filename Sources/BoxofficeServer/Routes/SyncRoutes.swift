@@ -4,10 +4,12 @@ import Foundation
 import Hummingbird
 
 
-/// `/sync`: the peer protocol of sync-spec.md (info, changes feed, checkpoints, versions).
+/// `/sync`: the peer protocol of sync-spec.md (info, changes feed, checkpoints, versions, seat
+/// requests).
 struct SyncRoutes {
     let node: LocalNode
     let status: SyncStatusBoard
+    let seats: SeatService
 
     struct Status: ResponseEncodable {
         var nodeId: String
@@ -48,6 +50,12 @@ struct SyncRoutes {
                 throw SyncError.badRequest("a batch holds at most \(LocalNode.maxPageVersions) versions")
             }
             return Self.json(try JSONCoding.encode(try await node.apply(batch.versions, checkpoint: batch.checkpoint)))
+        }
+        group.post("seat-requests") { request, context -> Response in
+            var request = request
+            let seatRequest = try await request.decodeJSON(SeatRequest.self, context: context)
+            let peer = request.headers[PeerAuthMiddleware.nodeHeader] ?? ""
+            return Self.json(try JSONCoding.encode(try await seats.grant(seatRequest, to: peer)))
         }
     }
 

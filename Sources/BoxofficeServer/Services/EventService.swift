@@ -71,7 +71,7 @@ struct EventService: Sendable {
         let id = Identifier.random(prefix: "e")
         try await store.put(Event.collection, id, body: JSONBody(encoding: event))
         let here = event.salesPolicy == .escrow ? event.initialAllocations[store.nodeID] ?? 0 : event.capacity
-        return EventView(id: id, event: event, availability: Availability(sold: 0, remaining: event.capacity, remainingHere: here))
+        return EventView(id: id, event: event, availability: Availability(sold: 0, remaining: event.capacity, remainingHere: here, soldHere: 0))
     }
 
     /// One event with its availability.

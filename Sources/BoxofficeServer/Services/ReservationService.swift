@@ -9,6 +9,7 @@ struct ReservationService: Sendable {
     let store: DocumentStore
     let events: EventService
     let metrics: NodeMetrics
+    let demand: SeatDemand
     let now: @Sendable () -> Date
 
     /// Holds `request.quantity` of this node's seats for the caller (or, by staff, a walk-in).
@@ -17,18 +18,20 @@ struct ReservationService: Sendable {
         let holder = try TicketService.holder(of: request, buyer: buyer)
         let date = now()
         let node = store.nodeID
-        return try await store.transact { [events] transaction in
-            let event = try events.event(eventId, in: transaction)
-            guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
-            // Invariant: a hold takes only seats this node may still sell.
-            let available = SeatService.availability(of: eventId, event: event, node: node, at: date, in: transaction).remainingHere
-            guard request.quantity <= available else { throw DomainError.notEnoughSeats(requested: request.quantity, available: available) }
-            let hold = Hold(
-                eventId: eventId, seats: request.quantity, userId: holder.userId, holderName: holder.name, holderEmail: holder.email,
-                heldBy: buyer.userId, node: node, createdAt: date, expiresAt: date.addingTimeInterval(event.holdDuration))
-            let id = Identifier.random(prefix: "h")
-            try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
-            return Identified(id: id, value: hold)
+        return try await demand.noting(eventId) {
+            try await store.transact { [events] transaction in
+                let event = try events.event(eventId, in: transaction)
+                guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
+                // Invariant: a hold takes only seats this node may still sell.
+                let available = SeatService.availability(of: eventId, event: event, node: node, at: date, in: transaction).remainingHere
+                guard request.quantity <= available else { throw DomainError.notEnoughSeats(requested: request.quantity, available: available) }
+                let hold = Hold(
+                    eventId: eventId, seats: request.quantity, userId: holder.userId, holderName: holder.name, holderEmail: holder.email,
+                    heldBy: buyer.userId, node: node, createdAt: date, expiresAt: date.addingTimeInterval(event.holdDuration))
+                let id = Identifier.random(prefix: "h")
+                try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
+                return Identified(id: id, value: hold)
+            }
         }
     }
 

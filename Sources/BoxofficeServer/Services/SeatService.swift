@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeStore
+import BoxofficeSync
 import Foundation
 
 /// What is left of an event: everywhere, and here (what this node may still sell on its own).
@@ -10,6 +11,8 @@ struct Availability: Sendable, Equatable {
     var remaining: Int
     /// Under escrow, this node's unsold allocation; under overbook, `remaining`.
     var remainingHere: Int
+    /// Live tickets this node sold.
+    var soldHere: Int
 }
 
 /// Seat allocations (escrow): each node sells from its own seats and may give unsold ones to a
@@ -17,27 +20,32 @@ struct Availability: Sendable, Equatable {
 /// no two nodes ever sell the same seat.
 struct SeatService: Sendable {
     let store: DocumentStore
+    let demand: SeatDemand
+    let now: @Sendable () -> Date
 
     /// The availability of `event` (id `id`) for this node at `now`, as `transaction` sees the store.
     static func availability(of id: String, event: Event, node: String, at now: Date, in transaction: borrowing Transaction) -> Availability {
-        let sold = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
+        // Standing tickets: an overbook event's excess over capacity is oversold (`Oversell`), even
+        // before the nodes that sold it have marked it.
+        let sold = min(event.capacity, transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
         // Invariant: an expired hold counts for nothing, whatever its stored status says.
         let holds = transaction.documents(index: VenueIndexes.holds, key: VenueIndexes.openHoldsOf(id))
             .compactMap { try? $0.body.decode(Hold.self) }.filter { $0.isHolding(at: now) }
         let held = holds.reduce(0) { $0 + $1.seats }
         let remaining = event.remaining(sold: sold, held: held)
         let initial = event.initialAllocations
+        let soldHere = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
         guard event.salesPolicy == .escrow, !initial.isEmpty else {
-            return Availability(sold: sold, held: held, remaining: remaining, remainingHere: remaining)
+            return Availability(sold: sold, held: held, remaining: remaining, remainingHere: remaining, soldHere: soldHere)
         }
         let rows = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
             try? $0.body.decode(AllocationRow.self)
         }
         let seats = SeatLedger.seats(of: node, initial: initial, rows: rows)
-        let soldHere = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
         // A hold takes seats from its own node's allocation only.
         let heldHere = holds.filter { $0.node == node }.reduce(0) { $0 + $1.seats }
-        return Availability(sold: sold, held: held, remaining: remaining, remainingHere: max(0, min(remaining, seats - soldHere - heldHere)))
+        return Availability(
+            sold: sold, held: held, remaining: remaining, remainingHere: max(0, min(remaining, seats - soldHere - heldHere)), soldHere: soldHere)
     }
 
     /// Gives `seats` of this node's unsold allocation for event `id` to node `peer`.
@@ -47,23 +55,71 @@ struct SeatService: Sendable {
         let node = store.nodeID
         guard peer != node else { throw DomainError.invalidField("to", "to must be another node than this one (\(node))") }
         guard seats > 0 else { throw DomainError.invalidField("seats", "seats must be at least 1") }
-        let now = events.now()
+        let date = now()
         return try await store.transact { transaction in
             let event = try events.event(id, in: transaction)
             guard event.salesPolicy == .escrow else {
                 throw DomainError.invalidField("salesPolicy", "seat transfers are for events sold under escrow")
             }
-            let before = Self.availability(of: id, event: event, node: node, at: now, in: transaction)
+            let before = Self.availability(of: id, event: event, node: node, at: date, in: transaction)
             // Invariant: a node only gives away seats it holds and has not sold.
             guard seats <= before.remainingHere else { throw DomainError.notEnoughSeats(requested: seats, available: before.remainingHere) }
-            let rowID = AllocationRow.id(eventId: id, node: node)
-            var row = try transaction.get(AllocationRow.collection, rowID).map { try $0.body.decode(AllocationRow.self) }
-                ?? AllocationRow(eventId: id, node: node)
-            row.given[peer, default: 0] += seats
-            try transaction.put(AllocationRow.collection, rowID, body: JSONBody(encoding: row))
+            try Self.give(seats, of: id, from: node, to: peer, in: &transaction)
             var after = before
             after.remainingHere -= seats
             return EventView(id: id, event: event, availability: after)
         }
+    }
+
+    /// Adds `seats` to what `node` gave `peer` of event `id`: a new version of `node`'s own row.
+    private static func give(_ seats: Int, of id: String, from node: String, to peer: String, in transaction: inout Transaction) throws {
+        let rowID = AllocationRow.id(eventId: id, node: node)
+        var row = try transaction.get(AllocationRow.collection, rowID).map { try $0.body.decode(AllocationRow.self) }
+            ?? AllocationRow(eventId: id, node: node)
+        row.given[peer, default: 0] += seats
+        try transaction.put(AllocationRow.collection, rowID, body: JSONBody(encoding: row))
+    }
+
+    /// Answers a peer that is short of seats (`POST /sync/seat-requests`) by `SeatLedger.grant`.
+    func grant(_ request: SeatRequest, to peer: String) async throws -> SeatGrant {
+        let id = try Validate.id(request.eventId, field: "eventId")
+        let peer = try Validate.id(peer, field: "X-Boxoffice-Node")
+        let node = store.nodeID
+        guard peer != node else { throw DomainError.invalidField("X-Boxoffice-Node", "a node does not ask itself for seats") }
+        return try await store.transact { [self] transaction in
+            guard let document = transaction.get(Event.collection, id), !document.deleted else { throw DomainError.notFound(kind: "event", id: id) }
+            let event = try document.body.decode(Event.self)
+            guard event.salesPolicy == .escrow, event.status == .scheduled else { return SeatGrant(eventId: id, granted: 0) }
+            let here = Self.availability(of: id, event: event, node: node, at: now(), in: transaction)
+            let short = isShort(id, event, here)
+            let seats = SeatLedger.grant(requested: request.seats, spare: here.remainingHere, giverIsShort: short)
+            if seats > 0 { try Self.give(seats, of: id, from: node, to: peer, in: &transaction) }
+            return SeatGrant(eventId: id, granted: seats)
+        }
+    }
+
+    /// After a sync with `peer`: asks it for seats of every escrow event this node is short of
+    /// while others still hold some. Returns whether it gave any (then the caller pulls them).
+    func rebalance(with peer: PeerClient) async throws -> Bool {
+        let node = store.nodeID
+        let requests = try await store.transact { [self] transaction in
+            transaction.documents(in: Event.collection).compactMap { document -> SeatRequest? in
+                guard !document.deleted, let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow,
+                    event.status == .scheduled
+                else { return nil }
+                let here = Self.availability(of: document.id, event: event, node: node, at: now(), in: transaction)
+                guard isShort(document.id, event, here), here.remaining > here.remainingHere
+                else { return nil }
+                return SeatRequest(eventId: document.id, seats: SeatLedger.request(capacity: event.capacity))
+            }
+        }
+        var granted = false
+        for request in requests { granted = try await peer.requestSeats(request).granted > 0 || granted }
+        return granted
+    }
+
+    /// Short of seats: below the low-water mark with demand here (sales, or buyers turned away).
+    private func isShort(_ id: String, _ event: Event, _ here: Availability) -> Bool {
+        SeatLedger.isShort(remainingHere: here.remainingHere, hasDemand: here.soldHere > 0 || demand.wasRefused(id), capacity: event.capacity)
     }
 }

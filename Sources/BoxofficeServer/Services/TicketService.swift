@@ -24,6 +24,7 @@ struct TicketService: Sendable {
     let store: DocumentStore
     let events: EventService
     let metrics: NodeMetrics
+    let demand: SeatDemand
     let now: @Sendable () -> Date
 
     static let maxQuantity = 10
@@ -64,19 +65,21 @@ struct TicketService: Sendable {
         let soldAt = now()
         let node = store.nodeID
 
-        let (tickets, fresh) = try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
-            if let keyID, let previous = transaction.get(IdempotencyRecord.collection, keyID) {
-                let record = try previous.body.decode(IdempotencyRecord.self)
-                guard record.request == request else { throw DomainError.idempotencyKeyReused }
-                return (try Self.tickets(record.ticketIds, in: transaction), false)
+        let (tickets, fresh) = try await demand.noting(eventId) {
+            try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
+                if let keyID, let previous = transaction.get(IdempotencyRecord.collection, keyID) {
+                    let record = try previous.body.decode(IdempotencyRecord.self)
+                    guard record.request == request else { throw DomainError.idempotencyKeyReused }
+                    return (try Self.tickets(record.ticketIds, in: transaction), false)
+                }
+                let event = try events.event(eventId, in: transaction)
+                let tickets = try Self.sell(request.quantity, of: eventId, event: event, to: holder, node: node, at: soldAt, in: &transaction)
+                if let keyID {
+                    let record = IdempotencyRecord(request: request, ticketIds: tickets.map(\.id))
+                    try transaction.put(IdempotencyRecord.collection, keyID, body: JSONBody(encoding: record))
+                }
+                return (tickets, true)
             }
-            let event = try events.event(eventId, in: transaction)
-            let tickets = try Self.sell(request.quantity, of: eventId, event: event, to: holder, node: node, at: soldAt, in: &transaction)
-            if let keyID {
-                let record = IdempotencyRecord(request: request, ticketIds: tickets.map(\.id))
-                try transaction.put(IdempotencyRecord.collection, keyID, body: JSONBody(encoding: record))
-            }
-            return (tickets, true)
         }
         if fresh { metrics.ticketsSold(tickets.count) }
         return tickets
@@ -98,11 +101,12 @@ struct TicketService: Sendable {
             throw DomainError.notEnoughSeats(requested: quantity, available: available)
         }
         var tickets: [Identified<Ticket>] = []
+        let saleHLC = transaction.timestamp()
         for _ in 0..<quantity {
             let ticket = Ticket(
                 eventId: eventId, userId: holder.userId, holderName: holder.name, holderEmail: holder.email,
                 code: Identifier.randomCode(length: 16), price: event.price, currency: event.currency, soldAt: soldAt,
-                soldBy: node, soldByUser: holder.soldByUser)
+                saleHLC: saleHLC, soldBy: node, soldByUser: holder.soldByUser)
             let id = Identifier.random(prefix: "t")
             try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
             tickets.append(Identified(id: id, value: ticket))

@@ -10,23 +10,59 @@ public enum VenueRules {
         LocalNode(store: store, now: now, afterMerge: afterMerge)
     }
 
+    /// What `serve` runs after each sync with a peer: escrow seat rebalancing (`SeatService`).
+    public static func rebalance(
+        _ store: DocumentStore, demand: SeatDemand, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> ContinuousSync.AfterSync {
+        let seats = SeatService(store: store, demand: demand, now: now)
+        return { peer in try await seats.rebalance(with: peer) }
+    }
+
+    /// Runs on every batch a peer's versions arrive in, in the batch's transaction.
+    static func afterMerge(_ stored: [Document], _ transaction: inout Transaction, node: String, now: Date) throws {
+        let users = stored.filter { $0.collection == User.collection && !$0.deleted }
+        let emails = Set(users.compactMap { try? $0.body.decode(User.self).email })
+        for email in emails.sorted() { try recordDuplicates(of: email, stored: users, in: &transaction, node: node, now: now) }
+
+        let tickets = stored.filter { $0.collection == Ticket.collection }
+        var events = Set(tickets.compactMap { try? $0.body.decode(Ticket.self).eventId })
+        events.formUnion(stored.filter { $0.collection == Event.collection }.map(\.id))
+        for eventId in events.sorted() {
+            try Oversell.settle(eventId, adding: tickets, in: &transaction, node: node, now: now)
+        }
+    }
+
     /// Two accounts registered with one email on nodes apart: nothing is rewritten (the earliest
     /// registration keeps the email by `UniqueEmail`, derived on every read), but the collision
     /// becomes a conflict record so staff see it.
-    static func afterMerge(_ applied: Document, _ transaction: inout Transaction, node: String, now: Date) throws {
-        guard applied.collection == User.collection, !applied.deleted, let user = try? applied.body.decode(User.self) else { return }
-        let others = transaction.documents(index: VenueIndexes.users, key: VenueIndexes.email(user.email))
-            .filter { $0.id != applied.id && !$0.deleted }
-        let accounts = others + [applied]
-        guard !others.isEmpty, let holder = UniqueEmail.holder(of: accounts) else { return }
+    private static func recordDuplicates(
+        of email: String, stored: [Document], in transaction: inout Transaction, node: String, now: Date
+    ) throws {
+        let filed = transaction.documents(index: VenueIndexes.users, key: VenueIndexes.email(email))
+        let accounts = current(User.self, filed: filed, stored: stored, in: transaction) { $0.email == email }.map(\.document)
+        guard accounts.count > 1, let holder = UniqueEmail.holder(of: accounts) else { return }
         for duplicate in accounts where duplicate.id != holder.id {
-            let summary = try JSONCoding.encode(["id": duplicate.id, "email": user.email])
+            let summary = try JSONCoding.encode(["id": duplicate.id, "email": email])
             let record = ConflictRecord(
                 kind: "duplicate-email", collection: User.collection, documentId: duplicate.id, eventId: nil, differingFields: [],
                 rule: UniqueEmail.rule, winner: "\(holder.id) (\(UniqueEmail.origin(holder)))",
                 loser: "\(duplicate.id) (\(UniqueEmail.origin(duplicate)))", loserDocument: String(decoding: summary, as: UTF8.self),
                 detectedBy: node, detectedAt: now)
             try LocalNode.write(record, identity: "duplicate-email/\(holder.id)/\(duplicate.id)", in: &transaction)
+        }
+    }
+
+    /// The live documents filed under an index key, or stored by the batch (not yet filed), as
+    /// the transaction sees them now, whose body satisfies `keep`.
+    static func current<T: Decodable>(
+        _ type: T.Type, filed: [Document], stored: [Document], in transaction: borrowing Transaction, where keep: (T) -> Bool
+    ) -> [(document: Document, value: T)] {
+        var seen = Set<DocumentKey>()
+        return (filed + stored).compactMap { candidate in
+            guard seen.insert(candidate.key).inserted, let document = transaction.get(candidate.collection, candidate.id), !document.deleted,
+                let value = try? document.body.decode(T.self), keep(value)
+            else { return nil }
+            return (document, value)
         }
     }
 }

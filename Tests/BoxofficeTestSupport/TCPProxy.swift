@@ -1,0 +1,149 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A TCP forwarder on 127.0.0.1 that a test can cut and restore: the link between two nodes.
+/// While cut, open connections are torn down and new ones are closed at once, so the node on
+/// the near side sees a real connection failure (its libcurl reports it) and retries later.
+public final class TCPProxy: Sendable {
+    public let port: Int
+    private let listener: Int32
+    private let state = Mutex(State())
+
+    private struct State {
+        var target: Int?
+        var open = true
+        var closed = false
+        var connections: Set<Int32> = []
+    }
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ProxyError.system("socket", errno) }
+        var address = Self.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else { throw ProxyError.system("bind/listen", errno) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Where connections go: a port on 127.0.0.1.
+    public func forward(to port: Int) {
+        state.withLock { $0.target = port }
+    }
+
+    /// Cuts the link: tears down every open connection and refuses new ones until `restore`.
+    public func cut() {
+        let connections = state.withLock { state in
+            state.open = false
+            return state.connections
+        }
+        for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
+    }
+
+    public func restore() {
+        state.withLock { $0.open = true }
+    }
+
+    public var isOpen: Bool { state.withLock { $0.open } }
+
+    /// Stops accepting and tears everything down.
+    public func close() {
+        cut()
+        state.withLock { $0.closed = true }
+        shutdown(listener, Int32(SHUT_RDWR))
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            guard let target = state.withLock({ $0.open && !$0.closed ? $0.target : nil }), let upstream = Self.connect(to: target) else {
+                Glibc.close(client)
+                continue
+            }
+            let registered = state.withLock { state in
+                guard state.open else { return false }
+                state.connections.formUnion([client, upstream])
+                return true
+            }
+            guard registered else {
+                Glibc.close(client)
+                Glibc.close(upstream)
+                continue
+            }
+            let finished = Mutex(0)
+            for (from, to) in [(client, upstream), (upstream, client)] {
+                Thread { [self] in
+                    Self.pump(from: from, to: to)
+                    // The second pump to finish closes both ends.
+                    guard finished.withLock({ count in count += 1; return count }) == 2 else { return }
+                    state.withLock { $0.connections.subtract([client, upstream]) }
+                    Glibc.close(client)
+                    Glibc.close(upstream)
+                }.start()
+            }
+        }
+        Glibc.close(listener)
+    }
+
+    private static func pump(from: Int32, to: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        loop: while true {
+            let count = buffer.withUnsafeMutableBytes { read(from, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            var sent = 0
+            while sent < count {
+                let written = buffer.withUnsafeBytes { write(to, $0.baseAddress! + sent, count - sent) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { break loop }
+                sent += written
+            }
+        }
+        shutdown(from, Int32(SHUT_RDWR))
+        shutdown(to, Int32(SHUT_RDWR))
+    }
+
+    private static func connect(to port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var address = loopback(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            Glibc.close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    public enum ProxyError: Error {
+        case system(String, Int32)
+    }
+}
