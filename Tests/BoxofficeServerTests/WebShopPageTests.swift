@@ -1,6 +1,9 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import BoxofficeServer
 
 /// The buyer's pages: events, checkout as hold → confirm, tickets, account, and what guards them.
 @Suite struct WebShopPageTests {
@@ -167,5 +170,13 @@ import Testing
             #expect(try await browser.post("/web/notifications/\(id)/read").status == .seeOther)
             #expect(try await browser.get("/web/notifications").html.contains("aria-label=\"0 unread\""))
         }
+    }
+
+    @Test func aPageThatCannotRenderIsAPlain500PageWithoutTheTemplateError() async throws {
+        let renderer = try await PageRenderer.load()
+        #expect(renderer.render("no-such-template", ["title": "x"]) == nil)
+        let response = PageRenderer.response(nil, status: .ok)
+        #expect(response.status == .internalServerError)
+        #expect(response.headers[.contentType] == "text/html; charset=utf-8")
     }
 }

@@ -10,10 +10,11 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.cookies[WebSession.sessionCookie]?.value {
+        let cookies = request.cookies
+        if let token = cookies[WebSession.sessionCookie]?.value {
             context.identity = try await users.identity(of: await tokens.userID(from: token))
         }
-        let existing = request.cookies[WebSession.nonceCookie]?.value.nilIfEmpty
+        let existing = cookies[WebSession.nonceCookie]?.value.nilIfEmpty
         context.csrfNonce = existing ?? Identifier.randomCode(length: 32)
         var response = try await next(request, context)
         if existing == nil, let nonce = context.csrfNonce {
