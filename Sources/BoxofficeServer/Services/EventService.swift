@@ -105,23 +105,23 @@ struct EventService: Sendable {
     func list(from: Date?, to: Date?, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
         let date = now()
         let from = from ?? date
-        let candidates = try await store.documents(in: Event.collection).compactMap { document -> (String, Event)? in
-            guard !document.deleted else { return nil }
-            let event = try cache.decoded(document)
-            guard event.date >= from, to.map({ event.date <= $0 }) ?? true else { return nil }
-            if let cursor, (event.date, document.id) <= (cursor.date, cursor.id) { return nil }
-            return (document.id, event)
-        }
-        let page = candidates.sorted { ($0.1.date, $0.0) < ($1.1.date, $1.0) }.prefix(limit)
         let node = store.nodeID
-        // One read on the store for the whole page.
-        let views = try await store.transact { [page] transaction in
-            page.map { id, event in
+        // One read on the store for the listing and the availability of the whole page.
+        return try await store.transact { [cache] transaction in
+            let candidates = try transaction.documents(in: Event.collection).compactMap { document -> (String, Event)? in
+                guard !document.deleted else { return nil }
+                let event = try cache.decoded(document)
+                guard event.date >= from, to.map({ event.date <= $0 }) ?? true else { return nil }
+                if let cursor, (event.date, document.id) <= (cursor.date, cursor.id) { return nil }
+                return (document.id, event)
+            }
+            let page = candidates.sorted { ($0.1.date, $0.0) < ($1.1.date, $1.0) }.prefix(limit)
+            let views = page.map { id, event in
                 EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, at: date, in: transaction))
             }
+            let next = candidates.count > limit ? page.last.map { EventCursor(date: $0.1.date, id: $0.0) } : nil
+            return (views, next)
         }
-        let next = candidates.count > limit ? page.last.map { EventCursor(date: $0.1.date, id: $0.0) } : nil
-        return (views, next)
     }
 
     /// Changes the given fields; ticket holders are told when the date or place moves.
