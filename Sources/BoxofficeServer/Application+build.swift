@@ -42,6 +42,11 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     // Peers authenticate with the cluster secret; people with access tokens.
     SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
         to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
+    let conflictService = ConflictService(store: store, now: now)
+    let shell = WebShell(
+        renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
+        conflicts: conflictService, peerStatus: configuration.peerStatus, nodeID: store.nodeID)
+    let conflictPage = ConflictPageRoutes(conflicts: conflictService, users: users, tokens: tokens, store: store, shell: shell, now: now)
     for prefix in ["", "api"] {
         let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
@@ -49,30 +54,26 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
         ReservationRoutes(reservations: reservations).addRoutes(to: group)
-        let conflictService = ConflictService(store: store, now: now)
-        let conflictPage = ConflictPageRoutes(conflicts: conflictService, users: users, tokens: tokens, store: store, now: now)
         ConflictRoutes(conflicts: conflictService, page: conflictPage).addRoutes(to: group)
-        conflictPage.addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
-    try await addPages(
-        to: router, store: store, configuration: configuration, tokens: tokens, users: users, events: events, seats: seats, tickets: tickets,
-        notifications: notifications, reservations: reservations)
+    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell))
+    conflictPage.addRoutes(to: pages)
+    addPages(
+        to: pages, shell: shell, store: store, configuration: configuration, tokens: tokens, users: users, events: events, seats: seats,
+        tickets: tickets, notifications: notifications, reservations: reservations)
     return router
 }
 
-/// The web pages: `/` and everything under `/web/`, paths no API client uses, so the JSON API
-/// answers exactly as before. A session cookie stands in for the bearer token.
+/// The web pages: `/` and everything under `/web/` (and the conflict report at `/conflicts`),
+/// paths no API client uses, so the JSON API answers exactly as before. A session cookie stands
+/// in for the bearer token.
 private func addPages(
-    to router: Router<BoxofficeRequestContext>, store: DocumentStore, configuration: ServerConfiguration, tokens: AccessTokens,
-    users: UserService, events: EventService, seats: SeatService, tickets: TicketService, notifications: NotificationService,
-    reservations: ReservationService
-) async throws {
+    to pages: RouterGroup<BoxofficeRequestContext>, shell: WebShell, store: DocumentStore, configuration: ServerConfiguration,
+    tokens: AccessTokens, users: UserService, events: EventService, seats: SeatService, tickets: TicketService,
+    notifications: NotificationService, reservations: ReservationService
+) {
     let now = configuration.now
-    let shell = WebShell(
-        renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
-        conflicts: ConflictService(store: store, now: now), peerStatus: configuration.peerStatus, nodeID: store.nodeID)
-    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell))
     WebShopRoutes(shell: shell, events: events, tickets: tickets, reservations: reservations, now: now).addRoutes(to: pages)
     WebAccountRoutes(
         shell: shell, users: users, tickets: tickets, notifications: notifications, tokens: tokens, tokenLifetime: configuration.tokenLifetime, now: now
