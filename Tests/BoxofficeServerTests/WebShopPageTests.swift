@@ -98,6 +98,25 @@ import Testing
         }
     }
 
+    @Test func releasingGivesTheSeatsBackAndTheHoldPageSaysSo() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 3)
+            var browser = WebBrowser(client)
+            _ = try await browser.register("Ada", "ada@example.com")
+            _ = try await browser.get("/web/events/\(event)")
+            let holdPath = try #require(try await browser.post("/web/events/\(event)/hold", ["quantity": "3"]).location)
+            #expect(try await browser.get("/web/events/\(event)").html.contains("Sold out"), "held seats are not for sale")
+            let released = try await browser.post(holdPath + "/release")
+            #expect(released.status == .seeOther && released.location == "/web/events/\(event)")
+            #expect(try await browser.get("/web/events/\(event)").html.contains("<td id=\"seats-left\">3</td>"))
+            #expect(try await browser.get(holdPath).html.contains("no longer held"))
+            var stranger = WebBrowser(client)
+            _ = try await stranger.register("Bob", "bob@example.com")
+            #expect(try await stranger.get(holdPath).status == .forbidden, "another buyer's hold is not shown")
+        }
+    }
+
     @Test func formsWithoutAValidCSRFTokenAreRefused() async throws {
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
