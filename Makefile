@@ -47,7 +47,8 @@ bootstrap-browser: bootstrap
 	fi
 	@if ! python3 -c "import playwright" >/dev/null 2>&1; then \
 		echo "Installing playwright with pip (drives chromium in the browser tests)"; \
-		python3 -m pip install --quiet "playwright>=1.40"; \
+		python3 -m pip install --quiet "playwright>=1.40" 2>/dev/null || \
+		python3 -m pip install --quiet --user --break-system-packages "playwright>=1.40"; \
 	fi
 
 clean:

@@ -2,10 +2,10 @@
 # Screenshot of the conflict report for a person to look at: two nodes edit one event and both
 # sell the last seat of an overbook event while apart, sync, and headless Chromium saves
 # /conflicts at desktop and phone width.
-# Usage: bench/screenshot-conflicts.sh [output-directory=docs]
+# Usage: bench/screenshot-conflicts.sh [output-directory=docs/screenshots]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=${1:-docs}
+OUT=${1:-docs/screenshots}
 mkdir -p "$OUT"
 swift build --product boxoffice
 BIN=.build/debug/boxoffice
