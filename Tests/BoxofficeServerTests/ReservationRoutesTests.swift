@@ -114,4 +114,26 @@ import Testing
             #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["holdMinutes": 0]).status == .badRequest)
         }
     }
+
+    /// Held seats are taken: the capacity cannot drop below sold + held, and a confirmation sells
+    /// the hold's own seats, never seats that are not there.
+    @Test func heldSeatsCountAgainstTheCapacityAndAConfirmSellsOnlyItsOwnSeats() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 10)
+            let ada = try await client.register("Ada", "ada@example.com")
+            let hold = try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 8])
+            let holdID = try #require(hold.body["id"] as? String)
+            #expect(try await client.call(.post, "/tickets", token: organizer, json: ["eventId": event, "quantity": 1]).status == .created)
+            let lowered = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["capacity": 2])
+            #expect(lowered.status == .badRequest && lowered.body["field"] as? String == "capacity", "\(lowered.body)")
+            #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["capacity": 9]).status == .ok)
+            #expect(try await client.call(.post, "/tickets", token: organizer, json: ["eventId": event, "quantity": 1]).status == .conflict)
+
+            let confirmed = try await client.call(.post, "/reservations/\(holdID)/confirm", token: ada.token)
+            #expect(confirmed.status == .created && (confirmed.body["tickets"] as? [Any])?.count == 8)
+            let shown = try await client.call(.get, "/events/\(event)")
+            #expect(shown.body["sold"] as? Int == 9 && shown.body["held"] as? Int == 0 && shown.body["remaining"] as? Int == 0)
+        }
+    }
 }

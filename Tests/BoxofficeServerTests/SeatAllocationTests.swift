@@ -69,4 +69,25 @@ import Testing
             #expect(try await client.call(.post, "/sync/seat-requests", token: TestNode.secret, json: ["eventId": event], headers: fromB).status == .badRequest)
         }
     }
+
+    /// A capacity change adds or removes this node's own seats, and only unsold ones: seats it sold
+    /// or gave away stay counted, so lowering the capacity can never oversell the event.
+    @Test func aNodeLowersTheCapacityOnlyByItsOwnUnsoldSeats() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let created = try await client.call(
+                .post, "/events", token: organizer,
+                json: ["name": "Split", "date": "2031-01-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR",
+                       "allocations": ["venue-a": 6, "venue-b": 4]])
+            let event = try #require(created.body["id"] as? String)
+            #expect(try await client.call(.post, "/tickets", token: organizer, json: ["eventId": event, "quantity": 3]).status == .created)
+            #expect(try await client.call(.post, "/events/\(event)/allocations/transfer", token: organizer, json: ["to": "venue-b", "seats": 1]).status == .ok)
+            // venue-a holds 6 - 1 given - 3 sold = 2 unsold seats; venue-b's 5 are not its to remove.
+            let tooFar = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["capacity": 7])
+            #expect(tooFar.status == .badRequest && tooFar.body["field"] as? String == "capacity", "\(tooFar.body)")
+            let lowered = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["capacity": 8])
+            #expect(lowered.status == .ok && lowered.body["remainingHere"] as? Int == 0 && lowered.body["remaining"] as? Int == 5, "\(lowered.body)")
+            #expect((lowered.body["allocations"] as? [String: Int]) == ["venue-a": 4, "venue-b": 4])
+        }
+    }
 }

@@ -133,14 +133,16 @@ struct EventService: Sendable {
             if let eventDate = input.date { event.date = eventDate }
             if let location = input.location { event.location = location }
             if let capacity = input.capacity {
-                // With an explicit split, the seats added or removed are this node's.
-                if var split = event.allocations {
-                    split[node, default: 0] += capacity - event.capacity
-                    guard split[node, default: 0] >= 0 else {
-                        throw DomainError.invalidField("capacity", "this node holds too few seats to lower the capacity that far")
-                    }
-                    event.allocations = split
+                let change = capacity - event.capacity
+                // Invariant: the seats added or removed are this node's own (sync-spec.md, section
+                // 10.1), and it removes only seats it has not sold, held or given away.
+                let unsold = SeatService.availability(of: id, event: event, node: node, at: date, in: transaction).remainingHere
+                if event.salesPolicy == .escrow && -change > unsold {
+                    throw DomainError.invalidField("capacity", "this node can remove at most its \(unsold) unsold seats (\(event.capacity - unsold) are sold, held or elsewhere)")
                 }
+                var split = event.allocations ?? event.initialAllocations
+                split[node, default: 0] += change
+                event.allocations = split
                 event.capacity = capacity
             }
             if let price = input.price { event.price = price }
@@ -149,8 +151,10 @@ struct EventService: Sendable {
             if let holdMinutes = input.holdMinutes { event.holdMinutes = holdMinutes }
             try Self.normalize(&event)
             let sold = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
-            guard event.capacity >= sold else {
-                throw DomainError.invalidField("capacity", "capacity cannot go below the \(sold) tickets already sold")
+            let held = SeatService.holding(id, at: date, in: transaction).reduce(0) { $0 + $1.seats }
+            // Invariant: the capacity never drops below the seats sold and held.
+            guard event.capacity >= sold + held else {
+                throw DomainError.invalidField("capacity", "capacity cannot go below the \(sold) tickets sold and \(held) seats held")
             }
             if event.date != before.date || event.location != before.location {
                 let message = "\(event.name) has changed: \(event.location), \(event.date.formatted(.iso8601))"

@@ -21,10 +21,8 @@ struct ReservationService: Sendable {
         return try await demand.noting(eventId) {
             try await store.transact { [events] transaction in
                 let event = try events.event(eventId, in: transaction)
-                guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
                 // Invariant: a hold takes only seats this node may still sell.
-                let available = SeatService.availability(of: eventId, event: event, node: node, at: date, in: transaction).remainingHere
-                guard request.quantity <= available else { throw DomainError.notEnoughSeats(requested: request.quantity, available: available) }
+                try SeatService.requireSeats(request.quantity, of: eventId, event: event, node: node, at: date, in: transaction)
                 let hold = Hold(
                     eventId: eventId, seats: request.quantity, userId: holder.userId, holderName: holder.name, holderEmail: holder.email,
                     heldBy: buyer.userId, node: node, createdAt: date, expiresAt: date.addingTimeInterval(event.holdDuration))
@@ -54,7 +52,7 @@ struct ReservationService: Sendable {
             let holder = TicketService.Holder(
                 name: hold.holderName, email: hold.holderEmail, userId: hold.userId, soldByUser: hold.userId == nil ? hold.heldBy : nil)
             let tickets = try TicketService.sell(
-                hold.seats, of: hold.eventId, event: event, to: holder, node: node, at: date, held: hold.seats, in: &transaction)
+                hold.seats, of: hold.eventId, event: event, to: holder, node: node, at: date, confirming: id, in: &transaction)
             hold.status = .confirmed
             hold.ticketIds = tickets.map(\.id)
             try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))

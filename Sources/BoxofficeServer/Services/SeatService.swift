@@ -23,14 +23,15 @@ struct SeatService: Sendable {
     let demand: SeatDemand
     let now: @Sendable () -> Date
 
-    /// The availability of `event` (id `id`) for this node at `now`, as `transaction` sees the store.
-    static func availability(of id: String, event: Event, node: String, at now: Date, in transaction: borrowing Transaction) -> Availability {
+    /// The availability of `event` (id `id`) for this node at `now`, as `transaction` sees the store;
+    /// `excluding` leaves one hold out (the one being confirmed: its seats are the ones it sells).
+    static func availability(
+        of id: String, event: Event, node: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction
+    ) -> Availability {
         // Standing tickets: an overbook event's excess over capacity is oversold (`Oversell`), even
         // before the nodes that sold it have marked it.
         let sold = min(event.capacity, transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
-        // Invariant: an expired hold counts for nothing, whatever its stored status says.
-        let holds = transaction.documents(index: VenueIndexes.holds, key: VenueIndexes.openHoldsOf(id))
-            .compactMap { try? $0.body.decode(Hold.self) }.filter { $0.isHolding(at: now) }
+        let holds = holding(id, at: now, excluding: holdId, in: transaction)
         let held = holds.reduce(0) { $0 + $1.seats }
         let remaining = event.remaining(sold: sold, held: held)
         let initial = event.initialAllocations
@@ -46,6 +47,27 @@ struct SeatService: Sendable {
         let heldHere = holds.filter { $0.node == node }.reduce(0) { $0 + $1.seats }
         return Availability(
             sold: sold, held: held, remaining: remaining, remainingHere: max(0, min(remaining, seats - soldHere - heldHere)), soldHere: soldHere)
+    }
+
+    /// The open holds of event `id` that take seats at `now`.
+    static func holding(_ id: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction) -> [Hold] {
+        // Invariant: an expired hold counts for nothing, whatever its stored status says.
+        transaction.documents(index: VenueIndexes.holds, key: VenueIndexes.openHoldsOf(id))
+            .filter { $0.id != holdId }.compactMap { try? $0.body.decode(Hold.self) }.filter { $0.isHolding(at: now) }
+    }
+
+    /// Refuses to sell or hold `quantity` seats of event `id` here unless this node may: the event
+    /// is not cancelled, and the seats are within what it may still sell (`confirming` is the hold
+    /// whose own seats are being sold). Sales and holds both pass through here.
+    static func requireSeats(
+        _ quantity: Int, of id: String, event: Event, node: String, at now: Date, confirming holdId: String? = nil,
+        in transaction: borrowing Transaction
+    ) throws {
+        guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
+        // Invariant: this node never sells more seats than it may sell: its own allocation under
+        // escrow, what is left of the capacity as it sees it under overbook; less what is held.
+        let available = availability(of: id, event: event, node: node, at: now, excluding: holdId, in: transaction).remainingHere
+        guard quantity <= available else { throw DomainError.notEnoughSeats(requested: quantity, available: available) }
     }
 
     /// Gives `seats` of this node's unsold allocation for event `id` to node `peer`.

@@ -87,19 +87,13 @@ struct TicketService: Sendable {
 
     /// The one step that sells: checks the seats and writes `quantity` ticket documents for
     /// `holder`, and tells a buyer with an account, inside `transaction`. POST /tickets and the
-    /// confirmation of a hold both sell through here. `held` is how many of this node's seats a
-    /// hold being confirmed already took; they are the ones sold.
+    /// confirmation of a hold both sell through here; `confirming` is that hold, whose seats are
+    /// the ones sold.
     static func sell(
-        _ quantity: Int, of eventId: String, event: Event, to holder: Holder, node: String, at soldAt: Date, held: Int = 0,
-        in transaction: inout Transaction
+        _ quantity: Int, of eventId: String, event: Event, to holder: Holder, node: String, at soldAt: Date,
+        confirming holdId: String? = nil, in transaction: inout Transaction
     ) throws -> [Identified<Ticket>] {
-        guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: eventId) }
-        // Invariant: this node never sells more seats than it may sell: its own allocation under
-        // escrow, what is left of the capacity as it sees it under overbook; less what others hold.
-        let available = SeatService.availability(of: eventId, event: event, node: node, at: soldAt, in: transaction).remainingHere + held
-        guard quantity <= available else {
-            throw DomainError.notEnoughSeats(requested: quantity, available: available)
-        }
+        try SeatService.requireSeats(quantity, of: eventId, event: event, node: node, at: soldAt, confirming: holdId, in: transaction)
         var tickets: [Identified<Ticket>] = []
         let saleHLC = transaction.timestamp()
         for _ in 0..<quantity {
