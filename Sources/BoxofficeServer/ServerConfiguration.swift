@@ -2,7 +2,7 @@ public import BoxofficeSync
 public import Foundation
 
 /// The release of this build, shown by `boxoffice --version` and `GET /node`.
-public let boxofficeVersion = "0.2.0"
+public let boxofficeVersion = "0.3.0"
 
 /// How a node serves its API.
 public struct ServerConfiguration: Sendable {

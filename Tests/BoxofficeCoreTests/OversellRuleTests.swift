@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeTestSupport
+import Foundation
 import Testing
 
 @Suite struct OversellRuleTests {
@@ -44,5 +45,14 @@ import Testing
         let full = Set(OversellRule.oversold(all, capacity: capacity))
         let known = all.filter { _ in Bool.random(using: &random) }
         #expect(Set(OversellRule.oversold(known, capacity: capacity)).isSubset(of: full), "seed \(random.seed)")
+    }
+
+    /// A ticket from a node older than 0.3 has no sale HLC: it still decodes, and its sale time
+    /// places it in the order.
+    @Test func aTicketWithoutASaleHLCIsOrderedByItsSaleTime() throws {
+        let json = #"{"eventId":"e1","holderName":"Old","code":"ABC","status":"valid","price":5,"currency":"EUR","soldAt":"2026-11-25T20:00:00Z","soldBy":"venue-old"}"#
+        let ticket = try JSONBody(unchecked: Array(json.utf8)).decode(Ticket.self)
+        #expect(ticket.saleHLC == nil)
+        #expect(ticket.saleOrder == HLC(wallMillis: 1_795_636_800_000, counter: 0))
     }
 }

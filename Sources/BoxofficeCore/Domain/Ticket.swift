@@ -24,8 +24,9 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var price: Decimal
     public var currency: String
     public var soldAt: Date
-    /// The selling node's clock at the sale: what `OversellRule` orders sales by.
-    public var saleHLC: HLC
+    /// The selling node's clock at the sale: what `OversellRule` orders sales by. Nil on tickets
+    /// sold by nodes older than 0.3 (see `saleOrder`).
+    public var saleHLC: HLC?
     /// The node that sold it.
     public var soldBy: String
     /// The staff member who sold it, for box-office sales.
@@ -33,7 +34,7 @@ public struct Ticket: Codable, Sendable, Equatable {
 
     public init(
         eventId: String, userId: String?, holderName: String, holderEmail: String?, code: String, status: TicketStatus = .valid,
-        price: Decimal, currency: String, soldAt: Date, saleHLC: HLC, soldBy: String, soldByUser: String?
+        price: Decimal, currency: String, soldAt: Date, saleHLC: HLC?, soldBy: String, soldByUser: String?
     ) {
         self.eventId = eventId
         self.userId = userId
@@ -47,6 +48,12 @@ public struct Ticket: Codable, Sendable, Equatable {
         self.saleHLC = saleHLC
         self.soldBy = soldBy
         self.soldByUser = soldByUser
+    }
+
+    /// Where the sale stands in `OversellRule`'s order: its sale HLC, or for a ticket sold before
+    /// nodes recorded one, its sale time as an HLC.
+    public var saleOrder: HLC {
+        saleHLC ?? HLC(wallMillis: UInt64(max(0, soldAt.timeIntervalSince1970 * 1000)), counter: 0)
     }
 
     /// Whether the ticket holds a seat.

@@ -19,7 +19,7 @@ enum Oversell {
         let live = VenueRules.current(Ticket.self, filed: filed, stored: stored, in: transaction) { $0.eventId == eventId && $0.isLive }
         guard live.count > event.capacity else { return [] }
         let byID = Dictionary(uniqueKeysWithValues: live.map { ($0.document.id, $0) })
-        let sales = live.map { OversellRule.Sale(hlc: $0.value.saleHLC, node: $0.value.soldBy, ticketId: $0.document.id) }
+        let sales = live.map { OversellRule.Sale(hlc: $0.value.saleOrder, node: $0.value.soldBy, ticketId: $0.document.id) }
         return OversellRule.oversold(sales, capacity: event.capacity).map { byID[$0.ticketId]! }.map { ($0.document, $0.value) }
     }
 
@@ -40,7 +40,7 @@ enum Oversell {
                 kind: "oversold", collection: Ticket.collection, documentId: ticketDocument.id, eventId: eventId,
                 differingFields: ["status"], rule: OversellRule.rule,
                 winner: "the first \(standing) sales of \(event.name) stand",
-                loser: "\(ticketDocument.id) sold by \(sold.soldBy) at \(sold.saleHLC) to \(sold.holderName)",
+                loser: "\(ticketDocument.id) sold by \(sold.soldBy) at \(sold.saleOrder) to \(sold.holderName)",
                 loserDocument: String(decoding: DocumentJSON.compact(ticketDocument), as: UTF8.self), detectedBy: node, detectedAt: now)
             try LocalNode.write(record, identity: "oversold/\(ticketDocument.id)", in: &transaction)
             if let userId = sold.userId {
