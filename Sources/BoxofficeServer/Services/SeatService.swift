@@ -2,6 +2,7 @@ import BoxofficeCore
 import BoxofficeStore
 import BoxofficeSync
 import Foundation
+import Logging
 
 /// What is left of an event: everywhere, and here (what this node may still sell on its own).
 struct Availability: Sendable, Equatable {
@@ -136,9 +137,19 @@ struct SeatService: Sendable {
             }
         }
         var granted = false
-        for request in requests { granted = try await peer.requestSeats(request).granted > 0 || granted }
+        for request in requests {
+            // A refused request (an older peer, an event it does not know yet) is not a failed
+            // sync, and the other events are still asked for.
+            do {
+                granted = try await peer.requestSeats(request).granted > 0 || granted
+            } catch {
+                Self.logger.notice("seat request refused", metadata: ["peer": "\(peer.baseURL)", "event": "\(request.eventId)", "error": "\(error)"])
+            }
+        }
         return granted
     }
+
+    private static let logger = Logger(label: "boxoffice.seats")
 
     /// Short of seats: below the low-water mark with demand here (sales, or buyers turned away).
     private func isShort(_ id: String, _ event: Event, _ here: Availability) -> Bool {
