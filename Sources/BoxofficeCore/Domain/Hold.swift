@@ -7,6 +7,9 @@ public enum HoldStatus: String, Codable, Sendable {
     case confirmed
     /// Given back before it expired.
     case released
+    /// Passed `expiresAt` unconfirmed; marked so by the holding node's sweep. Its seats were free
+    /// from `expiresAt` on whether or not the sweep has run.
+    case expired
 }
 
 /// Seats held for a buyer while they check out (a reservation): the body of a document in

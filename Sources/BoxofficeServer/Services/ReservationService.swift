@@ -21,6 +21,7 @@ struct ReservationService: Sendable {
         return try await demand.noting(eventId) {
             try await store.transact { [events] transaction in
                 let event = try events.event(eventId, in: transaction)
+                try Self.expireLapsed(of: node, at: date, in: &transaction)
                 // Invariant: a hold takes only seats this node may still sell.
                 try SeatService.requireSeats(request.quantity, of: eventId, event: event, node: node, at: date, in: transaction)
                 let hold = Hold(
@@ -44,6 +45,7 @@ struct ReservationService: Sendable {
             switch hold.status {
             case .confirmed: return (try TicketService.tickets(hold.ticketIds ?? [], in: transaction), false)
             case .released: throw DomainError.holdReleased(holdId: id)
+            case .expired: throw DomainError.holdExpired(holdId: id, at: hold.expiresAt)
             case .open: break
             }
             guard hold.isHolding(at: date) else { throw DomainError.holdExpired(holdId: id, at: hold.expiresAt) }
@@ -74,6 +76,19 @@ struct ReservationService: Sendable {
             hold.status = .released
             try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
             return Identified(id: id, value: hold)
+        }
+    }
+
+    /// Marks this node's open holds that passed their expiry as `expired`, in the transaction that
+    /// makes a new hold, so availability reads stop looking at abandoned holds. Their seats were
+    /// free already (expiry is judged on read); this only keeps them from piling up.
+    private static func expireLapsed(of node: String, at date: Date, in transaction: inout Transaction) throws {
+        // Invariant: only the holding node writes a hold, so this never races a peer.
+        for document in transaction.documents(index: VenueIndexes.holds, key: VenueIndexes.openHoldsHeld(by: node)) where !document.deleted {
+            var hold = try document.body.decode(Hold.self)
+            guard hold.status == .open, hold.node == node, !hold.isHolding(at: date) else { continue }
+            hold.status = .expired
+            try transaction.put(Hold.collection, document.id, body: JSONBody(encoding: hold))
         }
     }
 

@@ -30,7 +30,7 @@ public enum VenueIndexes {
         },
         SecondaryIndex(name: holds, collection: Hold.collection) { document in
             guard !document.deleted, let hold = try? document.body.decode(HoldKeys.self), hold.status == .open else { return [] }
-            return [openHoldsOf(hold.eventId)]
+            return [openHoldsOf(hold.eventId), openHoldsHeld(by: hold.node)]
         },
         SecondaryIndex(name: checkIns, collection: CheckIn.collection) { document in
             guard !document.deleted, let checkIn = try? document.body.decode(CheckIn.self) else { return [] }
@@ -51,6 +51,8 @@ public enum VenueIndexes {
     static func ofUser(_ userId: String) -> String { "user:" + userId }
     /// The open holds of an event, expired or not: expiry depends on the reader's clock.
     static func openHoldsOf(_ eventId: String) -> String { "open:" + eventId }
+    /// The open holds on one node's seats: what its sweep looks at.
+    static func openHoldsHeld(by node: String) -> String { "open@" + node }
     /// The ticket a door scanner reads.
     static func code(_ code: String) -> String { "code:" + code }
 
@@ -58,6 +60,7 @@ public enum VenueIndexes {
     private struct UserOnly: Decodable { var userId: String }
     private struct HoldKeys: Decodable {
         var eventId: String
+        var node: String
         var status: HoldStatus
     }
     private struct TicketKeys: Decodable {
