@@ -103,9 +103,13 @@ struct WebAccountRoutes {
         return response
     }
 
-    /// Where to go after signing in: a path on this site only, never another site.
+    /// Where to go after signing in: a path on this site only, never another site. Browsers drop
+    /// tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example` would leave the site:
+    /// exactly one leading `/`, then neither `/` nor `\`, and no control character or space at all.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        guard let next, next.hasPrefix("/"), !next.dropFirst().hasPrefix("/"), !next.dropFirst().hasPrefix("\\"),
+            !next.unicodeScalars.contains(where: { CharacterSet.controlCharacters.union(.whitespacesAndNewlines).contains($0) })
+        else { return "/" }
         return next
     }
 }
