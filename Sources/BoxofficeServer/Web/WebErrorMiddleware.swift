@@ -17,7 +17,7 @@ struct WebErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch DomainError.unauthenticated {
-            let back = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+            let back = Self.page(after: request).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
             return Response(status: .seeOther, headers: [.location: "/web/login?next=\(back)"])
         } catch {
             let problem = ProblemDetails(error, instance: request.uri.path)
@@ -34,5 +34,16 @@ struct WebErrorMiddleware: RouterMiddleware {
             let page = ErrorPage(heading: heading, detail: problem.detail)
             return try await shell.page("error", title: heading, page, context: context, status: problem.httpStatus)
         }
+    }
+
+    /// The page to come back to after signing in: the page itself for a GET; for a form post
+    /// (which has no page of its own) the event page it was sent from under `/web/events/:id/…`,
+    /// else the home page.
+    static func page(after request: Request) -> String {
+        let path = request.uri.path
+        guard request.method != .get else { return path }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count > 4, parts[1] == "web", parts[2] == "events", !parts[3].isEmpty else { return "/" }
+        return "/web/events/\(parts[3])"
     }
 }
