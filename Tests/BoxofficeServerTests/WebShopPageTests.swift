@@ -95,6 +95,8 @@ import Testing
             let tooMany = try await browser.post("/web/events/\(event)/hold", ["quantity": "6"])
             #expect(tooMany.status == .conflict)
             #expect(tooMany.html.contains("id=\"quantity-error\""), "the error is next to the field")
+            let typo = try await browser.post("/web/events/\(event)/hold", ["quantity": "lots"])
+            #expect(typo.status == .badRequest && typo.html.contains("whole number"), "400 as the API answers, not a fixed 409")
         }
     }
 

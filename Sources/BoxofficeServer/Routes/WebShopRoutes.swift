@@ -74,13 +74,12 @@ struct WebShopRoutes {
             let form = try await shell.form(request, context: context)
             let buyer = try context.requireIdentity()
             let id = try context.parameters.require("id")
-            do {
+            return try await shell.submit {
                 let quantity = try Self.quantity(form["quantity"])
                 let hold = try await reservations.hold(SaleRequest(eventId: id, quantity: quantity), by: buyer)
                 return Response(status: .seeOther, headers: [.location: "/web/holds/\(hold.id)"])
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                return try await eventPage(id, context: context, quantity: form["quantity"] ?? "", errors: ["quantity": message], status: .conflict)
+            } again: { error in
+                try await eventPage(id, context: context, quantity: form["quantity"] ?? "", errors: ["quantity": error.message], status: error.status)
             }
         }
         group.get("web/holds/:id") { _, context -> Response in
@@ -89,12 +88,11 @@ struct WebShopRoutes {
         group.post("web/holds/:id/confirm") { request, context -> Response in
             _ = try await shell.form(request, context: context)
             let id = try context.parameters.require("id")
-            do {
+            return try await shell.submit {
                 _ = try await reservations.confirm(id, by: try context.requireIdentity())
                 return Response(status: .seeOther, headers: [.location: "/web/tickets"])
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                return try await holdPage(id, context: context, error: message, status: .gone)
+            } again: { error in
+                try await holdPage(id, context: context, error: error.message, status: error.status)
             }
         }
         group.post("web/holds/:id/release") { request, context -> Response in
@@ -146,18 +144,5 @@ struct WebShopRoutes {
             throw .invalidField("quantity", "quantity must be a whole number from 1 to \(TicketService.maxQuantity)")
         }
         return quantity
-    }
-}
-
-extension DomainError {
-    /// What to show next to a form's field when a request cannot be done as asked; nil for errors
-    /// that are not about what the person typed (they get an error page).
-    var fieldMessage: String? {
-        switch self {
-        case .invalidField, .emailTaken, .notEnoughSeats, .eventCancelled, .invalidCredentials, .holdExpired, .holdReleased, .holdConfirmed,
-            .duplicateAccount, .alreadyCheckedIn, .ticketNotValid, .holdOnAnotherNode:
-            ProblemDetails(self, instance: nil).detail
-        default: nil
-        }
     }
 }
