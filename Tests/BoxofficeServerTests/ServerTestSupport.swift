@@ -17,6 +17,7 @@ struct TestNode {
     static func run<T: Sendable>(
         now: @escaping @Sendable () -> Date = { Date() },
         peers: [String] = [],
+        demand: SeatDemand = SeatDemand(),
         _ body: @Sendable (TestNode, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let temporary = TemporaryDirectory("server")
@@ -30,6 +31,7 @@ struct TestNode {
         configuration.passwordCost = 4  // the fastest bcrypt: tests check behaviour, not hardness
         configuration.now = now
         configuration.peerStatus = SyncStatusBoard(urls: peers)
+        configuration.seatDemand = demand
         let app = try await buildApplication(store: store, configuration: configuration, logger: Logger(label: "test"))
         let node = TestNode(store: store, organizerID: organizerID, staffID: staffID)
         do {

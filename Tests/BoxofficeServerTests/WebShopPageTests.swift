@@ -31,6 +31,32 @@ import Testing
         }
     }
 
+    @Test func aNodeWithoutSeatsOfItsOwnIsNotSoldOutAndARefusedHoldAsksForSeats() async throws {
+        let demand = SeatDemand()
+        try await TestNode.run(demand: demand) { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let created = try await client.call(
+                .post, "/events", token: organizer,
+                json: [
+                    "name": "Elsewhere", "date": "2030-06-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR",
+                    "allocations": ["venue-a": 0, "venue-b": 10],
+                ])
+            let event = try #require(created.body["id"] as? String)
+            var browser = WebBrowser(client)
+            _ = try await browser.register("Ada", "ada@example.com")
+            let home = try await browser.get("/")
+            #expect(!home.html.contains("Sold out") && home.html.contains("10 seats left"))
+            #expect(home.html.contains("0 sold · 0 held · 10 remaining"), "held beside sold and remaining")
+            let page = try await browser.get("/web/events/\(event)")
+            #expect(!page.html.contains("Sold out") && page.html.contains("Hold seats"), "seats are left elsewhere: the form stays")
+            #expect(page.html.contains("<td id=\"held\">0</td>") && page.html.contains("<td id=\"seats-here\">0</td>"))
+            let refused = try await browser.post("/web/events/\(event)/hold", ["quantity": "2"])
+            #expect(refused.status == .conflict)
+            #expect(refused.html.contains("this box office has no seats left right now; try again in a moment"))
+            #expect(demand.wasRefused(event), "the refusal is demand: the node asks its peers for seats")
+        }
+    }
+
     @Test func pagesLiveBesideTheAPIWhichAnswersJSONAsBefore() async throws {
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")

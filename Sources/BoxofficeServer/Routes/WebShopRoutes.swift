@@ -79,7 +79,7 @@ struct WebShopRoutes {
                 let hold = try await reservations.hold(SaleRequest(eventId: id, quantity: quantity), by: buyer)
                 return Response(status: .seeOther, headers: [.location: "/web/holds/\(hold.id)"])
             } again: { error in
-                try await eventPage(id, context: context, quantity: form["quantity"] ?? "", errors: ["quantity": error.message], status: error.status)
+                try await eventPage(id, context: context, quantity: form["quantity"] ?? "", refused: error)
             }
         }
         group.get("web/holds/:id") { _, context -> Response in
@@ -119,12 +119,21 @@ struct WebShopRoutes {
         }
     }
 
-    private func eventPage(
-        _ id: String, context: BoxofficeRequestContext, quantity: String = "1", errors: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) async throws -> Response {
+    /// The event page; after a refused hold, with why next to the quantity.
+    private func eventPage(_ id: String, context: BoxofficeRequestContext, quantity: String = "1", refused: FormError? = nil) async throws -> Response {
         let card = EventCard(try await events.view(id))
+        let errors = refused.map { ["quantity": Self.message(for: $0, card)] } ?? [:]
         let page = EventPage(event: card, canBuy: !card.cancelled && !card.soldOut, quantity: quantity, errors: errors)
-        return try await shell.page("event", title: card.name, page, context: context, status: status)
+        return try await shell.page("event", title: card.name, page, context: context, status: refused?.status ?? .ok)
+    }
+
+    /// Why a hold was refused, in words. When the seats asked for are left elsewhere but not at
+    /// this node, the refusal has noted the demand and the node asks its peers for seats: a moment
+    /// later the hold can succeed.
+    static func message(for refused: FormError, _ card: EventCard) -> String {
+        guard case let .notEnoughSeats(requested, available) = refused.cause, requested <= card.remaining else { return refused.message }
+        let left = available == 0 ? "no seats" : "only \(available) seat\(available == 1 ? "" : "s")"
+        return "this box office has \(left) left right now; try again in a moment"
     }
 
     private func holdPage(_ id: String, context: BoxofficeRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
