@@ -57,6 +57,29 @@ import Testing
         }
     }
 
+    @Test func searchCoversEveryEventAndTheHomePageHasMore() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            for day in 1...(WebShopRoutes.pageSize + 60) {
+                let date = Date(timeIntervalSince1970: 1_900_000_000 + Double(day) * 86_400).formatted(.iso8601)
+                _ = try await client.createEvent(token: organizer, capacity: 5, name: "Gig \(day)", date: date)
+            }
+            _ = try await client.createEvent(token: organizer, capacity: 5, name: "Poetry Slam", date: "2031-01-01T19:00:00Z")
+            var browser = WebBrowser(client)
+            let search = try await browser.get("/?q=poetry")
+            #expect(search.html.contains("Poetry Slam"), "the 111th event is found: the name is matched before the limit")
+            #expect(!search.html.contains("More events"))
+            let first = try await browser.get("/")
+            #expect(first.html.components(separatedBy: "<li class=\"card\">").count == WebShopRoutes.pageSize + 1)
+            let more = try #require(WebBrowser.first(#"<a href="([^"]+)">More events</a>"#, in: first.html))
+            let second = try await browser.get(more.replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(second.html.contains("Gig \(WebShopRoutes.pageSize + 1)<") && !second.html.contains("Gig 1<"))
+            let gigs = try await browser.get("/?q=gig")
+            let next = try #require(WebBrowser.first(#"<a href="([^"]+)">More events</a>"#, in: gigs.html))
+            #expect(next.hasPrefix("/?q=gig&amp;cursor="), "the next page keeps the search")
+        }
+    }
+
     @Test func pagesLiveBesideTheAPIWhichAnswersJSONAsBefore() async throws {
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")

@@ -16,7 +16,12 @@ struct WebShopRoutes {
         let to: String
         let events: [EventCard]
         let error: String?
+        /// The next page of the same search, when there is one.
+        let more: String?
     }
+
+    /// Events on one home page; the rest are a "More" link away.
+    static let pageSize = 50
 
     struct EventPage: Sendable, Hashable {
         let event: EventCard
@@ -62,9 +67,14 @@ struct WebShopRoutes {
             // The "to" day is included whole.
             let to = WebFormat.day(toText)?.addingTimeInterval(86_400 - 1)
             let dateError = (!fromText.isEmpty && from == nil) || (!toText.isEmpty && to == nil) ? "Dates are written like 2030-06-01." : nil
-            let listed = try await events.list(from: from, to: to, limit: 100, cursor: nil).events
-            let cards = listed.filter { query.isEmpty || $0.event.name.localizedCaseInsensitiveContains(query) }.map(EventCard.init)
-            let home = Home(query: query, from: fromText, to: toText, events: cards, error: dateError)
+            let cursor = request.uri.queryParameters["cursor"].flatMap { EventCursor(token: String($0)) }
+            let listed = try await events.list(from: from, to: to, matching: query.nilIfEmpty, limit: Self.pageSize, cursor: cursor)
+            let more = listed.next.map { next in
+                "/?" + [("q", query), ("from", fromText), ("to", toText), ("cursor", next.token)].filter { !$0.1.isEmpty }.map {
+                    "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                }.joined(separator: "&")
+            }
+            let home = Home(query: query, from: fromText, to: toText, events: listed.events.map(EventCard.init), error: dateError, more: more)
             return try await shell.page("home", title: "Upcoming events", home, context: context)
         }
         group.get("web/events/:id") { _, context -> Response in
