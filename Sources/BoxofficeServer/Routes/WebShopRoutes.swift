@@ -30,7 +30,8 @@ struct WebShopRoutes {
         let errors: [String: String]
     }
 
-    struct HoldPage: Sendable, Hashable {
+    /// Uncached: its countdown changes every second.
+    struct HoldPage: Sendable, Hashable, UncachedPage {
         let id: String
         let event: EventCard
         let seats: Int

@@ -24,7 +24,8 @@ struct WebStaffRoutes {
         let result: Result?
     }
 
-    struct Sale: Sendable, Hashable {
+    /// Uncached: every form has a fresh idempotency key.
+    struct Sale: Sendable, Hashable, UncachedPage {
         struct Option: Sendable, Hashable {
             let id: String
             let label: String
