@@ -1,3 +1,4 @@
+import BoxofficeCore
 public import BoxofficeStore
 import BoxofficeSync
 import Foundation
@@ -80,12 +81,12 @@ private func addPages(
     ).addRoutes(to: pages)
     WebStaffRoutes(shell: shell, store: store, events: events, tickets: tickets, checkIns: CheckInService(store: store, now: now), now: now)
         .addRoutes(to: pages)
-    WebOrganizerRoutes(shell: shell, store: store, events: events, seats: seats, tickets: tickets).addRoutes(to: pages)
+    WebOrganizerRoutes(shell: shell, store: store, events: events, seats: seats).addRoutes(to: pages)
     pages.get("web/style.css") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
             body: .init(byteBuffer: shell.renderer.stylesheet))
     }
     // Any other page path is a 404 page, not problem+json.
-    pages.get("web/**") { request, _ -> Response in throw HTTPError(.notFound, message: "there is no page at \(request.uri.path)") }
+    pages.get("web/**") { request, _ -> Response in throw DomainError.notFound(kind: "page", id: request.uri.path) }
 }

@@ -94,7 +94,7 @@ import Testing
             let missing = try await browser.get("/web/events/e-missing")
             #expect(missing.status == .notFound && missing.html.contains("no event with id"))
             let nowhere = try await browser.get("/web/nowhere")
-            #expect(nowhere.status == .notFound && nowhere.html.contains("<h1>Not found</h1>"))
+            #expect(nowhere.status == .notFound && nowhere.html.contains("<h1>Not found</h1>") && nowhere.html.contains("no page with id"))
         }
     }
 

@@ -10,7 +10,6 @@ struct WebOrganizerRoutes {
     let store: DocumentStore
     let events: EventService
     let seats: SeatService
-    let tickets: TicketService
 
     struct EventForm: Sendable, Hashable {
         let id: String?

@@ -117,10 +117,13 @@ struct WebShopRoutes {
             var seen: [String: EventCard] = [:]
             for ticket in try await tickets.tickets(ofUser: buyer.userId).reversed() {
                 let value = ticket.value
-                var event = seen[value.eventId]
-                if event == nil { event = EventCard(try await events.view(value.eventId)) }
-                guard let event else { continue }
-                seen[value.eventId] = event
+                let event: EventCard
+                if let known = seen[value.eventId] {
+                    event = known
+                } else {
+                    event = EventCard(try await events.view(value.eventId))
+                    seen[value.eventId] = event
+                }
                 cards.append(
                     TicketCard(
                         id: ticket.id, code: value.code, holderName: value.holderName, event: event.name, when: event.when, location: event.location,
