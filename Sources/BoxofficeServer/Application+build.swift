@@ -47,7 +47,6 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     let shell = WebShell(
         renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
         conflicts: conflictService, peerStatus: configuration.peerStatus, nodeID: store.nodeID)
-    let conflictPage = ConflictPageRoutes(conflicts: conflictService, users: users, tokens: tokens, store: store, shell: shell, now: now)
     for prefix in ["", "api"] {
         let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
@@ -55,11 +54,11 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
         ReservationRoutes(reservations: reservations).addRoutes(to: group)
-        ConflictRoutes(conflicts: conflictService, page: conflictPage).addRoutes(to: group)
+        ConflictRoutes(conflicts: conflictService).addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
     let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell))
-    conflictPage.addRoutes(to: pages)
+    ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell, now: now).addRoutes(to: pages)
     addPages(
         to: pages, shell: shell, store: store, configuration: configuration, tokens: tokens, users: users, events: events, seats: seats,
         tickets: tickets, notifications: notifications, reservations: reservations)
