@@ -34,19 +34,22 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         throw StoreError.io(operation: "read", path: "openapi.yaml (bundled resource)", errno: ENOENT)
     }
 
+    let conflictService = ConflictService(store: store, now: now)
+    let shell = WebShell(
+        renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
+        conflicts: conflictService, peerStatus: configuration.peerStatus, nodeID: store.nodeID)
+
     let router = Router(context: BoxofficeRequestContext.self)
     router.addMiddleware {
         MetricsMiddleware()
         ProblemMiddleware()
+        // A browser gets an error page where the pages' own middleware does not reach.
+        WebErrorMiddleware(shell: shell, scope: .browsers)
         WebAppMiddleware()
     }
     // Peers authenticate with the cluster secret; people with access tokens.
     SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
         to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
-    let conflictService = ConflictService(store: store, now: now)
-    let shell = WebShell(
-        renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
-        conflicts: conflictService, peerStatus: configuration.peerStatus, nodeID: store.nodeID)
     for prefix in ["", "api"] {
         let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
@@ -57,7 +60,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         ConflictRoutes(conflicts: conflictService).addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
-    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell))
+    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell, scope: .pages))
     ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell, now: now).addRoutes(to: pages)
     addPages(
         to: pages, shell: shell, store: store, configuration: configuration, tokens: tokens, users: users, events: events, seats: seats,
