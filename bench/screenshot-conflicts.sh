@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Screenshot of the conflict report for a person to look at: two nodes edit one event and both
-# sell the last seat of an overbook event while apart, sync, and headless Chromium saves
-# /conflicts at desktop and phone width.
+# sell the last seat of an overbook event while apart, sync, and headless Chromium (Playwright)
+# signs in on the pages and saves /conflicts at desktop and phone width.
 # Usage: bench/screenshot-conflicts.sh [output-directory=docs/screenshots]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,5 @@ curl -s -X POST http://127.0.0.1:18401/tickets -H "Authorization: Bearer $TA" -d
 curl -s -X POST http://127.0.0.1:18402/tickets -H "Authorization: Bearer $TB" -d "{\"eventId\":\"$O\",\"quantity\":1,\"holderName\":\"Bo Late\"}" >/dev/null
 $BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 $BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
-URL="http://127.0.0.1:18401/conflicts?token=$TA"
-chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,800 --screenshot="$OUT/conflicts-desktop.png" "$URL" 2>/dev/null
-chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=390,844 --screenshot="$OUT/conflicts-phone.png" "$URL" 2>/dev/null
+python3 bench/screenshots.py conflicts http://127.0.0.1:18401 "$OUT" org@a.test organizer-pw
 echo "saved $OUT/conflicts-desktop.png and $OUT/conflicts-phone.png"

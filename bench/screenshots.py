@@ -2,6 +2,8 @@
 bench/screenshots.sh, which starts the node with demo data). Headless Debian chromium via Playwright.
 
 Usage: python3 bench/screenshots.py <node url> <output directory> <event id>
+       python3 bench/screenshots.py conflicts <node url> <output directory> <staff email> <staff password>
+(the second saves the conflict report, for bench/screenshot-conflicts.sh).
 """
 import sys
 
@@ -17,21 +19,44 @@ def sign_in(page, url, email, password):
     page.get_by_role("button", name="Log in").click()
 
 
+def launch(playwright):
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--hide-scrollbars"])
+
+
+def screenshot(page, path):
+    page.wait_for_load_state("load")
+    # Headless chromium now and then refuses a capture mid-paint: try again.
+    for attempt in range(5):
+        try:
+            page.screenshot(path=path)
+            return
+        except Exception:
+            if attempt == 4:
+                raise
+            page.wait_for_timeout(200)
+
+
+def conflicts(url, out, email, password):
+    """The report, signed in on the pages: /conflicts sends to the login page and back."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        for width, viewport in WIDTHS.items():
+            page = browser.new_context(viewport=viewport).new_page()
+            page.goto(url + "/conflicts")
+            page.get_by_label("Email").fill(email)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_role("heading", name="Conflict report").wait_for()
+            screenshot(page, f"{out}/conflicts-{width}.png")
+        browser.close()
+
+
 def main(url, out, event):
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--hide-scrollbars"])
+        browser = launch(playwright)
         for width, viewport in WIDTHS.items():
             def shot(page, name):
-                page.wait_for_load_state("load")
-                # Headless chromium now and then refuses a capture mid-paint: try again.
-                for attempt in range(5):
-                    try:
-                        page.screenshot(path=f"{out}/{name}-{width}.png")
-                        return
-                    except Exception:
-                        if attempt == 4:
-                            raise
-                        page.wait_for_timeout(200)
+                screenshot(page, f"{out}/{name}-{width}.png")
 
             attendee = browser.new_context(viewport=viewport).new_page()
             attendee.goto(url + "/")
@@ -61,4 +86,7 @@ def main(url, out, event):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    if sys.argv[1] == "conflicts":
+        conflicts(*sys.argv[2:6])
+    else:
+        main(*sys.argv[1:4])

@@ -1,3 +1,4 @@
+import BoxofficeCore
 public import BoxofficeStore
 import BoxofficeSync
 import Foundation
@@ -33,20 +34,22 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         throw StoreError.io(operation: "read", path: "openapi.yaml (bundled resource)", errno: ENOENT)
     }
 
+    let conflictService = ConflictService(store: store, now: now)
+    let shell = WebShell(
+        renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
+        conflicts: conflictService, peerStatus: configuration.peerStatus, nodeID: store.nodeID)
+
     let router = Router(context: BoxofficeRequestContext.self)
     router.addMiddleware {
         MetricsMiddleware()
         ProblemMiddleware()
+        // A browser gets an error page where the pages' own middleware does not reach.
+        WebErrorMiddleware(shell: shell, scope: .browsers)
         WebAppMiddleware()
     }
     // Peers authenticate with the cluster secret; people with access tokens.
     SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
         to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
-    let conflictService = ConflictService(store: store, now: now)
-    let shell = WebShell(
-        renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
-        conflicts: conflictService, peerStatus: configuration.peerStatus, nodeID: store.nodeID)
-    let conflictPage = ConflictPageRoutes(conflicts: conflictService, users: users, tokens: tokens, store: store, shell: shell, now: now)
     for prefix in ["", "api"] {
         let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
@@ -54,11 +57,11 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
         NotificationRoutes(notifications: notifications).addRoutes(to: group)
         ReservationRoutes(reservations: reservations).addRoutes(to: group)
-        ConflictRoutes(conflicts: conflictService, page: conflictPage).addRoutes(to: group)
+        ConflictRoutes(conflicts: conflictService).addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
-    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell))
-    conflictPage.addRoutes(to: pages)
+    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell, scope: .pages))
+    ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell, now: now).addRoutes(to: pages)
     addPages(
         to: pages, shell: shell, store: store, configuration: configuration, tokens: tokens, users: users, events: events, seats: seats,
         tickets: tickets, notifications: notifications, reservations: reservations)
@@ -80,12 +83,12 @@ private func addPages(
     ).addRoutes(to: pages)
     WebStaffRoutes(shell: shell, store: store, events: events, tickets: tickets, checkIns: CheckInService(store: store, now: now), now: now)
         .addRoutes(to: pages)
-    WebOrganizerRoutes(shell: shell, store: store, events: events, seats: seats, tickets: tickets).addRoutes(to: pages)
+    WebOrganizerRoutes(shell: shell, store: store, events: events, seats: seats).addRoutes(to: pages)
     pages.get("web/style.css") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
             body: .init(byteBuffer: shell.renderer.stylesheet))
     }
     // Any other page path is a 404 page, not problem+json.
-    pages.get("web/**") { request, _ -> Response in throw HTTPError(.notFound, message: "there is no page at \(request.uri.path)") }
+    pages.get("web/**") { request, _ -> Response in throw DomainError.notFound(kind: "page", id: request.uri.path) }
 }

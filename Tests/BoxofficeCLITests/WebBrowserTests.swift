@@ -22,17 +22,8 @@ import Testing
             json: ["name": "Harbour Lights", "date": "2031-07-04T20:00:00Z", "location": "Pier 3", "capacity": 40, "price": 12, "currency": "EUR"])
         #expect(created.status == .created)
 
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("browser/checkout.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "http://127.0.0.1:\(node.port)", "Harbour Lights", "sam@venue.test", "staff-pw-1"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "the browser test failed (`make test` installs chromium and playwright):\n\(printed)")
+        let (status, printed) = try BrowserScript.run("checkout.py", ["http://127.0.0.1:\(node.port)", "Harbour Lights", "sam@venue.test", "staff-pw-1"])
+        #expect(status == 0, "the browser test failed (`make test` installs chromium and playwright):\n\(printed)")
         #expect(printed.contains("second scan: already checked in"))
 
         let after = try await client.call(.get, "/tickets/\(created.body["id"] as? String ?? "")", token: organizer)

@@ -11,15 +11,7 @@ import Testing
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             let staff = try await client.login("sam@venue.test", "staff-pw-1")
             let eventID = try await client.createEvent(token: organizer)
-            // A peer's concurrent edit of the event arrives and wins: this node's version loses.
-            let local = try #require(try await node.store.get("events", eventID))
-            var edited = try local.body.decode(Event.self)
-            edited.location = "Somewhere else"
-            let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis() + 1_000, counter: 0)
-            let remote = Document(
-                collection: "events", id: eventID, version: Version(hlc: hlc, node: "venue-b"), history: [], deleted: false,
-                body: try JSONBody(encoding: edited))
-            #expect(try await LocalNode(store: node.store).apply([remote], checkpoint: nil).conflicts == 1)
+            #expect(try await node.editConcurrently(eventID) == 1)
 
             let report = try await client.call(.get, "/conflicts.json", token: staff)
             #expect(report.status == .ok)

@@ -8,6 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Testing
 
 /// A node's application on a temporary store, driven in process through HummingbirdTesting.
 struct TestNode {
@@ -17,6 +18,7 @@ struct TestNode {
     static func run<T: Sendable>(
         now: @escaping @Sendable () -> Date = { Date() },
         peers: [String] = [],
+        demand: SeatDemand = SeatDemand(),
         _ body: @Sendable (TestNode, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let temporary = TemporaryDirectory("server")
@@ -30,6 +32,7 @@ struct TestNode {
         configuration.passwordCost = 4  // the fastest bcrypt: tests check behaviour, not hardness
         configuration.now = now
         configuration.peerStatus = SyncStatusBoard(urls: peers)
+        configuration.seatDemand = demand
         let app = try await buildApplication(store: store, configuration: configuration, logger: Logger(label: "test"))
         let node = TestNode(store: store, organizerID: organizerID, staffID: staffID)
         do {
@@ -45,6 +48,19 @@ struct TestNode {
     let store: DocumentStore
     let organizerID: String
     let staffID: String
+
+    /// A peer's concurrent edit of the event's location arrives and wins: this node's version
+    /// loses, and a conflict is recorded. Returns the number of conflicts the merge recorded.
+    func editConcurrently(_ eventID: String) async throws -> Int {
+        let local = try #require(try await store.get("events", eventID))
+        var edited = try local.body.decode(Event.self)
+        edited.location = "Somewhere else"
+        let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis() + 1_000, counter: 0)
+        let remote = Document(
+            collection: "events", id: eventID, version: Version(hlc: hlc, node: "venue-b"), history: [], deleted: false,
+            body: try JSONBody(encoding: edited))
+        return try await LocalNode(store: store).apply([remote], checkpoint: nil).conflicts
+    }
 }
 
 /// JSON helpers for the test client.

@@ -108,6 +108,8 @@ import Testing
             #expect(missing.body["msg"] == nil)
             #expect(missing.body["detail"] as? String == "no event with id \"e-missing\"")
             #expect(try await client.call(.post, "/tickets/purchase", token: organizer, json: ["ticketId": "x"]).status == .notFound)
+            let purchase = try await client.call(.post, "/api/tickets/purchase", token: organizer, json: ["ticketId": "x"])
+            #expect(purchase.body["type"] as? String == "/problems/invalid-field" && purchase.body["field"] as? String == "ticketId", "a domain error")
             let bare = try await client.call(.get, "/users/profile", headers: [.authorization: organizer])
             #expect(bare.status == .ok, "a bare token is accepted everywhere")
         }

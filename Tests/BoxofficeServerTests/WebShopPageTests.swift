@@ -31,6 +31,55 @@ import Testing
         }
     }
 
+    @Test func aNodeWithoutSeatsOfItsOwnIsNotSoldOutAndARefusedHoldAsksForSeats() async throws {
+        let demand = SeatDemand()
+        try await TestNode.run(demand: demand) { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let created = try await client.call(
+                .post, "/events", token: organizer,
+                json: [
+                    "name": "Elsewhere", "date": "2030-06-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR",
+                    "allocations": ["venue-a": 0, "venue-b": 10],
+                ])
+            let event = try #require(created.body["id"] as? String)
+            var browser = WebBrowser(client)
+            _ = try await browser.register("Ada", "ada@example.com")
+            let home = try await browser.get("/")
+            #expect(!home.html.contains("Sold out") && home.html.contains("10 seats left"))
+            #expect(home.html.contains("0 sold · 0 held · 10 remaining"), "held beside sold and remaining")
+            let page = try await browser.get("/web/events/\(event)")
+            #expect(!page.html.contains("Sold out") && page.html.contains("Hold seats"), "seats are left elsewhere: the form stays")
+            #expect(page.html.contains("<td id=\"held\">0</td>") && page.html.contains("<td id=\"seats-here\">0</td>"))
+            let refused = try await browser.post("/web/events/\(event)/hold", ["quantity": "2"])
+            #expect(refused.status == .conflict)
+            #expect(refused.html.contains("this box office has no seats left right now; try again in a moment"))
+            #expect(demand.wasRefused(event), "the refusal is demand: the node asks its peers for seats")
+        }
+    }
+
+    @Test func searchCoversEveryEventAndTheHomePageHasMore() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            for day in 1...(WebShopRoutes.pageSize + 60) {
+                let date = Date(timeIntervalSince1970: 1_900_000_000 + Double(day) * 86_400).formatted(.iso8601)
+                _ = try await client.createEvent(token: organizer, capacity: 5, name: "Gig \(day)", date: date)
+            }
+            _ = try await client.createEvent(token: organizer, capacity: 5, name: "Poetry Slam", date: "2031-01-01T19:00:00Z")
+            var browser = WebBrowser(client)
+            let search = try await browser.get("/?q=poetry")
+            #expect(search.html.contains("Poetry Slam"), "the 111th event is found: the name is matched before the limit")
+            #expect(!search.html.contains("More events"))
+            let first = try await browser.get("/")
+            #expect(first.html.components(separatedBy: "<li class=\"card\">").count == WebShopRoutes.pageSize + 1)
+            let more = try #require(WebBrowser.first(#"<a href="([^"]+)">More events</a>"#, in: first.html))
+            let second = try await browser.get(more.replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(second.html.contains("Gig \(WebShopRoutes.pageSize + 1)<") && !second.html.contains("Gig 1<"))
+            let gigs = try await browser.get("/?q=gig")
+            let next = try #require(WebBrowser.first(#"<a href="([^"]+)">More events</a>"#, in: gigs.html))
+            #expect(next.hasPrefix("/?q=gig&amp;cursor="), "the next page keeps the search")
+        }
+    }
+
     @Test func pagesLiveBesideTheAPIWhichAnswersJSONAsBefore() async throws {
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
@@ -45,7 +94,7 @@ import Testing
             let missing = try await browser.get("/web/events/e-missing")
             #expect(missing.status == .notFound && missing.html.contains("no event with id"))
             let nowhere = try await browser.get("/web/nowhere")
-            #expect(nowhere.status == .notFound && nowhere.html.contains("<h1>Not found</h1>"))
+            #expect(nowhere.status == .notFound && nowhere.html.contains("<h1>Not found</h1>") && nowhere.html.contains("no page with id"))
         }
     }
 
@@ -95,6 +144,8 @@ import Testing
             let tooMany = try await browser.post("/web/events/\(event)/hold", ["quantity": "6"])
             #expect(tooMany.status == .conflict)
             #expect(tooMany.html.contains("id=\"quantity-error\""), "the error is next to the field")
+            let typo = try await browser.post("/web/events/\(event)/hold", ["quantity": "lots"])
+            #expect(typo.status == .badRequest && typo.html.contains("whole number"), "400 as the API answers, not a fixed 409")
         }
     }
 

@@ -1,3 +1,4 @@
+import BoxofficeCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,9 +18,8 @@ struct WebAppMiddleware<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         guard path.hasPrefix(Self.prefix) else { return try await next(request, context) }
         if request.method == .post, path == "/api/tickets/purchase" || path == "/api/tickets/purchase/" {
-            throw HTTPError(
-                .badRequest,
-                message: "this node sells seats, not pre-created tickets: buy with POST /api/tickets {\"eventId\": …, \"quantity\": …}")
+            throw DomainError.invalidField(
+                "ticketId", "this node sells seats, not pre-created tickets: buy with POST /api/tickets {\"eventId\": …, \"quantity\": …}")
         }
         var request = request
         if path.count > Self.prefix.count, path.hasSuffix("/") {

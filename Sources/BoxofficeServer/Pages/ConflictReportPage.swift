@@ -39,8 +39,6 @@ struct ConflictReportPage: Sendable, Hashable {
     }
 
     let node: String
-    /// The staff member's access token, carried by the page's forms.
-    let token: String
     let counts: [Count]
     let kinds: [Option]
     let states: [Option]
@@ -49,14 +47,13 @@ struct ConflictReportPage: Sendable, Hashable {
 
     /// - Parameter standing: the version that stands now, per conflict id, when the document still exists.
     init(
-        node: String, token: String, filter: ConflictService.Filter, conflicts: [Identified<ConflictRecord>], counts: [String: Int],
+        node: String, filter: ConflictService.Filter, conflicts: [Identified<ConflictRecord>], counts: [String: Int],
         standing: [String: Document], now: Date
     ) {
         func options(_ values: [String], selected: String?) -> [Option] {
             ([""] + values).map { Option(value: $0, label: $0.isEmpty ? "any" : $0, selected: $0 == (selected ?? "")) }
         }
         self.node = node
-        self.token = token
         self.counts = counts.sorted { $0.key < $1.key }.map { Count(kind: $0.key, count: $0.value) }
         kinds = options(["concurrent-edit", "double-check-in", "duplicate-email", "oversold"], selected: filter.kind)
         states = options(["open", "acknowledged", "resolved"], selected: filter.state?.rawValue)

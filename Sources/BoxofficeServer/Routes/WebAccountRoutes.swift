@@ -43,13 +43,12 @@ struct WebAccountRoutes {
         }
         group.post("web/login") { request, context -> Response in
             let form = try await shell.form(request, context: context)
-            do {
+            return try await shell.submit {
                 let user = try await users.authenticate(email: form["email"] ?? "", password: form["password"] ?? "")
                 return try await signedIn(user, next: Self.safeNext(form["next"]))
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                let page = AccountForm(next: Self.safeNext(form["next"]), values: ["email": form["email"] ?? ""], errors: ["password": message])
-                return try await shell.page("login", title: "Log in", page, context: context, status: .unauthorized)
+            } again: { error in
+                let page = AccountForm(next: Self.safeNext(form["next"]), values: ["email": form["email"] ?? ""], errors: ["password": error.message])
+                return try await shell.page("login", title: "Log in", page, context: context, status: error.status)
             }
         }
         group.get("web/register") { _, context -> Response in
@@ -57,14 +56,12 @@ struct WebAccountRoutes {
         }
         group.post("web/register") { request, context -> Response in
             let form = try await shell.form(request, context: context)
-            do {
+            return try await shell.submit {
                 let user = try await users.register(name: form["name"] ?? "", email: form["email"] ?? "", password: form["password"] ?? "")
                 return try await signedIn(user, next: "/")
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                let field = if case let .invalidField(name, _) = error { name } else { "email" }
-                let page = AccountForm(next: "/", values: ["name": form["name"] ?? "", "email": form["email"] ?? ""], errors: [field: message])
-                return try await shell.page("register", title: "Register", page, context: context, status: .badRequest)
+            } again: { error in
+                let page = AccountForm(next: "/", values: ["name": form["name"] ?? "", "email": form["email"] ?? ""], errors: error.errors(default: "email"))
+                return try await shell.page("register", title: "Register", page, context: context, status: error.status)
             }
         }
         group.post("web/logout") { request, context -> Response in
@@ -103,9 +100,13 @@ struct WebAccountRoutes {
         return response
     }
 
-    /// Where to go after signing in: a path on this site only, never another site.
+    /// Where to go after signing in: a path on this site only, never another site. Browsers drop
+    /// tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example` would leave the site:
+    /// exactly one leading `/`, then neither `/` nor `\`, and no control character or space at all.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        guard let next, next.hasPrefix("/"), !next.dropFirst().hasPrefix("/"), !next.dropFirst().hasPrefix("\\"),
+            !next.unicodeScalars.contains(where: { CharacterSet.controlCharacters.union(.whitespacesAndNewlines).contains($0) })
+        else { return "/" }
         return next
     }
 }

@@ -10,7 +10,6 @@ struct WebOrganizerRoutes {
     let store: DocumentStore
     let events: EventService
     let seats: SeatService
-    let tickets: TicketService
 
     struct EventForm: Sendable, Hashable {
         let id: String?
@@ -38,12 +37,11 @@ struct WebOrganizerRoutes {
         group.post("web/organizer/events/new") { request, context -> Response in
             let form = try await shell.form(request, context: context)
             let organizer = try context.requireOrganizer()
-            do {
+            return try await shell.submit {
                 let created = try await events.create(try Self.input(form), by: organizer)
                 return Response(status: .seeOther, headers: [.location: "/web/organizer/events/\(created.id)"])
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                return try await formPage(nil, values: form, errors: [Self.field(of: error): message], context: context, status: .badRequest)
+            } again: { error in
+                try await formPage(nil, values: form, errors: error.errors(default: "name"), context: context, status: error.status)
             }
         }
         group.get("web/organizer/events/:id") { _, context -> Response in
@@ -55,13 +53,11 @@ struct WebOrganizerRoutes {
             let form = try await shell.form(request, context: context)
             let organizer = try context.requireOrganizer()
             let id = try context.parameters.require("id")
-            do {
+            return try await shell.submit {
                 let view = try await events.update(id, with: try Self.input(form), by: organizer)
                 return try await formPage(view, values: Self.values(of: view.event), notice: "Saved.", context: context)
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                let view = try await events.view(id)
-                return try await formPage(view, values: form, errors: [Self.field(of: error): message], context: context, status: .badRequest)
+            } again: { error in
+                try await formPage(try await events.view(id), values: form, errors: error.errors(default: "name"), context: context, status: error.status)
             }
         }
         group.post("web/organizer/events/:id/cancel") { request, context -> Response in
@@ -73,15 +69,15 @@ struct WebOrganizerRoutes {
             let form = try await shell.form(request, context: context)
             _ = try context.requireOrganizer()
             let id = try context.parameters.require("id")
-            do {
+            return try await shell.submit {
                 let count = Int(form["seats"] ?? "") ?? 0
                 let view = try await seats.transfer(event: id, seats: count, to: form["to"] ?? "", events: events)
                 return try await formPage(view, values: Self.values(of: view.event), notice: "Gave \(count) seats to \(form["to"] ?? "").", context: context)
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
+            } again: { error in
                 let view = try await events.view(id)
-                let field = if case .invalidField("to", _) = error { "to" } else { "seats" }
-                return try await formPage(view, values: Self.values(of: view.event), errors: [field: message], context: context, status: .badRequest)
+                return try await formPage(
+                    view, values: Self.values(of: view.event), errors: error.errors(default: "seats", shown: ["to", "seats"]), context: context,
+                    status: error.status)
             }
         }
     }
@@ -148,9 +144,5 @@ struct WebOrganizerRoutes {
         input.holdMinutes = try number("holdMinutes") { Int($0) }
         input.salesPolicy = form["salesPolicy"].flatMap(SalesPolicy.init(rawValue:))
         return input
-    }
-
-    static func field(of error: DomainError) -> String {
-        if case let .invalidField(name, _) = error { name } else { "name" }
     }
 }

@@ -16,7 +16,12 @@ struct WebShopRoutes {
         let to: String
         let events: [EventCard]
         let error: String?
+        /// The next page of the same search, when there is one.
+        let more: String?
     }
+
+    /// Events on one home page; the rest are a "More" link away.
+    static let pageSize = 50
 
     struct EventPage: Sendable, Hashable {
         let event: EventCard
@@ -25,7 +30,8 @@ struct WebShopRoutes {
         let errors: [String: String]
     }
 
-    struct HoldPage: Sendable, Hashable {
+    /// Uncached: its countdown changes every second.
+    struct HoldPage: Sendable, Hashable, UncachedPage {
         let id: String
         let event: EventCard
         let seats: Int
@@ -62,9 +68,14 @@ struct WebShopRoutes {
             // The "to" day is included whole.
             let to = WebFormat.day(toText)?.addingTimeInterval(86_400 - 1)
             let dateError = (!fromText.isEmpty && from == nil) || (!toText.isEmpty && to == nil) ? "Dates are written like 2030-06-01." : nil
-            let listed = try await events.list(from: from, to: to, limit: 100, cursor: nil).events
-            let cards = listed.filter { query.isEmpty || $0.event.name.localizedCaseInsensitiveContains(query) }.map(EventCard.init)
-            let home = Home(query: query, from: fromText, to: toText, events: cards, error: dateError)
+            let cursor = request.uri.queryParameters["cursor"].flatMap { EventCursor(token: String($0)) }
+            let listed = try await events.list(from: from, to: to, matching: query.nilIfEmpty, limit: Self.pageSize, cursor: cursor)
+            let more = listed.next.map { next in
+                "/?" + [("q", query), ("from", fromText), ("to", toText), ("cursor", next.token)].filter { !$0.1.isEmpty }.map {
+                    "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                }.joined(separator: "&")
+            }
+            let home = Home(query: query, from: fromText, to: toText, events: listed.events.map(EventCard.init), error: dateError, more: more)
             return try await shell.page("home", title: "Upcoming events", home, context: context)
         }
         group.get("web/events/:id") { _, context -> Response in
@@ -74,13 +85,12 @@ struct WebShopRoutes {
             let form = try await shell.form(request, context: context)
             let buyer = try context.requireIdentity()
             let id = try context.parameters.require("id")
-            do {
+            return try await shell.submit {
                 let quantity = try Self.quantity(form["quantity"])
                 let hold = try await reservations.hold(SaleRequest(eventId: id, quantity: quantity), by: buyer)
                 return Response(status: .seeOther, headers: [.location: "/web/holds/\(hold.id)"])
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                return try await eventPage(id, context: context, quantity: form["quantity"] ?? "", errors: ["quantity": message], status: .conflict)
+            } again: { error in
+                try await eventPage(id, context: context, quantity: form["quantity"] ?? "", refused: error)
             }
         }
         group.get("web/holds/:id") { _, context -> Response in
@@ -89,12 +99,11 @@ struct WebShopRoutes {
         group.post("web/holds/:id/confirm") { request, context -> Response in
             _ = try await shell.form(request, context: context)
             let id = try context.parameters.require("id")
-            do {
+            return try await shell.submit {
                 _ = try await reservations.confirm(id, by: try context.requireIdentity())
                 return Response(status: .seeOther, headers: [.location: "/web/tickets"])
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                return try await holdPage(id, context: context, error: message, status: .gone)
+            } again: { error in
+                try await holdPage(id, context: context, error: error.message, status: error.status)
             }
         }
         group.post("web/holds/:id/release") { request, context -> Response in
@@ -108,10 +117,13 @@ struct WebShopRoutes {
             var seen: [String: EventCard] = [:]
             for ticket in try await tickets.tickets(ofUser: buyer.userId).reversed() {
                 let value = ticket.value
-                var event = seen[value.eventId]
-                if event == nil { event = EventCard(try await events.view(value.eventId)) }
-                guard let event else { continue }
-                seen[value.eventId] = event
+                let event: EventCard
+                if let known = seen[value.eventId] {
+                    event = known
+                } else {
+                    event = EventCard(try await events.view(value.eventId))
+                    seen[value.eventId] = event
+                }
                 cards.append(
                     TicketCard(
                         id: ticket.id, code: value.code, holderName: value.holderName, event: event.name, when: event.when, location: event.location,
@@ -121,12 +133,21 @@ struct WebShopRoutes {
         }
     }
 
-    private func eventPage(
-        _ id: String, context: BoxofficeRequestContext, quantity: String = "1", errors: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) async throws -> Response {
+    /// The event page; after a refused hold, with why next to the quantity.
+    private func eventPage(_ id: String, context: BoxofficeRequestContext, quantity: String = "1", refused: FormError? = nil) async throws -> Response {
         let card = EventCard(try await events.view(id))
+        let errors = refused.map { ["quantity": Self.message(for: $0, card)] } ?? [:]
         let page = EventPage(event: card, canBuy: !card.cancelled && !card.soldOut, quantity: quantity, errors: errors)
-        return try await shell.page("event", title: card.name, page, context: context, status: status)
+        return try await shell.page("event", title: card.name, page, context: context, status: refused?.status ?? .ok)
+    }
+
+    /// Why a hold was refused, in words. When the seats asked for are left elsewhere but not at
+    /// this node, the refusal has noted the demand and the node asks its peers for seats: a moment
+    /// later the hold can succeed.
+    static func message(for refused: FormError, _ card: EventCard) -> String {
+        guard case let .notEnoughSeats(requested, available) = refused.cause, requested <= card.remaining else { return refused.message }
+        let left = available == 0 ? "no seats" : "only \(available) seat\(available == 1 ? "" : "s")"
+        return "this box office has \(left) left right now; try again in a moment"
     }
 
     private func holdPage(_ id: String, context: BoxofficeRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -146,18 +167,5 @@ struct WebShopRoutes {
             throw .invalidField("quantity", "quantity must be a whole number from 1 to \(TicketService.maxQuantity)")
         }
         return quantity
-    }
-}
-
-extension DomainError {
-    /// What to show next to a form's field when a request cannot be done as asked; nil for errors
-    /// that are not about what the person typed (they get an error page).
-    var fieldMessage: String? {
-        switch self {
-        case .invalidField, .emailTaken, .notEnoughSeats, .eventCancelled, .invalidCredentials, .holdExpired, .holdReleased, .holdConfirmed,
-            .duplicateAccount, .alreadyCheckedIn, .ticketNotValid, .holdOnAnotherNode:
-            ProblemDetails(self, instance: nil).detail
-        default: nil
-        }
     }
 }

@@ -24,7 +24,8 @@ struct WebStaffRoutes {
         let result: Result?
     }
 
-    struct Sale: Sendable, Hashable {
+    /// Uncached: every form has a fresh idempotency key.
+    struct Sale: Sendable, Hashable, UncachedPage {
         struct Option: Sendable, Hashable {
             let id: String
             let label: String
@@ -67,16 +68,14 @@ struct WebStaffRoutes {
         group.post("web/staff/sale") { request, context -> Response in
             let form = try await shell.form(request, context: context)
             let staff = try context.requireStaff()
-            do {
+            return try await shell.submit {
                 let sale = SaleRequest(
                     eventId: form["eventId"] ?? "", quantity: try WebShopRoutes.quantity(form["quantity"]), holderName: form["holderName"] ?? "",
                     holderEmail: (form["holderEmail"] ?? "").nilIfEmpty)
                 let sold = try await tickets.sell(sale, by: staff, idempotencyKey: form["key"])
                 return try await salePage(context: context, sold: sold.map(\.value.code))
-            } catch let error as DomainError {
-                guard let message = error.fieldMessage else { throw error }
-                let field = if case let .invalidField(name, _) = error { name } else { "quantity" }
-                return try await salePage(context: context, values: form, errors: [field: message], status: .badRequest)
+            } again: { error in
+                try await salePage(context: context, values: form, errors: error.errors(default: "quantity"), status: error.status)
             }
         }
         group.get("web/staff/today") { _, context -> Response in

@@ -101,8 +101,9 @@ struct EventService: Sendable {
     }
 
     /// Events dated in `from...to` (default: from now on), soonest first, `limit` at a time.
-    /// `cursor` is the `nextCursor` of the previous page.
-    func list(from: Date?, to: Date?, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
+    /// `cursor` is the `nextCursor` of the previous page; `name`, when given, is a part of the
+    /// name to look for (case insensitive).
+    func list(from: Date?, to: Date?, matching name: String? = nil, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
         let date = now()
         let from = from ?? date
         let node = store.nodeID
@@ -112,6 +113,8 @@ struct EventService: Sendable {
                 guard !document.deleted else { return nil }
                 let event = try cache.decoded(document)
                 guard event.date >= from, to.map({ event.date <= $0 }) ?? true else { return nil }
+                // Before the limit: a page holds `limit` matches, not the matches among `limit` events.
+                if let name, !event.name.localizedCaseInsensitiveContains(name) { return nil }
                 if let cursor, (event.date, document.id) <= (cursor.date, cursor.id) { return nil }
                 return (document.id, event)
             }

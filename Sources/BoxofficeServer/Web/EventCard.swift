@@ -12,8 +12,10 @@ struct EventCard: Sendable, Hashable {
     let sold: Int
     let held: Int
     let remaining: Int
-    /// What this node may still sell (its own seats): what a buyer here can get.
-    let seatsLeft: Int
+    /// What this node may still sell (its own seats) now; when it has none but seats are left
+    /// elsewhere, a refused hold makes it ask its peers for some.
+    let seatsHere: Int
+    /// No seat left anywhere: a node without seats of its own is not sold out.
     let soldOut: Bool
     let cancelled: Bool
     let holdMinutes: Int
@@ -29,9 +31,9 @@ struct EventCard: Sendable, Hashable {
         sold = view.availability.sold
         held = view.availability.held
         remaining = view.availability.remaining
-        seatsLeft = view.availability.remainingHere
+        seatsHere = view.availability.remainingHere
         cancelled = event.status == .cancelled
-        soldOut = !cancelled && view.availability.remainingHere == 0
+        soldOut = !cancelled && view.availability.remaining == 0
         holdMinutes = Int(event.holdDuration / 60)
     }
 }

@@ -21,15 +21,19 @@ final class PageCache: Sendable {
     private let limit = 2_000
 
     /// The page for `key` with `token` in place, rendered by `render` the first time; a page that
-    /// fails to render (nil) is not kept.
-    func page(_ key: Key, token: String, render: () -> String?) -> String? {
-        if let parts = pages.withLock({ $0[key] }) { return parts.joined(separator: token) }
+    /// fails to render (nil) is not kept, nor one that will not be seen again (`keep` false).
+    func page(_ key: Key, token: String, keep: Bool = true, render: () -> String?) -> String? {
+        if keep, let parts = pages.withLock({ $0[key] }) { return parts.joined(separator: token) }
         guard let html = render() else { return nil }
         let parts = html.components(separatedBy: placeholder)
+        guard keep else { return parts.joined(separator: token) }
         pages.withLock { pages in
             if pages.count >= limit { pages.removeAll(keepingCapacity: true) }  // bounded: start over rather than grow
             pages[key] = parts
         }
         return parts.joined(separator: token)
     }
+
+    /// How many pages are kept.
+    var count: Int { pages.withLock { $0.count } }
 }

@@ -23,7 +23,3 @@ struct SessionMiddleware: RouterMiddleware {
         return response
     }
 }
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}

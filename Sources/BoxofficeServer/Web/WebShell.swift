@@ -55,7 +55,7 @@ struct WebShell: Sendable {
             signedIn: identity != nil, name: identity?.name ?? "", isStaff: identity?.isStaff ?? false,
             isOrganizer: identity?.role == .organizer, unread: unread, csrf: cache.placeholder, strip: staff ? try await strip() : nil)
         let key = PageCache.Key(template: template, title: title, chrome: chrome, page: AnyHashable(page))
-        let html = cache.page(key, token: context.csrfNonce.map(session.csrfToken) ?? "") {
+        let html = cache.page(key, token: context.csrfNonce.map(session.csrfToken) ?? "", keep: !(page is any UncachedPage)) {
             renderer.render(template, Model(title: title, chrome: chrome, page: page))
         }
         return PageRenderer.response(html, status: status)
