@@ -13,7 +13,9 @@ public func buildApplication(
     let router = try await buildRouter(store: store, configuration: configuration)
     return Application(
         router: router,
-        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice"),
+        // A sale opening is a burst of new connections: queue up to 1,024 while the node accepts.
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice", backlog: 1_024),
         onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

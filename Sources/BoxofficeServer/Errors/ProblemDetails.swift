@@ -27,11 +27,6 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(domain: error)
         case let error as DocumentError:
             self.init(document: error)
-        case let error as DecodingError:
-            // A form (url-encoded) body that lacks a field or has a wrong one: a 400 naming it.
-            self.init(domain: DomainError(decoding: error))
-        case let error as URLEncodedFormError:
-            self.init(domain: .invalidField("body", "the form is malformed: \(error)"))
         case let error as SyncError:
             self.init(slug: "bad-sync-request", status: .badRequest, detail: error.description)
         case let error as StoreError:
