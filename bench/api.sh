@@ -12,7 +12,6 @@ CONNECTIONS=${2:-32}
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
 source bench/common.sh
 
-rate() { wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
 
 $BIN/boxoffice-bench hello --port 18090 >/dev/null & PIDS+=($!)
 wait_for http://127.0.0.1:18090/

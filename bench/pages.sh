@@ -12,7 +12,6 @@ CONNECTIONS=${2:-32}
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
 source bench/common.sh
 
-rate() { wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
 API=http://127.0.0.1:18092
 
 $BIN/boxoffice user add --data "$WORK/node" --email bench@venue.test --name Bench --password bench-password --role organizer >/dev/null

@@ -7,34 +7,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-docs/screenshots}
 mkdir -p "$OUT"
-swift build --product boxoffice
-BIN=.build/debug/boxoffice
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+CONFIG=debug
+source bench/common.sh
 SECRET=screenshot-secret-0123
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)[\"$1\"])"; }
 for n in a b; do
-  $BIN user add --data "$WORK/$n" --email "org@$n.test" --name "Organizer $n" --password organizer-pw --role organizer >/dev/null
+  $BIN/boxoffice user add --data "$WORK/$n" --email "org@$n.test" --name "Organizer $n" --password organizer-pw --role organizer >/dev/null
 done
-$BIN serve --data "$WORK/a" --port 18401 --secret $SECRET >/dev/null 2>&1 & PIDS+=($!)
-$BIN serve --data "$WORK/b" --port 18402 --secret $SECRET >/dev/null 2>&1 & PIDS+=($!)
-for p in 18401 18402; do for _ in $(seq 100); do curl -sf http://127.0.0.1:$p/health >/dev/null && break; sleep 0.1; done; done
+$BIN/boxoffice serve --data "$WORK/a" --port 18401 --secret $SECRET >/dev/null 2>&1 & PIDS+=($!)
+$BIN/boxoffice serve --data "$WORK/b" --port 18402 --secret $SECRET >/dev/null 2>&1 & PIDS+=($!)
+for p in 18401 18402; do wait_for http://127.0.0.1:$p/health; done
 TA=$(curl -s -X POST http://127.0.0.1:18401/users/login -d '{"email":"org@a.test","password":"organizer-pw"}' | json token)
 TB=$(curl -s -X POST http://127.0.0.1:18402/users/login -d '{"email":"org@b.test","password":"organizer-pw"}' | json token)
 E=$(curl -s -X POST http://127.0.0.1:18401/events -H "Authorization: Bearer $TA" \
   -d '{"name":"Jazz on the lawn","date":"2031-06-01T19:00:00Z","location":"Lawn","capacity":200,"price":18,"currency":"EUR"}' | json id)
-$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+$BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 curl -s -X PATCH http://127.0.0.1:18401/events/$E -H "Authorization: Bearer $TA" -d '{"location":"Garden","price":20}' >/dev/null
 curl -s -X PATCH http://127.0.0.1:18402/events/$E -H "Authorization: Bearer $TB" -d '{"location":"Cellar"}' >/dev/null
-$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+$BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 O=$(curl -s -X POST http://127.0.0.1:18401/events -H "Authorization: Bearer $TA" \
   -d '{"name":"Last seat","date":"2031-06-02T19:00:00Z","location":"Cellar","capacity":1,"price":30,"currency":"EUR","salesPolicy":"overbook"}' | json id)
-$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+$BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 curl -s -X POST http://127.0.0.1:18401/tickets -H "Authorization: Bearer $TA" -d "{\"eventId\":\"$O\",\"quantity\":1,\"holderName\":\"Ann Early\"}" >/dev/null
 curl -s -X POST http://127.0.0.1:18402/tickets -H "Authorization: Bearer $TB" -d "{\"eventId\":\"$O\",\"quantity\":1,\"holderName\":\"Bo Late\"}" >/dev/null
-$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
-$BIN sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+$BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+$BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 python3 bench/screenshots.py conflicts http://127.0.0.1:18401 "$OUT" org@a.test organizer-pw
 echo "saved $OUT/conflicts-desktop.png and $OUT/conflicts-phone.png"

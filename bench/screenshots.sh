@@ -8,19 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-docs/screenshots}
 mkdir -p "$OUT"
-swift build --product boxoffice
-BIN=.build/debug/boxoffice
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+CONFIG=debug
+source bench/common.sh
 PORT=18411
 API=http://127.0.0.1:$PORT
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)[\"$1\"])"; }
-$BIN user add --data "$WORK/node" --email olga@venue.test --name "Olga Organizer" --password organizer-pw --role organizer >/dev/null
-$BIN user add --data "$WORK/node" --email sam@venue.test --name "Sam Staff" --password staff-pw-1 --role staff >/dev/null
-$BIN serve --data "$WORK/node" --port $PORT --secret screenshot-secret-0123 >/dev/null 2>&1 & PIDS+=($!)
-for _ in $(seq 100); do curl -sf $API/health >/dev/null && break; sleep 0.1; done
+$BIN/boxoffice user add --data "$WORK/node" --email olga@venue.test --name "Olga Organizer" --password organizer-pw --role organizer >/dev/null
+$BIN/boxoffice user add --data "$WORK/node" --email sam@venue.test --name "Sam Staff" --password staff-pw-1 --role staff >/dev/null
+$BIN/boxoffice serve --data "$WORK/node" --port $PORT --secret screenshot-secret-0123 >/dev/null 2>&1 & PIDS+=($!)
+wait_for $API/health
 T=$(curl -s -X POST $API/users/login -d '{"email":"olga@venue.test","password":"organizer-pw"}' | json token)
 event() { curl -s -X POST $API/events -H "Authorization: Bearer $T" -d "$1" | json id; }
 E=$(event '{"name":"Harbour Lights","description":"An open-air evening of brass and strings on the pier.","date":"2031-07-04T19:30:00Z","location":"Pier 3","capacity":120,"price":18,"currency":"EUR","holdMinutes":10}')
