@@ -1,6 +1,7 @@
 public import BoxofficeCore
 import Foundation
 public import Logging
+import Synchronization
 
 /// The versioned JSON document store of one node: a durable journal, one readable file per
 /// document, and an in-memory index with the changes feed.
@@ -26,6 +27,12 @@ public actor DocumentStore {
     private var compacting = false
     private var journalBytesSinceSnapshot = 0
     private var lastSnapshotBytes: Int
+    private let appliedSeq: Atomic<UInt64>
+
+    /// The sequence number of the last write the index holds, readable without waiting for the
+    /// store: it changes whenever any document changes, so a value derived from the store at one
+    /// `lastSeq` is current for as long as `lastSeq` stays the same.
+    public nonisolated var lastSeq: UInt64 { appliedSeq.load(ordering: .acquiring) }
 
     /// Opens (creating if needed) the store in `directory` and recovers its state.
     /// - Parameter nodeID: this node's id; nil keeps the one in the directory's configuration.
@@ -97,6 +104,7 @@ public actor DocumentStore {
         self.materializer = materializer
         self.lock = lock
         self.lastSnapshotBytes = lastSnapshotBytes
+        self.appliedSeq = Atomic(index.lastSeq)
     }
 
     // MARK: Reading
@@ -174,6 +182,7 @@ public actor DocumentStore {
         let frame = JournalRecord.frame(.versions(entries))
         try journal.append(frame, firstSeq: firstSeq, lastSeq: entries.last!.seq)
         entries.forEach(index.apply)
+        appliedSeq.store(index.lastSeq, ordering: .releasing)
         materializer.enqueue(entries)
         journalBytesSinceSnapshot += frame.count
         compactIfDue()

@@ -143,4 +143,27 @@ import Testing
             #expect(shown.body["sold"] as? Int == 9 && shown.body["held"] as? Int == 0 && shown.body["remaining"] as? Int == 0)
         }
     }
+
+    /// The listing is kept between writes, but time alone still changes it: a hold that expires
+    /// gives its seats back and an event that starts leaves the list, with nothing written.
+    @Test func theListingFollowsTheClockBetweenWrites() async throws {
+        let clock = TestClock()
+        try await TestNode.run(now: clock.now) { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let soon = try await client.createEvent(token: organizer, capacity: 5, name: "Soon", date: "2030-03-17T18:30:00Z")
+            let later = try await client.createEvent(token: organizer, capacity: 5, name: "Later", date: "2030-03-18T20:00:00Z")
+            let ada = try await client.register("Ada", "ada@example.com")
+            #expect(try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": later, "quantity": 2]).status == .created)
+            func listed() async throws -> [String: Int] {
+                let events = try await client.call(.get, "/events").body["events"] as? [[String: Any]] ?? []
+                return Dictionary(uniqueKeysWithValues: events.compactMap { event in (event["id"] as? String).map { ($0, event["held"] as? Int ?? -1) } })
+            }
+            #expect(try await listed() == [soon: 0, later: 2])
+            #expect(try await listed() == [soon: 0, later: 2])
+            clock.advance(minutes: 10)
+            #expect(try await listed() == [soon: 0, later: 0], "the expired hold still counted")
+            clock.advance(minutes: 60)
+            #expect(try await listed() == [later: 0], "an event that started is still listed")
+        }
+    }
 }

@@ -44,6 +44,15 @@ struct EventService: Sendable {
     let cache = VersionedCache<Version, Event>()
     /// Encoded `GET /events/{id}` answers: browsing is the most common request of all.
     let responses = VersionedCache<ResponseStamp, [UInt8]>()
+    /// Pages of the listing by their query, each for the store's `lastSeq` it was read at and
+    /// until the first moment time alone changes it (an event starts, a hold expires).
+    let listings = VersionedCache<UInt64, Listing>(limit: 1_000)
+
+    struct Listing: Sendable {
+        let events: [EventView]
+        let next: EventCursor?
+        let validUntil: Date
+    }
 
     struct ResponseStamp: Equatable, Sendable {
         let version: Version
@@ -105,14 +114,16 @@ struct EventService: Sendable {
     /// name to look for (case insensitive).
     func list(from: Date?, to: Date?, matching name: String? = nil, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
         let date = now()
-        let from = from ?? date
+        let query = [from, to].map { $0.map { "\($0.timeIntervalSince1970)" } ?? "-" }.joined(separator: "|") + "|\(limit)|\(cursor?.token ?? "-")|" + (name ?? "")
+        if let hit = listings.cached(query, stamp: store.lastSeq), date < hit.validUntil { return (hit.events, hit.next) }
         let node = store.nodeID
         // One read on the store for the listing and the availability of the whole page.
-        return try await store.transact { [cache] transaction in
+        let listing = try await store.transact { [cache, store] transaction in
+            let after = from ?? date
             let candidates = try transaction.documents(in: Event.collection).compactMap { document -> (String, Event)? in
                 guard !document.deleted else { return nil }
                 let event = try cache.decoded(document)
-                guard event.date >= from, to.map({ event.date <= $0 }) ?? true else { return nil }
+                guard event.date >= after, to.map({ event.date <= $0 }) ?? true else { return nil }
                 // Before the limit: a page holds `limit` matches, not the matches among `limit` events.
                 if let name, !event.name.localizedCaseInsensitiveContains(name) { return nil }
                 if let cursor, (event.date, document.id) <= (cursor.date, cursor.id) { return nil }
@@ -123,8 +134,15 @@ struct EventService: Sendable {
                 EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, at: date, in: transaction))
             }
             let next = candidates.count > limit ? page.last.map { EventCursor(date: $0.1.date, id: $0.0) } : nil
-            return (views, next)
+            // Time alone changes the page when its first event starts (it leaves the listing) or a
+            // hold on it expires; a minute at most, to be safe.
+            let changes = views.map(\.event.date) + views.compactMap(\.availability.heldUntil) + [date.addingTimeInterval(60)]
+            let listing = Listing(events: views, next: next, validUntil: changes.min()!)
+            // Inside the transaction nothing else writes, so this is the seq the page was read at.
+            listings.keep(listing, for: query, stamp: store.lastSeq)
+            return listing
         }
+        return (listing.events, listing.next)
     }
 
     /// Changes the given fields; ticket holders are told when the date or place moves.

@@ -14,6 +14,9 @@ struct Availability: Sendable, Equatable {
     var remainingHere: Int
     /// Live tickets this node sold.
     var soldHere: Int
+    /// When the first hold counted in `held` expires: until then nothing but a write changes
+    /// these figures.
+    var heldUntil: Date? = nil
 }
 
 /// Seat allocations (escrow): each node sells from its own seats and may give unsold ones to a
@@ -34,11 +37,12 @@ struct SeatService: Sendable {
         let sold = min(event.capacity, transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
         let holds = holding(id, at: now, excluding: holdId, in: transaction)
         let held = holds.reduce(0) { $0 + $1.seats }
+        let heldUntil = holds.map(\.expiresAt).min()
         let remaining = event.remaining(sold: sold, held: held)
         let initial = event.initialAllocations
         let soldHere = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
         guard event.salesPolicy == .escrow, !initial.isEmpty else {
-            return Availability(sold: sold, held: held, remaining: remaining, remainingHere: remaining, soldHere: soldHere)
+            return Availability(sold: sold, held: held, remaining: remaining, remainingHere: remaining, soldHere: soldHere, heldUntil: heldUntil)
         }
         let rows = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
             try? $0.body.decode(AllocationRow.self)
@@ -47,7 +51,8 @@ struct SeatService: Sendable {
         // A hold takes seats from its own node's allocation only.
         let heldHere = holds.filter { $0.node == node }.reduce(0) { $0 + $1.seats }
         return Availability(
-            sold: sold, held: held, remaining: remaining, remainingHere: max(0, min(remaining, seats - soldHere - heldHere)), soldHere: soldHere)
+            sold: sold, held: held, remaining: remaining, remainingHere: max(0, min(remaining, seats - soldHere - heldHere)), soldHere: soldHere,
+            heldUntil: heldUntil)
     }
 
     /// The open holds of event `id` that take seats at `now`.

@@ -14,13 +14,23 @@ final class VersionedCache<Stamp: Equatable & Sendable, Value: Sendable>: Sendab
 
     /// The value for `id` made from `stamp`, from the cache when the stamp matches, else `make()`.
     func value(for id: String, stamp: Stamp, make: () throws -> Value) rethrows -> Value {
-        if let hit = entries.withLock({ $0[id] }), hit.stamp == stamp { return hit.value }
+        if let hit = cached(id, stamp: stamp) { return hit }
         let value = try make()
+        keep(value, for: id, stamp: stamp)
+        return value
+    }
+
+    /// The value kept for `id` if it was made from `stamp`.
+    func cached(_ id: String, stamp: Stamp) -> Value? {
+        entries.withLock { $0[id] }.flatMap { $0.stamp == stamp ? $0.value : nil }
+    }
+
+    /// Keeps `value`, made from `stamp`, for `id`.
+    func keep(_ value: Value, for id: String, stamp: Stamp) {
         entries.withLock { entries in
             if entries.count >= limit { entries.removeAll(keepingCapacity: true) }  // bounded: start over rather than grow
             entries[id] = (stamp, value)
         }
-        return value
     }
 }
 
