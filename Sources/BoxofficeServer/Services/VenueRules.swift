@@ -25,7 +25,7 @@ public enum VenueRules {
         for email in emails.sorted() { try recordDuplicates(of: email, stored: users, in: &transaction, node: node, now: now) }
 
         let tickets = stored.filter { $0.collection == Ticket.collection }
-        var events = Set(tickets.compactMap { try? $0.body.decode(Ticket.self).eventId })
+        var events = Set(tickets.compactMap { try? $0.body.decode(EventOf.self).eventId })
         events.formUnion(stored.filter { $0.collection == Event.collection }.map(\.id))
         for eventId in events.sorted() {
             try Oversell.settle(eventId, adding: tickets, in: &transaction, node: node, now: now)
@@ -51,6 +51,9 @@ public enum VenueRules {
             try LocalNode.write(record, identity: "duplicate-email/\(holder.id)/\(duplicate.id)", in: &transaction)
         }
     }
+
+    /// Just the event a ticket is for: a batch can hold a thousand tickets.
+    private struct EventOf: Decodable { var eventId: String }
 
     /// The live documents filed under an index key, or stored by the batch (not yet filed), as
     /// the transaction sees them now, whose body satisfies `keep`.
