@@ -336,4 +336,35 @@ import Testing
         }
         #expect(try await a.documents() == (try await b.documents()))
     }
+
+    /// Capacity changes made at two nodes while apart both count: each is a change of the node's
+    /// own seats, kept in its own allocation row, so neither undoes the other.
+    @Test func capacityChangesMadeApartBothCount() async throws {
+        let temporary = TemporaryDirectory("resize")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        let idA = try #require(try await a.client.call(.get, "/sync/info", token: Self.secret).body["nodeId"] as? String)
+        let idB = try #require(try await b.client.call(.get, "/sync/info", token: Self.secret).body["nodeId"] as? String)
+        let created = try await a.client.call(
+            .post, "/events", token: a.organizer,
+            json: ["name": "Split", "date": "2031-01-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR",
+                   "allocations": [idA: 5, idB: 5]])
+        let event = try #require(created.body["id"] as? String)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        #expect(try await a.client.call(.patch, "/events/\(event)", token: a.organizer, json: ["capacity": 15]).body["capacity"] as? Int == 15)
+        #expect(try await b.client.call(.patch, "/events/\(event)", token: b.organizer, json: ["capacity": 8]).body["capacity"] as? Int == 8)
+        #expect(try await b.client.call(.post, "/tickets", token: b.organizer, json: ["eventId": event, "quantity": 4]).status == .conflict)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        for (node, here) in [(a, 10), (b, 3)] {
+            let shown = try await node.client.call(.get, "/events/\(event)")
+            #expect(shown.body["capacity"] as? Int == 13 && shown.body["remaining"] as? Int == 13, "\(shown.body)")
+            #expect(shown.body["remainingHere"] as? Int == here, "\(shown.body)")
+        }
+        #expect(try await a.documents() == (try await b.documents()))
+    }
 }

@@ -1,18 +1,30 @@
 /// One node's row of an event's seat-transfer matrix: the seats it has given each other node,
-/// cumulative. Only `node` ever writes its row, and its counts only grow, so rows never conflict
-/// and every node that has seen the same rows computes the same allocations (a bounded counter,
-/// Balegas et al. 2015).
+/// cumulative, and the seats it added to or removed from the capacity. Only `node` ever writes its
+/// row and its `given` counts only grow, so rows never conflict and every node that has seen the
+/// same rows computes the same allocations (a bounded counter, Balegas et al. 2015).
 public struct AllocationRow: Codable, Sendable, Equatable {
     public static let collection = "allocations"
 
     public var eventId: String
     public var node: String
     public var given: [String: Int]
+    /// Seats this node added to the capacity (negative: removed), out of its own share. Stale
+    /// copies of another node's row change only that node's seats, never this one's.
+    public var resized: Int
 
-    public init(eventId: String, node: String, given: [String: Int] = [:]) {
+    public init(eventId: String, node: String, given: [String: Int] = [:], resized: Int = 0) {
         self.eventId = eventId
         self.node = node
         self.given = given
+        self.resized = resized
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        eventId = try container.decode(String.self, forKey: .eventId)
+        node = try container.decode(String.self, forKey: .node)
+        given = try container.decode([String: Int].self, forKey: .given)
+        resized = try container.decodeIfPresent(Int.self, forKey: .resized) ?? 0
     }
 
     /// The document id of `node`'s row for `eventId`.
@@ -21,11 +33,18 @@ public struct AllocationRow: Codable, Sendable, Equatable {
 
 /// Escrow arithmetic: how many seats a node may sell on its own.
 public enum SeatLedger {
-    /// `node`'s seats: its initial share, plus what other nodes gave it, minus what it gave away.
+    /// `node`'s seats: its initial share, plus what other nodes gave it, minus what it gave away,
+    /// plus what it added to the capacity.
     public static func seats(of node: String, initial: [String: Int], rows: [AllocationRow]) -> Int {
         let received = rows.filter { $0.node != node }.reduce(0) { $0 + ($1.given[node] ?? 0) }
-        let givenAway = rows.first { $0.node == node }?.given.values.reduce(0, +) ?? 0
-        return (initial[node] ?? 0) + received - givenAway
+        let own = rows.first { $0.node == node }
+        let givenAway = own?.given.values.reduce(0, +) ?? 0
+        return (initial[node] ?? 0) + received - givenAway + (own?.resized ?? 0)
+    }
+
+    /// The event's capacity: as created, plus what every node added or removed since.
+    public static func capacity(created: Int, rows: [AllocationRow]) -> Int {
+        created + rows.reduce(0) { $0 + $1.resized }
     }
 }
 

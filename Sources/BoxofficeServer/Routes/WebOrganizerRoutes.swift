@@ -47,7 +47,7 @@ struct WebOrganizerRoutes {
         group.get("web/organizer/events/:id") { _, context -> Response in
             _ = try context.requireOrganizer()
             let view = try await events.view(context.parameters.require("id"))
-            return try await formPage(view, values: Self.values(of: view.event), context: context)
+            return try await formPage(view, values: Self.values(of: view), context: context)
         }
         group.post("web/organizer/events/:id") { request, context -> Response in
             let form = try await shell.form(request, context: context)
@@ -55,7 +55,7 @@ struct WebOrganizerRoutes {
             let id = try context.parameters.require("id")
             return try await shell.submit {
                 let view = try await events.update(id, with: try Self.input(form), by: organizer)
-                return try await formPage(view, values: Self.values(of: view.event), notice: "Saved.", context: context)
+                return try await formPage(view, values: Self.values(of: view), notice: "Saved.", context: context)
             } again: { error in
                 try await formPage(try await events.view(id), values: form, errors: error.errors(default: "name"), context: context, status: error.status)
             }
@@ -63,7 +63,7 @@ struct WebOrganizerRoutes {
         group.post("web/organizer/events/:id/cancel") { request, context -> Response in
             _ = try await shell.form(request, context: context)
             let view = try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())
-            return try await formPage(view, values: Self.values(of: view.event), notice: "The event is cancelled; ticket holders are told.", context: context)
+            return try await formPage(view, values: Self.values(of: view), notice: "The event is cancelled; ticket holders are told.", context: context)
         }
         group.post("web/organizer/events/:id/transfer") { request, context -> Response in
             let form = try await shell.form(request, context: context)
@@ -72,11 +72,11 @@ struct WebOrganizerRoutes {
             return try await shell.submit {
                 let count = Int(form["seats"] ?? "") ?? 0
                 let view = try await seats.transfer(event: id, seats: count, to: form["to"] ?? "", events: events)
-                return try await formPage(view, values: Self.values(of: view.event), notice: "Gave \(count) seats to \(form["to"] ?? "").", context: context)
+                return try await formPage(view, values: Self.values(of: view), notice: "Gave \(count) seats to \(form["to"] ?? "").", context: context)
             } again: { error in
                 let view = try await events.view(id)
                 return try await formPage(
-                    view, values: Self.values(of: view.event), errors: error.errors(default: "seats", shown: ["to", "seats"]), context: context,
+                    view, values: Self.values(of: view), errors: error.errors(default: "seats", shown: ["to", "seats"]), context: context,
                     status: error.status)
             }
         }
@@ -115,10 +115,11 @@ struct WebOrganizerRoutes {
         }
     }
 
-    static func values(of event: Event) -> [String: String] {
-        [
+    static func values(of view: EventView) -> [String: String] {
+        let event = view.event
+        return [
             "name": event.name, "description": event.description, "date": WebFormat.localInput(event.date), "location": event.location,
-            "capacity": "\(event.capacity)", "price": "\(event.price)", "currency": event.currency, "salesPolicy": event.salesPolicy.rawValue,
+            "capacity": "\(view.availability.capacity)", "price": "\(event.price)", "currency": event.currency, "salesPolicy": event.salesPolicy.rawValue,
             "holdMinutes": "\(event.holdMinutes ?? Hold.defaultMinutes)",
         ]
     }

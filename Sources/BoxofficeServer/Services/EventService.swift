@@ -5,6 +5,7 @@ import Foundation
 /// An event as the API shows it: its fields, its id, and its availability.
 struct EventView: Encodable, Sendable {
     let id: String
+    /// The event document; its `capacity` is as created, `availability.capacity` is the one now.
     let event: Event
     let availability: Availability
 
@@ -17,7 +18,10 @@ struct EventView: Encodable, Sendable {
         try container.encode(availability.held, forKey: .held)
         try container.encode(availability.remaining, forKey: .remaining)
         try container.encode(availability.remainingHere, forKey: .remainingHere)
-        try event.encode(to: encoder)
+        // People see the capacity now, with the seats nodes added or removed since creation.
+        var shown = event
+        shown.capacity = availability.capacity
+        try shown.encode(to: encoder)
     }
 }
 
@@ -80,7 +84,7 @@ struct EventService: Sendable {
         let id = Identifier.random(prefix: "e")
         try await store.put(Event.collection, id, body: JSONBody(encoding: event))
         let here = event.salesPolicy == .escrow ? event.initialAllocations[store.nodeID] ?? 0 : event.capacity
-        return EventView(id: id, event: event, availability: Availability(sold: 0, remaining: event.capacity, remainingHere: here, soldHere: 0))
+        return EventView(id: id, event: event, availability: Availability(capacity: event.capacity, sold: 0, remaining: event.capacity, remainingHere: here, soldHere: 0))
     }
 
     /// One event with its availability.
@@ -154,29 +158,27 @@ struct EventService: Sendable {
             if let eventDate = input.date { event.date = eventDate }
             if let location = input.location { event.location = location }
             if let capacity = input.capacity {
-                let change = capacity - event.capacity
+                let current = SeatService.availability(of: id, event: event, node: node, at: date, in: transaction)
+                let change = capacity - current.capacity
                 // Invariant: the seats added or removed are this node's own (sync-spec.md, section
                 // 10.1), and it removes only seats it has not sold, held or given away.
-                let unsold = SeatService.availability(of: id, event: event, node: node, at: date, in: transaction).remainingHere
-                if event.salesPolicy == .escrow && -change > unsold {
-                    throw DomainError.invalidField("capacity", "this node can remove at most its \(unsold) unsold seats (\(event.capacity - unsold) are sold, held or elsewhere)")
+                if event.salesPolicy == .escrow && -change > current.remainingHere {
+                    throw DomainError.invalidField(
+                        "capacity", "this node can remove at most its \(current.remainingHere) unsold seats (\(current.capacity - current.remainingHere) are sold, held or elsewhere)")
                 }
-                var split = event.allocations ?? event.initialAllocations
-                split[node, default: 0] += change
-                event.allocations = split
-                event.capacity = capacity
+                guard (1...1_000_000).contains(capacity) else { throw DomainError.invalidField("capacity", "capacity must be between 1 and 1,000,000") }
+                let live = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
+                // Invariant: the capacity never drops below the seats sold and held.
+                guard capacity >= live + current.held else {
+                    throw DomainError.invalidField("capacity", "capacity cannot go below the \(live) tickets sold and \(current.held) seats held")
+                }
+                if change != 0 { try SeatService.resize(id, by: change, at: node, in: &transaction) }
             }
             if let price = input.price { event.price = price }
             if let currency = input.currency { event.currency = currency }
             if let salesPolicy = input.salesPolicy { event.salesPolicy = salesPolicy }
             if let holdMinutes = input.holdMinutes { event.holdMinutes = holdMinutes }
             try Self.normalize(&event)
-            let sold = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
-            let held = SeatService.holding(id, at: date, in: transaction).reduce(0) { $0 + $1.seats }
-            // Invariant: the capacity never drops below the seats sold and held.
-            guard event.capacity >= sold + held else {
-                throw DomainError.invalidField("capacity", "capacity cannot go below the \(sold) tickets sold and \(held) seats held")
-            }
             if event.date != before.date || event.location != before.location {
                 let message = "\(event.name) has changed: \(event.location), \(event.date.formatted(.iso8601))"
                 try Self.notifyHolders(of: id, in: &transaction, message: message, kind: .eventChanged, at: date)
@@ -193,21 +195,22 @@ struct EventService: Sendable {
     }
 
     /// Runs `change` on an event that is not cancelled, in one transaction with saving it, and
-    /// returns its view. `change` gets the time and this node's id.
+    /// returns its view as it is then. `change` gets the time and this node's id.
     private func changeScheduled(
         _ id: String, _ change: @Sendable (_ event: inout Event, _ transaction: inout Transaction, _ date: Date, _ node: String) throws -> Void
     ) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let date = now()
         let node = store.nodeID
-        return try await store.transact { [self] transaction in
+        try await store.transact { [self] transaction in
             var event = try event(id, in: transaction)
             guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
             try change(&event, &transaction, date, node)
             event.updatedAt = date
             try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
-            return EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, at: date, in: transaction))
         }
+        // Read back: a new allocation row (a capacity change) is filed only once the write commits.
+        return try await view(id)
     }
 
     /// A live event as `transaction` sees it, else 404.

@@ -12,15 +12,23 @@ enum Oversell {
         _ eventId: String, event: Event, adding stored: [Document] = [], in transaction: borrowing Transaction
     ) -> [(document: Document, ticket: Ticket)] {
         guard event.salesPolicy == .overbook else { return [] }
+        let capacity = capacity(of: eventId, event, adding: stored, in: transaction)
         // Cheap bound first: filed live tickets plus everything the batch stored.
         let key = VenueIndexes.liveOfEvent(eventId)
-        guard transaction.count(index: VenueIndexes.tickets, key: key) + stored.count > event.capacity else { return [] }
+        guard transaction.count(index: VenueIndexes.tickets, key: key) + stored.count > capacity else { return [] }
         let filed = transaction.documents(index: VenueIndexes.tickets, key: key)
         let live = VenueRules.current(Ticket.self, filed: filed, stored: stored, in: transaction) { $0.eventId == eventId && $0.isLive }
-        guard live.count > event.capacity else { return [] }
+        guard live.count > capacity else { return [] }
         let byID = Dictionary(uniqueKeysWithValues: live.map { ($0.document.id, $0) })
         let sales = live.map { OversellRule.Sale(hlc: $0.value.saleOrder, node: $0.value.soldBy, ticketId: $0.document.id) }
-        return OversellRule.oversold(sales, capacity: event.capacity).map { byID[$0.ticketId]! }.map { ($0.document, $0.value) }
+        return OversellRule.oversold(sales, capacity: capacity).map { byID[$0.ticketId]! }.map { ($0.document, $0.value) }
+    }
+
+    /// The event's capacity now, counting the allocation rows the batch stored.
+    static func capacity(of eventId: String, _ event: Event, adding stored: [Document], in transaction: borrowing Transaction) -> Int {
+        let filed = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(eventId))
+        let rows = VenueRules.current(AllocationRow.self, filed: filed, stored: stored, in: transaction) { $0.eventId == eventId }
+        return SeatLedger.capacity(created: event.capacity, rows: rows.map(\.value))
     }
 
     /// Marks this node's oversold tickets of `eventId` as `oversold`, with one conflict record and
@@ -29,7 +37,7 @@ enum Oversell {
         guard let document = transaction.get(Event.collection, eventId), !document.deleted,
             let event = try? document.body.decode(Event.self), event.status == .scheduled
         else { return }
-        let standing = event.capacity
+        let standing = capacity(of: eventId, event, adding: stored, in: transaction)
         // Invariant: only the selling node changes a ticket's status, so no two nodes race to mark
         // one ticket; every node still reaches the same verdict and treats the ticket as oversold.
         for (ticketDocument, sold) in verdict(eventId, event: event, adding: stored, in: transaction) where sold.soldBy == node {

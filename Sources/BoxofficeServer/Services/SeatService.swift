@@ -6,6 +6,8 @@ import Logging
 
 /// What is left of an event: everywhere, and here (what this node may still sell on its own).
 struct Availability: Sendable, Equatable {
+    /// The capacity now: as created, plus what nodes added or removed since (their allocation rows).
+    var capacity: Int
     var sold: Int
     /// Seats in open, unexpired holds (reservations) on any node.
     var held: Int = 0
@@ -32,6 +34,13 @@ struct SeatService: Sendable {
     static func availability(
         of id: String, event: Event, node: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction
     ) -> Availability {
+        let rows = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
+            try? $0.body.decode(AllocationRow.self)
+        }
+        // Shares as created; what nodes added or removed since is in their rows.
+        let initial = event.initialAllocations
+        var event = event
+        event.capacity = SeatLedger.capacity(created: event.capacity, rows: rows)
         // Standing tickets: an overbook event's excess over capacity is oversold (`Oversell`), even
         // before the nodes that sold it have marked it.
         let sold = min(event.capacity, transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
@@ -39,20 +48,16 @@ struct SeatService: Sendable {
         let held = holds.reduce(0) { $0 + $1.seats }
         let heldUntil = holds.map(\.expiresAt).min()
         let remaining = event.remaining(sold: sold, held: held)
-        let initial = event.initialAllocations
         let soldHere = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
-        guard event.salesPolicy == .escrow, !initial.isEmpty else {
-            return Availability(sold: sold, held: held, remaining: remaining, remainingHere: remaining, soldHere: soldHere, heldUntil: heldUntil)
-        }
-        let rows = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
-            try? $0.body.decode(AllocationRow.self)
-        }
+        var availability = Availability(
+            capacity: event.capacity, sold: sold, held: held, remaining: remaining, remainingHere: remaining, soldHere: soldHere,
+            heldUntil: heldUntil)
+        guard event.salesPolicy == .escrow, !initial.isEmpty else { return availability }
         let seats = SeatLedger.seats(of: node, initial: initial, rows: rows)
         // A hold takes seats from its own node's allocation only.
         let heldHere = holds.filter { $0.node == node }.reduce(0) { $0 + $1.seats }
-        return Availability(
-            sold: sold, held: held, remaining: remaining, remainingHere: max(0, min(remaining, seats - soldHere - heldHere)), soldHere: soldHere,
-            heldUntil: heldUntil)
+        availability.remainingHere = max(0, min(remaining, seats - soldHere - heldHere))
+        return availability
     }
 
     /// The open holds of event `id` that take seats at `now`.
@@ -101,10 +106,23 @@ struct SeatService: Sendable {
 
     /// Adds `seats` to what `node` gave `peer` of event `id`: a new version of `node`'s own row.
     private static func give(_ seats: Int, of id: String, from node: String, to peer: String, in transaction: inout Transaction) throws {
+        try changeRow(of: id, at: node, in: &transaction) { $0.given[peer, default: 0] += seats }
+    }
+
+    /// Adds `seats` (negative: removes) to event `id`'s capacity out of `node`'s own share: a new
+    /// version of `node`'s own row, so capacity changes made on two nodes apart both count.
+    static func resize(_ id: String, by seats: Int, at node: String, in transaction: inout Transaction) throws {
+        try changeRow(of: id, at: node, in: &transaction) { $0.resized += seats }
+    }
+
+    /// Invariant: a node writes only its own allocation row.
+    private static func changeRow(
+        of id: String, at node: String, in transaction: inout Transaction, _ change: (inout AllocationRow) -> Void
+    ) throws {
         let rowID = AllocationRow.id(eventId: id, node: node)
         var row = try transaction.get(AllocationRow.collection, rowID).map { try $0.body.decode(AllocationRow.self) }
             ?? AllocationRow(eventId: id, node: node)
-        row.given[peer, default: 0] += seats
+        change(&row)
         try transaction.put(AllocationRow.collection, rowID, body: JSONBody(encoding: row))
     }
 

@@ -24,11 +24,12 @@ public enum VenueRules {
         let emails = Set(users.compactMap { try? $0.body.decode(User.self).email })
         for email in emails.sorted() { try recordDuplicates(of: email, stored: users, in: &transaction, node: node, now: now) }
 
-        let tickets = stored.filter { $0.collection == Ticket.collection }
-        var events = Set(tickets.compactMap { try? $0.body.decode(EventOf.self).eventId })
+        // Sales and capacity changes (allocation rows) decide whether an event is oversold.
+        let seats = stored.filter { $0.collection == Ticket.collection || $0.collection == AllocationRow.collection }
+        var events = Set(seats.compactMap { try? $0.body.decode(EventOf.self).eventId })
         events.formUnion(stored.filter { $0.collection == Event.collection }.map(\.id))
         for eventId in events.sorted() {
-            try Oversell.settle(eventId, adding: tickets, in: &transaction, node: node, now: now)
+            try Oversell.settle(eventId, adding: seats, in: &transaction, node: node, now: now)
         }
     }
 
@@ -52,7 +53,7 @@ public enum VenueRules {
         }
     }
 
-    /// Just the event a ticket is for: a batch can hold a thousand tickets.
+    /// Just the event a ticket or allocation row is for: a batch can hold a thousand tickets.
     private struct EventOf: Decodable { var eventId: String }
 
     /// The live documents filed under an index key, or stored by the batch (not yet filed), as
