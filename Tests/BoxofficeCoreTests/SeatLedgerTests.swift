@@ -29,7 +29,7 @@ import Testing
 
         for _ in 0..<200 {
             let n = Int.random(in: 0..<3, using: &random)
-            switch Int.random(in: 0..<3, using: &random) {
+            switch Int.random(in: 0..<4, using: &random) {
             case 0:
                 // Invariant under test: a node sells only while its own view says it has a seat.
                 if available(n) > 0 { sold[n] += 1 }
@@ -38,17 +38,22 @@ import Testing
                 guard seats > 0 else { continue }
                 let peer = (n + Int.random(in: 1...2, using: &random)) % 3
                 views[n][nodes[n]]!.given[nodes[peer], default: 0] += Int.random(in: 1...seats, using: &random)
+            case 2:
+                // A capacity change at n: it adds seats, or removes some of its own unsold ones.
+                views[n][nodes[n]]!.resized += Int.random(in: -available(n)...5, using: &random)
             default:
                 // A sync: `target` learns `source`'s own row (rows only grow, so newer replaces older).
                 let target = (n + Int.random(in: 1...2, using: &random)) % 3
                 views[target][nodes[n]] = views[n][nodes[n]]
             }
-            #expect(sold.reduce(0, +) <= capacity, "seed \(random.seed)")
+            // The true capacity: every node's own row is current in its own view.
+            let now = SeatLedger.capacity(created: capacity, rows: nodes.indices.map { views[$0][nodes[$0]]! })
+            #expect(sold.reduce(0, +) <= now, "seed \(random.seed)")
         }
         // Fully synced, every node computes the same allocations, and they add up to the capacity.
         for source in 0..<3 { for target in 0..<3 { views[target][nodes[source]] = views[source][nodes[source]] } }
         let seats = nodes.map { SeatLedger.seats(of: $0, initial: initial, rows: Array(views[0].values)) }
-        #expect(seats.reduce(0, +) == capacity)
+        #expect(seats.reduce(0, +) == SeatLedger.capacity(created: capacity, rows: Array(views[0].values)))
         #expect((1..<3).allSatisfy { n in nodes.map { SeatLedger.seats(of: $0, initial: initial, rows: Array(views[n].values)) } == seats })
         #expect(zip(seats, sold).allSatisfy { $0 >= $1 })
     }
