@@ -166,7 +166,7 @@ struct EventService: Sendable {
                     throw DomainError.invalidField(
                         "capacity", "this node can remove at most its \(current.remainingHere) unsold seats (\(current.capacity - current.remainingHere) are sold, held or elsewhere)")
                 }
-                guard (1...1_000_000).contains(capacity) else { throw DomainError.invalidField("capacity", "capacity must be between 1 and 1,000,000") }
+                try Self.check(capacity: capacity)
                 let live = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
                 // Invariant: the capacity never drops below the seats sold and held.
                 guard capacity >= live + current.held else {
@@ -230,11 +230,15 @@ struct EventService: Sendable {
         for userId in holders.sorted() { try transaction.notify(userId, message, kind: kind, eventId: eventId, at: date) }
     }
 
+    private static func check(capacity: Int) throws(DomainError) {
+        guard (1...1_000_000).contains(capacity) else { throw .invalidField("capacity", "capacity must be between 1 and 1,000,000") }
+    }
+
     private static func normalize(_ event: inout Event) throws(DomainError) {
         event.name = try Validate.text(event.name, field: "name", maxLength: 200)
         event.location = try Validate.text(event.location, field: "location", maxLength: 200)
         guard event.description.count <= 10_000 else { throw .invalidField("description", "description must be at most 10,000 characters") }
-        guard (1...1_000_000).contains(event.capacity) else { throw .invalidField("capacity", "capacity must be between 1 and 1,000,000") }
+        try check(capacity: event.capacity)
         if let minutes = event.holdMinutes, !(1...120).contains(minutes) {
             throw .invalidField("holdMinutes", "holdMinutes must be between 1 and 120")
         }
