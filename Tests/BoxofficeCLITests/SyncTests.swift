@@ -26,11 +26,16 @@ import Testing
             organizer = try #require(login.body["token"] as? String)
         }
 
-        func createEvent(_ name: String, capacity: Int = 100) async throws -> String {
-            let created = try await client.call(
-                .post, "/events", token: organizer,
-                json: ["name": name, "date": "2031-05-01T20:00:00Z", "location": "Hall", "capacity": capacity, "price": 10, "currency": "EUR"])
-            return try #require(created.body["id"] as? String)
+        /// Creates an event here; `with` adds fields such as `salesPolicy` or `allocations`.
+        func createEvent(_ name: String, capacity: Int = 100, with extra: [String: any Sendable] = [:]) async throws -> String {
+            let fields: [String: any Sendable] = ["name": name, "date": "2031-05-01T20:00:00Z", "location": "Hall", "capacity": capacity, "price": 10, "currency": "EUR"]
+            let created = try await client.call(.post, "/events", token: organizer, json: fields.merging(extra) { $1 })
+            return try #require(created.body["id"] as? String, "\(created.body)")
+        }
+
+        /// This node's id, as its peers know it.
+        func nodeID() async throws -> String {
+            try #require(try await client.call(.get, "/sync/info", token: SyncTests.secret).body["nodeId"] as? String)
         }
 
         /// Every synced document of the node, as its exact JSON, by collection/id.
@@ -271,13 +276,8 @@ import Testing
         let a = try await Node(temporary, "a")
         let b = try await Node(temporary, "b")
         defer { for node in [a, b] { node.running.stop() } }
-        let idA = try #require(try await a.client.call(.get, "/sync/info", token: Self.secret).body["nodeId"] as? String)
-        let idB = try #require(try await b.client.call(.get, "/sync/info", token: Self.secret).body["nodeId"] as? String)
-        let created = try await a.client.call(
-            .post, "/events", token: a.organizer,
-            json: ["name": "Split", "date": "2031-01-01T20:00:00Z", "location": "Hall", "capacity": 5, "price": 5, "currency": "EUR",
-                   "allocations": [idA: 3, idB: 2]])
-        let event = try #require(created.body["id"] as? String)
+        let idB = try await b.nodeID()
+        let event = try await a.createEvent("Split", capacity: 5, with: ["allocations": [try await a.nodeID(): 3, idB: 2]])
         #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
 
         // Apart: each node sells its own seats and no more, whatever the other has left.
@@ -305,11 +305,7 @@ import Testing
         let a = try await Node(temporary, "a")
         let b = try await Node(temporary, "b")
         defer { for node in [a, b] { node.running.stop() } }
-        let created = try await a.client.call(
-            .post, "/events", token: a.organizer,
-            json: ["name": "Tiny", "date": "2031-01-01T20:00:00Z", "location": "Hall", "capacity": 1, "price": 5, "currency": "EUR",
-                   "salesPolicy": "overbook"])
-        let event = try #require(created.body["id"] as? String)
+        let event = try await a.createEvent("Tiny", capacity: 1, with: ["salesPolicy": "overbook"])
         #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
 
         // Apart, both sell the one seat; a's sale is first.
@@ -345,13 +341,7 @@ import Testing
         let a = try await Node(temporary, "a")
         let b = try await Node(temporary, "b")
         defer { for node in [a, b] { node.running.stop() } }
-        let idA = try #require(try await a.client.call(.get, "/sync/info", token: Self.secret).body["nodeId"] as? String)
-        let idB = try #require(try await b.client.call(.get, "/sync/info", token: Self.secret).body["nodeId"] as? String)
-        let created = try await a.client.call(
-            .post, "/events", token: a.organizer,
-            json: ["name": "Split", "date": "2031-01-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR",
-                   "allocations": [idA: 5, idB: 5]])
-        let event = try #require(created.body["id"] as? String)
+        let event = try await a.createEvent("Split", capacity: 10, with: ["allocations": [try await a.nodeID(): 5, try await b.nodeID(): 5]])
         #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
 
         #expect(try await a.client.call(.patch, "/events/\(event)", token: a.organizer, json: ["capacity": 15]).body["capacity"] as? Int == 15)
