@@ -31,6 +31,22 @@ public struct JSONBody: Hashable, Sendable {
         }
     }
 
+    /// The top-level string fields named in `keys`, read without decoding the rest of the body:
+    /// what the store's lookups file a document under. A field that is absent or not a string is
+    /// left out.
+    public func strings(_ keys: [String]) -> [String: String] {
+        var found: [String: String] = [:]
+        var scanner = JSONScanner(bytes)
+        try? scanner.object { key, value in
+            if keys.contains(key), value.peek() == UInt8(ascii: "\"") {
+                found[key] = try value.string()
+            } else {
+                _ = try value.rawValue()
+            }
+        }
+        return found
+    }
+
     /// Decodes the body as `type`.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         try JSONCoding.decode(type, from: bytes)

@@ -1,3 +1,4 @@
+import BoxofficeTestSupport
 import Foundation
 import Testing
 
@@ -23,5 +24,30 @@ import Testing
     @Test(arguments: ["2030-13-01T20:00:00Z", "2030-06-01 20:00:00Z", "tomorrow", ""])
     func nonsenseDoesNot(_ text: String) {
         #expect(JSONCoding.parseDate(text) == nil)
+    }
+
+    /// The store's lookups read fields with `JSONBody.strings`; it must agree with a decoder on
+    /// any body: escapes, non-ASCII text, values that are not strings, nested objects that reuse
+    /// the names asked for.
+    @Test(arguments: 0..<50)
+    func bodyStringsAgreeWithTheDecoder(_ round: Int) throws {
+        var random = SeededRandom()
+        let alphabet: [String] = ["a", "Z", "7", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "é", "🎟", "{", "}", ",", ":"]
+        func text() -> String { (0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined() }
+        let names = ["eventId", "code", "userId", "status", "other"]
+        var body: [String: Any] = [:]
+        for name in names {
+            switch Int.random(in: 0..<5, using: &random) {
+            case 0: body[name] = text()
+            case 1: body[name] = Int.random(in: -1000...1000, using: &random)
+            case 2: body[name] = ["eventId": text(), "code": [text()]]
+            case 3: body[name] = NSNull()
+            default: break  // absent
+            }
+        }
+        let bytes = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let decoded = try JSONSerialization.jsonObject(with: bytes) as! [String: Any]
+        let expected = Dictionary(uniqueKeysWithValues: names.prefix(4).compactMap { name in (decoded[name] as? String).map { (name, $0) } })
+        #expect(JSONBody(unchecked: Array(bytes)).strings(Array(names.prefix(4))) == expected, "seed \(random.seed), body \(String(decoding: bytes, as: UTF8.self))")
     }
 }

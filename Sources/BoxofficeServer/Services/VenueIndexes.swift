@@ -11,34 +11,41 @@ public enum VenueIndexes {
     static let holds = "holds"
     static let checkIns = "checkins"
 
-    /// Pass these in `StoreOptions.indexes` when opening a node's store.
+    /// Pass these in `StoreOptions.indexes` when opening a node's store. Keys are read with
+    /// `JSONBody.strings`, not a decoder: they are computed for every version written or synced.
     public static let all: [SecondaryIndex] = [
         SecondaryIndex(name: users, collection: User.collection) { document in
-            guard !document.deleted, let user = try? document.body.decode(EmailOnly.self) else { return [] }
-            return [email(user.email)]
+            guard !document.deleted, let address = document.body.strings(["email"])["email"] else { return [] }
+            return [email(address)]
         },
         SecondaryIndex(name: tickets, collection: Ticket.collection) { document in
-            guard !document.deleted, let ticket = try? document.body.decode(TicketKeys.self) else { return [] }
-            var keys = [ofEvent(ticket.eventId), code(ticket.code)]
-            if ticket.status == .valid { keys += [liveOfEvent(ticket.eventId), liveOfEvent(ticket.eventId, soldBy: ticket.soldBy)] }
-            if let userId = ticket.userId { keys.append(ofUser(userId)) }
+            let fields = document.body.strings(["eventId", "code", "userId", "soldBy", "status"])
+            guard !document.deleted, let eventId = fields["eventId"], let ticketCode = fields["code"], let soldBy = fields["soldBy"] else {
+                return []
+            }
+            var keys = [ofEvent(eventId), code(ticketCode)]
+            if fields["status"] == TicketStatus.valid.rawValue { keys += [liveOfEvent(eventId), liveOfEvent(eventId, soldBy: soldBy)] }
+            if let userId = fields["userId"] { keys.append(ofUser(userId)) }
             return keys
         },
         SecondaryIndex(name: allocations, collection: AllocationRow.collection) { document in
-            guard !document.deleted, let row = try? document.body.decode(AllocationRow.self) else { return [] }
-            return [ofEvent(row.eventId)]
+            guard !document.deleted, let eventId = document.body.strings(["eventId"])["eventId"] else { return [] }
+            return [ofEvent(eventId)]
         },
         SecondaryIndex(name: holds, collection: Hold.collection) { document in
-            guard !document.deleted, let hold = try? document.body.decode(HoldKeys.self), hold.status == .open else { return [] }
-            return [openHoldsOf(hold.eventId), openHoldsHeld(by: hold.node)]
+            let fields = document.body.strings(["eventId", "node", "status"])
+            guard !document.deleted, let eventId = fields["eventId"], let node = fields["node"], fields["status"] == HoldStatus.open.rawValue else {
+                return []
+            }
+            return [openHoldsOf(eventId), openHoldsHeld(by: node)]
         },
         SecondaryIndex(name: checkIns, collection: CheckIn.collection) { document in
-            guard !document.deleted, let checkIn = try? document.body.decode(CheckIn.self) else { return [] }
-            return [ofEvent(checkIn.eventId)]
+            guard !document.deleted, let eventId = document.body.strings(["eventId"])["eventId"] else { return [] }
+            return [ofEvent(eventId)]
         },
         SecondaryIndex(name: notifications, collection: UserNotification.collection) { document in
-            guard !document.deleted, let notification = try? document.body.decode(UserOnly.self) else { return [] }
-            return [ofUser(notification.userId)]
+            guard !document.deleted, let userId = document.body.strings(["userId"])["userId"] else { return [] }
+            return [ofUser(userId)]
         },
     ]
 
@@ -55,19 +62,4 @@ public enum VenueIndexes {
     static func openHoldsHeld(by node: String) -> String { "open@" + node }
     /// The ticket a door scanner reads.
     static func code(_ code: String) -> String { "code:" + code }
-
-    private struct EmailOnly: Decodable { var email: String }
-    private struct UserOnly: Decodable { var userId: String }
-    private struct HoldKeys: Decodable {
-        var eventId: String
-        var node: String
-        var status: HoldStatus
-    }
-    private struct TicketKeys: Decodable {
-        var eventId: String
-        var code: String
-        var userId: String?
-        var soldBy: String
-        var status: TicketStatus
-    }
 }

@@ -1,24 +1,31 @@
-/// A small pull parser over JSON bytes. The sync wire format needs what JSONDecoder cannot
-/// give: the exact bytes of each document body, so bodies pass through untouched and every
-/// node stores byte-identical documents.
-struct JSONScanner {
-    struct Malformed: Error, CustomStringConvertible {
-        let offset: Int
-        let expected: String
-        var description: String { "malformed JSON at byte \(offset): expected \(expected)" }
+/// A small pull parser over JSON bytes. It gives what JSONDecoder cannot: the exact bytes of a
+/// value (the sync wire format passes document bodies through untouched, so every node stores
+/// byte-identical documents), and a few fields of a body without decoding the rest (the
+/// store's lookups, kept on every write, sync and recovery).
+package struct JSONScanner {
+    package struct Malformed: Error, CustomStringConvertible {
+        package let offset: Int
+        package let expected: String
+        package init(offset: Int, expected: String) {
+            self.offset = offset
+            self.expected = expected
+        }
+        package var description: String { "malformed JSON at byte \(offset): expected \(expected)" }
     }
 
-    let bytes: [UInt8]
-    private(set) var offset = 0
+    package let bytes: [UInt8]
+    package private(set) var offset = 0
 
-    init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     private func fail(_ expected: String) -> Malformed { Malformed(offset: offset, expected: expected) }
 
-    mutating func skipWhitespace() {
-        while offset < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[offset]) { offset += 1 }
+    package mutating func skipWhitespace() {
+        while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x0A || bytes[offset] == 0x0D || bytes[offset] == 0x09 {
+            offset += 1
+        }
     }
 
     private mutating func expect(_ byte: UInt8) throws(Malformed) {
@@ -27,14 +34,14 @@ struct JSONScanner {
         offset += 1
     }
 
-    private mutating func peek() -> UInt8? {
+    package mutating func peek() -> UInt8? {
         skipWhitespace()
         return offset < bytes.count ? bytes[offset] : nil
     }
 
     /// Reads an object, calling `field` for each key with the scanner positioned at its value;
     /// `field` must consume the value (read it or `skipValue()` it).
-    mutating func object(_ field: (String, inout JSONScanner) throws -> Void) throws {
+    package mutating func object(_ field: (String, inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         if peek() == UInt8(ascii: "}") {
             offset += 1
@@ -52,7 +59,7 @@ struct JSONScanner {
     }
 
     /// Reads an array, calling `element` with the scanner positioned at each element.
-    mutating func array(_ element: (inout JSONScanner) throws -> Void) throws {
+    package mutating func array(_ element: (inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
         if peek() == UInt8(ascii: "]") {
             offset += 1
@@ -67,8 +74,15 @@ struct JSONScanner {
         }
     }
 
-    mutating func string() throws(Malformed) -> String {
+    package mutating func string() throws(Malformed) -> String {
         try expect(UInt8(ascii: "\""))
+        // Most strings have no escapes: take their bytes as they are.
+        var end = offset
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            defer { offset = end + 1 }
+            return String(decoding: bytes[offset..<end], as: UTF8.self)
+        }
         var out: [UInt8] = []
         while offset < bytes.count {
             let byte = bytes[offset]
@@ -103,7 +117,7 @@ struct JSONScanner {
         throw fail("closing '\"'")
     }
 
-    mutating func unsigned() throws(Malformed) -> UInt64 {
+    package mutating func unsigned() throws(Malformed) -> UInt64 {
         skipWhitespace()
         var value: UInt64 = 0
         let start = offset
@@ -118,7 +132,7 @@ struct JSONScanner {
         return value
     }
 
-    mutating func bool() throws(Malformed) -> Bool {
+    package mutating func bool() throws(Malformed) -> Bool {
         skipWhitespace()
         if bytes[offset...].starts(with: Array("true".utf8)) {
             offset += 4
@@ -132,7 +146,7 @@ struct JSONScanner {
     }
 
     /// Skips one value, checking its structure, and returns its exact bytes.
-    mutating func rawValue() throws(Malformed) -> ArraySlice<UInt8> {
+    package mutating func rawValue() throws(Malformed) -> ArraySlice<UInt8> {
         skipWhitespace()
         let start = offset
         var depth = 0
