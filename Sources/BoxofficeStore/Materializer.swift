@@ -38,6 +38,8 @@ final class Materializer: @unchecked Sendable {
     private var writtenThrough: UInt64
     private var markedThrough: UInt64
     private var lastSync = DispatchTime.now()
+    /// How long the thread lets writes gather before it takes them; files lag by about this much.
+    static let gatherMicroseconds: UInt32 = 5_000
 
     /// The sequence number up to which `docs/` was complete on disk when it was last marked.
     static func mark(in directory: DataDirectory) -> UInt64 {
@@ -60,11 +62,12 @@ final class Materializer: @unchecked Sendable {
     /// written only once the journal holds it durably.
     func enqueue(_ entries: some Sequence<SequencedDocument>) {
         condition.lock()
+        let idle = pending.isEmpty
         for entry in entries {
             pending[entry.document.key] = entry
             pendingThrough = max(pendingThrough, entry.seq)
         }
-        condition.signal()
+        if idle { condition.signal() }
         condition.unlock()
     }
 
@@ -113,6 +116,13 @@ final class Materializer: @unchecked Sendable {
                 } else {
                     condition.wait()
                 }
+            }
+            if !pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty && !closing {
+                // Writes that arrive close together are taken together: one wake-up of this thread
+                // per window instead of one per transaction (a writer signals only an idle queue).
+                condition.unlock()
+                usleep(Self.gatherMicroseconds)
+                condition.lock()
             }
             let batch = pending
             let through = pendingThrough
