@@ -22,7 +22,7 @@ package struct JSONScanner {
 
     private func fail(_ expected: String) -> Malformed { Malformed(offset: offset, expected: expected) }
 
-    package mutating func skipWhitespace() {
+    private mutating func skipWhitespace() {
         while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x0A || bytes[offset] == 0x0D || bytes[offset] == 0x09 {
             offset += 1
         }
@@ -40,7 +40,7 @@ package struct JSONScanner {
     }
 
     /// Reads an object, calling `field` for each key with the scanner positioned at its value;
-    /// `field` must consume the value (read it or `skipValue()` it).
+    /// `field` must consume the value (read it, or skip it with `rawValue()`).
     package mutating func object(_ field: (String, inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         if peek() == UInt8(ascii: "}") {
