@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The write-ahead journal: the durable record of every version this node stores.
 ///
@@ -37,6 +38,10 @@ final class Journal: @unchecked Sendable {
     private var segmentFD: Int32 = -1
     private var segmentPath = ""
     private var segmentSize = 0
+    /// `durableThrough` and whether the flusher has stopped, readable without the lock (see
+    /// `blockUntilDurable`).
+    private let durableMark: Atomic<UInt64>
+    private let stopped = Atomic<Bool>(false)
 
     /// - Parameters:
     ///   - tail: the last segment and its valid length, to append to; nil starts a new segment.
@@ -47,6 +52,7 @@ final class Journal: @unchecked Sendable {
         self.logger = logger
         self.appendedThrough = lastSeq
         self.durableThrough = lastSeq
+        self.durableMark = Atomic(lastSeq)
         if let tail {
             segmentFD = try FileIO.open(tail.path, O_WRONLY | O_APPEND)
             segmentPath = tail.path
@@ -87,11 +93,15 @@ final class Journal: @unchecked Sendable {
     }
 
     /// Blocks the calling thread (never a task) until `seq` is durable; false if it never will be.
+    /// It polls instead of waiting on the lock: its caller, the materializer, runs at idle
+    /// priority, and an idle thread woken while holding the lock that writers append under
+    /// could keep it for a whole scheduler tick (priority inversion: every sale would wait).
     func blockUntilDurable(_ seq: UInt64) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while durableThrough < seq && failure == nil && !finished { condition.wait() }
-        return durableThrough >= seq
+        while durableMark.load(ordering: .acquiring) < seq {
+            if stopped.load(ordering: .acquiring) { return durableMark.load(ordering: .acquiring) >= seq }
+            usleep(200)
+        }
+        return true
     }
 
     var durableSeq: UInt64 {
@@ -128,6 +138,7 @@ final class Journal: @unchecked Sendable {
             condition.lock()
             while buffer.isEmpty && !closing { condition.wait() }
             if buffer.isEmpty && closing {
+                stopped.store(true, ordering: .releasing)
                 finished = true
                 condition.broadcast()
                 condition.unlock()
@@ -148,6 +159,7 @@ final class Journal: @unchecked Sendable {
             switch result {
             case .success:
                 durableThrough = through
+                durableMark.store(through, ordering: .releasing)
                 statistics.syncs += 1
                 statistics.syncNanoseconds += elapsed
                 statistics.bytesWritten += batch.count
@@ -171,6 +183,7 @@ final class Journal: @unchecked Sendable {
             case let .failure(error): ready.forEach { $0.resume(throwing: StoreError.journalFailed(error.description)) }
             }
             if case .failure = result {
+                stopped.store(true, ordering: .releasing)
                 condition.lock()
                 finished = true
                 condition.broadcast()

@@ -1,6 +1,7 @@
 import BoxofficeCore
 import Foundation
 import Logging
+import Synchronization
 
 /// What a check of `docs/` against the store found.
 public struct FileAuditReport: Sendable, Equatable {
@@ -21,18 +22,33 @@ public struct FileAuditReport: Sendable, Equatable {
 ///
 /// Invariant: this thread is the only writer of `docs/`.
 final class Materializer: @unchecked Sendable {
+    /// What writers hand to the thread.
+    private struct Queue {
+        var pending: [DocumentKey: SequencedDocument] = [:]
+        var pendingThrough: UInt64 = 0
+        var audits: [(expected: [DocumentKey: SequencedDocument], done: CheckedContinuation<FileAuditReport, Never>)] = []
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var closing = false
+
+        var isEmpty: Bool { pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty }
+        /// Work someone is waiting for: taken at once, without letting writes gather.
+        var isUrgent: Bool { !audits.isEmpty || !idleWaiters.isEmpty || closing }
+
+        mutating func take() -> Queue {
+            defer { self = Queue(pendingThrough: pendingThrough, closing: closing) }
+            return self
+        }
+    }
+
     private let directory: DataDirectory
     private let journal: Journal
     private let syncInterval: Double
     private let logger: Logger
-    private let condition = NSCondition()
-    // Guarded by `condition`:
-    private var pending: [DocumentKey: SequencedDocument] = [:]
-    private var pendingThrough: UInt64 = 0
-    private var audits: [(expected: [DocumentKey: SequencedDocument], done: CheckedContinuation<FileAuditReport, Never>)] = []
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    private var closing = false
-    private var finished = false
+    // Invariant: the thread holds `queue`'s lock only to swap the queue out, never while it waits:
+    // it runs at idle priority, and a writer must never wait on it (see `Journal.blockUntilDurable`).
+    private let queue = Mutex(Queue())
+    private let wake = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
     // Owned by the thread:
     private var knownCollections: Set<String> = []
     private var writtenThrough: UInt64
@@ -61,23 +77,22 @@ final class Materializer: @unchecked Sendable {
     /// Queues documents to be written; called by the store in sequence order. A document is
     /// written only once the journal holds it durably.
     func enqueue(_ entries: some Sequence<SequencedDocument>) {
-        condition.lock()
-        let idle = pending.isEmpty
-        for entry in entries {
-            pending[entry.document.key] = entry
-            pendingThrough = max(pendingThrough, entry.seq)
+        let wasIdle = queue.withLock { queue in
+            let wasIdle = queue.isEmpty
+            for entry in entries {
+                queue.pending[entry.document.key] = entry
+                queue.pendingThrough = max(queue.pendingThrough, entry.seq)
+            }
+            return wasIdle
         }
-        if idle { condition.signal() }
-        condition.unlock()
+        if wasIdle { wake.signal() }
     }
 
     /// Returns once every document queued before the call is written to its file.
     func waitUntilWritten() async {
         await withCheckedContinuation { continuation in
-            condition.lock()
-            idleWaiters.append(continuation)
-            condition.signal()
-            condition.unlock()
+            queue.withLock { $0.idleWaiters.append(continuation) }
+            wake.signal()
         }
     }
 
@@ -86,20 +101,16 @@ final class Materializer: @unchecked Sendable {
     /// being replaced anyway.
     func audit(_ expected: [DocumentKey: SequencedDocument]) async -> FileAuditReport {
         await withCheckedContinuation { continuation in
-            condition.lock()
-            audits.append((expected, continuation))
-            condition.signal()
-            condition.unlock()
+            queue.withLock { $0.audits.append((expected, continuation)) }
+            wake.signal()
         }
     }
 
     /// Writes what is queued, flushes, marks, and stops the thread.
     func close() {
-        condition.lock()
-        closing = true
-        condition.signal()
-        while !finished { condition.wait() }
-        condition.unlock()
+        queue.withLock { $0.closing = true }
+        wake.signal()
+        stopped.wait()
     }
 
     private func run() {
@@ -108,51 +119,32 @@ final class Materializer: @unchecked Sendable {
         var parameters = sched_param()
         _ = sched_setscheduler(0, 5, &parameters)
         while true {
-            condition.lock()
-            while pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty && !closing {
+            let work = queue.withLock { $0.take() }
+            if work.isEmpty && !work.closing {
                 if writtenThrough > markedThrough {
-                    let deadline = Date(timeIntervalSinceNow: max(0, syncInterval - secondsSinceSync()))
-                    if !condition.wait(until: deadline) { break }
+                    if wake.wait(timeout: .now() + max(0, syncInterval - secondsSinceSync())) == .timedOut { markDurable() }
                 } else {
-                    condition.wait()
+                    wake.wait()
                 }
-            }
-            if !pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty && !closing {
                 // Writes that arrive close together are taken together: one wake-up of this thread
                 // per window instead of one per transaction (a writer signals only an idle queue).
-                condition.unlock()
-                usleep(Self.gatherMicroseconds)
-                condition.lock()
+                if !queue.withLock({ $0.isUrgent }) { usleep(Self.gatherMicroseconds) }
+                continue
             }
-            let batch = pending
-            let through = pendingThrough
-            let jobs = audits
-            let waiters = idleWaiters
-            let stopping = closing
-            pending = [:]
-            audits = []
-            idleWaiters = []
-            condition.unlock()
 
             // Audits look at the files before this batch is written, and skip the batch's documents.
-            for job in jobs { job.done.resume(returning: audit(job.expected, skipping: batch)) }
+            for job in work.audits { job.done.resume(returning: audit(job.expected, skipping: work.pending)) }
             // Invariant: a file never shows a version the journal could still lose.
-            if !batch.isEmpty, journal.blockUntilDurable(through) {
-                for entry in batch.values { write(entry.document) }
-                writtenThrough = through
+            if !work.pending.isEmpty, journal.blockUntilDurable(work.pendingThrough) {
+                for entry in work.pending.values { write(entry.document) }
+                writtenThrough = work.pendingThrough
             }
-            if writtenThrough > markedThrough && (stopping || secondsSinceSync() >= syncInterval) { markDurable() }
-            waiters.forEach { $0.resume() }
+            if writtenThrough > markedThrough && (work.closing || secondsSinceSync() >= syncInterval) { markDurable() }
+            work.idleWaiters.forEach { $0.resume() }
 
-            if stopping {
-                condition.lock()
-                let drained = pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty
-                if drained {
-                    finished = true
-                    condition.broadcast()
-                }
-                condition.unlock()
-                if drained { return }
+            if work.closing && queue.withLock({ $0.isEmpty }) {
+                stopped.signal()
+                return
             }
         }
     }
