@@ -33,16 +33,20 @@ public struct JSONBody: Hashable, Sendable {
 
     /// The top-level string fields named in `keys`, read without decoding the rest of the body:
     /// what the store's lookups file a document under. A field that is absent or not a string is
-    /// left out.
+    /// left out; a body that does not parse gives none (never some of them).
     public func strings(_ keys: [String]) -> [String: String] {
         var found: [String: String] = [:]
         var scanner = JSONScanner(bytes)
-        try? scanner.object { key, value in
-            if keys.contains(key), value.peek() == UInt8(ascii: "\"") {
-                found[key] = try value.string()
-            } else {
-                _ = try value.rawValue()
+        do {
+            try scanner.object { key, value in
+                if keys.contains(key), value.peek() == UInt8(ascii: "\"") {
+                    found[key] = try value.string()
+                } else {
+                    _ = try value.rawValue()
+                }
             }
+        } catch {
+            return [:]
         }
         return found
     }

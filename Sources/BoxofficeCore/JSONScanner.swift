@@ -101,12 +101,19 @@ package struct JSONScanner {
                 case UInt8(ascii: "b"): out.append(0x08)
                 case UInt8(ascii: "f"): out.append(0x0C)
                 case UInt8(ascii: "u"):
-                    guard offset + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[offset..<offset + 4], as: UTF8.self), radix: 16),
-                        let scalar = Unicode.Scalar(code)
-                    else { throw fail("\\uXXXX") }
+                    var code = try hexQuad()
+                    // A character outside the basic plane is escaped as a surrogate pair.
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard bytes[offset...].starts(with: Array(#"\u"#.utf8)) else { throw fail("a low surrogate after a high one") }
+                        offset += 2
+                        let low = try hexQuad()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("a low surrogate after a high one") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw fail("a Unicode scalar in \\uXXXX") }
                     out += Array(String(Character(scalar)).utf8)
-                    offset += 4
-                default: out.append(escaped)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
+                default: throw fail("a JSON escape")
                 }
             case 0..<0x20:
                 throw fail("no control characters in a string")
@@ -115,6 +122,17 @@ package struct JSONScanner {
             }
         }
         throw fail("closing '\"'")
+    }
+
+    /// The four hex digits of a `\\u` escape.
+    private mutating func hexQuad() throws(Malformed) -> UInt32 {
+        guard offset + 4 <= bytes.count, bytes[offset..<offset + 4].allSatisfy(\.isHexDigit),
+            let code = UInt32(String(decoding: bytes[offset..<offset + 4], as: UTF8.self), radix: 16)
+        else {
+            throw fail("\\uXXXX")
+        }
+        offset += 4
+        return code
     }
 
     package mutating func unsigned() throws(Malformed) -> UInt64 {
@@ -178,5 +196,12 @@ package struct JSONScanner {
     private static func isLiteral(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "E")
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
     }
 }

@@ -97,12 +97,15 @@ final class Journal: @unchecked Sendable {
     /// priority, and an idle thread woken while holding the lock that writers append under
     /// could keep it for a whole scheduler tick (priority inversion: every sale would wait).
     func blockUntilDurable(_ seq: UInt64) -> Bool {
-        while durableMark.load(ordering: .acquiring) < seq {
-            if stopped.load(ordering: .acquiring) { return durableMark.load(ordering: .acquiring) >= seq }
+        while durableMarkSeq < seq {
+            if stopped.load(ordering: .acquiring) { return durableMarkSeq >= seq }
             usleep(200)
         }
         return true
     }
+
+    /// `durableSeq` read without the lock, for the idle-priority materializer.
+    var durableMarkSeq: UInt64 { durableMark.load(ordering: .acquiring) }
 
     var durableSeq: UInt64 {
         condition.lock()

@@ -29,13 +29,15 @@ final class Materializer: @unchecked Sendable {
         var audits: [(expected: [DocumentKey: SequencedDocument], done: CheckedContinuation<FileAuditReport, Never>)] = []
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var closing = false
+        /// Set when the thread has exited: later waiters are answered at once.
+        var finished = false
 
         var isEmpty: Bool { pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty }
         /// Work someone is waiting for: taken at once, without letting writes gather.
         var isUrgent: Bool { !audits.isEmpty || !idleWaiters.isEmpty || closing }
 
         mutating func take() -> Queue {
-            defer { self = Queue(pendingThrough: pendingThrough, closing: closing) }
+            defer { self = Queue(pendingThrough: pendingThrough, closing: closing, finished: finished) }
             return self
         }
     }
@@ -91,8 +93,11 @@ final class Materializer: @unchecked Sendable {
     /// Returns once every document queued before the call is written to its file.
     func waitUntilWritten() async {
         await withCheckedContinuation { continuation in
-            queue.withLock { $0.idleWaiters.append(continuation) }
-            wake.signal()
+            let finished = queue.withLock { queue in
+                if !queue.finished { queue.idleWaiters.append(continuation) }
+                return queue.finished
+            }
+            if finished { continuation.resume() } else { wake.signal() }
         }
     }
 
@@ -101,8 +106,11 @@ final class Materializer: @unchecked Sendable {
     /// being replaced anyway.
     func audit(_ expected: [DocumentKey: SequencedDocument]) async -> FileAuditReport {
         await withCheckedContinuation { continuation in
-            queue.withLock { $0.audits.append((expected, continuation)) }
-            wake.signal()
+            let finished = queue.withLock { queue in
+                if !queue.finished { queue.audits.append((expected, continuation)) }
+                return queue.finished
+            }
+            if finished { continuation.resume(returning: FileAuditReport()) } else { wake.signal() }
         }
     }
 
@@ -142,7 +150,11 @@ final class Materializer: @unchecked Sendable {
             if writtenThrough > markedThrough && (work.closing || secondsSinceSync() >= syncInterval) { markDurable() }
             work.idleWaiters.forEach { $0.resume() }
 
-            if work.closing && queue.withLock({ $0.isEmpty }) {
+            let exiting = work.closing && queue.withLock { queue in
+                if queue.isEmpty { queue.finished = true }
+                return queue.finished
+            }
+            if exiting {
                 stopped.signal()
                 return
             }
@@ -182,6 +194,10 @@ final class Materializer: @unchecked Sendable {
     private func audit(_ expected: [DocumentKey: SequencedDocument], skipping batch: [DocumentKey: SequencedDocument]) -> FileAuditReport {
         var report = FileAuditReport()
         var seen = Set<DocumentKey>()
+        // Invariant: a file never shows a version the journal could still lose, audits included.
+        // Documents in the batch, or not yet durable (the journal may have failed), are left alone.
+        let durable = journal.durableMarkSeq
+        func skipped(_ key: DocumentKey) -> Bool { batch[key] != nil || (expected[key].map { $0.seq > durable } ?? false) }
         let collections = (try? FileIO.list(directory.documents)) ?? []
         for collection in collections where Identifier.isValid(collection) {
             let folder = directory.documents + "/" + collection
@@ -198,7 +214,7 @@ final class Materializer: @unchecked Sendable {
                     continue
                 }
                 seen.insert(key)
-                if batch[key] != nil { continue }
+                if skipped(key) { continue }
                 let wanted = DocumentJSON.pretty(entry.document)
                 let actual = try? FileIO.readFile(path)
                 if actual == wanted {
@@ -213,7 +229,7 @@ final class Materializer: @unchecked Sendable {
                 write(entry.document)
             }
         }
-        for (key, entry) in expected where !seen.contains(key) && batch[key] == nil {
+        for (key, entry) in expected where !seen.contains(key) && !skipped(key) {
             report.missing += 1
             write(entry.document)
         }
