@@ -28,19 +28,17 @@ final class Journal: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var bufferFirstSeq: UInt64 = 0
     private var appendedThrough: UInt64
-    private var durableThrough: UInt64
     private var waiters: [(seq: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
     private var failure: StoreError?
     private var closing = false
-    private var finished = false
     private var statistics = Statistics()
     // Owned by the flusher thread once started:
     private var segmentFD: Int32 = -1
     private var segmentPath = ""
     private var segmentSize = 0
-    /// `durableThrough` and whether the flusher has stopped, readable without the lock (see
-    /// `blockUntilDurable`).
+    // Written under `condition`, readable without it (see `blockUntilDurable`):
     private let durableMark: Atomic<UInt64>
+    /// Set once the flusher has exited, after a failure or at close.
     private let stopped = Atomic<Bool>(false)
 
     /// - Parameters:
@@ -51,7 +49,6 @@ final class Journal: @unchecked Sendable {
         self.segmentLimit = segmentLimit
         self.logger = logger
         self.appendedThrough = lastSeq
-        self.durableThrough = lastSeq
         self.durableMark = Atomic(lastSeq)
         if let tail {
             segmentFD = try FileIO.open(tail.path, O_WRONLY | O_APPEND)
@@ -79,7 +76,7 @@ final class Journal: @unchecked Sendable {
     func waitUntilDurable(_ seq: UInt64) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             condition.lock()
-            if durableThrough >= seq {
+            if durableSeq >= seq {
                 condition.unlock()
                 continuation.resume()
             } else if let failure {
@@ -97,21 +94,15 @@ final class Journal: @unchecked Sendable {
     /// priority, and an idle thread woken while holding the lock that writers append under
     /// could keep it for a whole scheduler tick (priority inversion: every sale would wait).
     func blockUntilDurable(_ seq: UInt64) -> Bool {
-        while durableMarkSeq < seq {
-            if stopped.load(ordering: .acquiring) { return durableMarkSeq >= seq }
+        while durableSeq < seq {
+            if stopped.load(ordering: .acquiring) { return durableSeq >= seq }
             usleep(200)
         }
         return true
     }
 
-    /// `durableSeq` read without the lock, for the idle-priority materializer.
-    var durableMarkSeq: UInt64 { durableMark.load(ordering: .acquiring) }
-
-    var durableSeq: UInt64 {
-        condition.lock()
-        defer { condition.unlock() }
-        return durableThrough
-    }
+    /// The last sequence number on disk; takes no lock.
+    var durableSeq: UInt64 { durableMark.load(ordering: .acquiring) }
 
     var currentStatistics: Statistics {
         condition.lock()
@@ -130,7 +121,7 @@ final class Journal: @unchecked Sendable {
         condition.lock()
         closing = true
         condition.broadcast()
-        while !finished { condition.wait() }
+        while !stopped.load(ordering: .acquiring) { condition.wait() }
         condition.unlock()
         if segmentFD >= 0 { Glibc.close(segmentFD) }
         segmentFD = -1
@@ -142,7 +133,6 @@ final class Journal: @unchecked Sendable {
             while buffer.isEmpty && !closing { condition.wait() }
             if buffer.isEmpty && closing {
                 stopped.store(true, ordering: .releasing)
-                finished = true
                 condition.broadcast()
                 condition.unlock()
                 return
@@ -161,12 +151,10 @@ final class Journal: @unchecked Sendable {
             var ready: [CheckedContinuation<Void, any Error>] = []
             switch result {
             case .success:
-                durableThrough = through
                 durableMark.store(through, ordering: .releasing)
                 statistics.syncs += 1
                 statistics.syncNanoseconds += elapsed
                 statistics.bytesWritten += batch.count
-                condition.broadcast()
                 waiters.removeAll { waiter in
                     guard waiter.seq <= through else { return false }
                     ready.append(waiter.continuation)
@@ -186,9 +174,8 @@ final class Journal: @unchecked Sendable {
             case let .failure(error): ready.forEach { $0.resume(throwing: StoreError.journalFailed(error.description)) }
             }
             if case .failure = result {
-                stopped.store(true, ordering: .releasing)
                 condition.lock()
-                finished = true
+                stopped.store(true, ordering: .releasing)
                 condition.broadcast()
                 condition.unlock()
                 return

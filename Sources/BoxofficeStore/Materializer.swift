@@ -196,7 +196,7 @@ final class Materializer: @unchecked Sendable {
         var seen = Set<DocumentKey>()
         // Invariant: a file never shows a version the journal could still lose, audits included.
         // Documents in the batch, or not yet durable (the journal may have failed), are left alone.
-        let durable = journal.durableMarkSeq
+        let durable = journal.durableSeq
         func skipped(_ key: DocumentKey) -> Bool { batch[key] != nil || (expected[key].map { $0.seq > durable } ?? false) }
         let collections = (try? FileIO.list(directory.documents)) ?? []
         for collection in collections where Identifier.isValid(collection) {
