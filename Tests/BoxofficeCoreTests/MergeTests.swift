@@ -55,18 +55,24 @@ import Testing
             }
         }
 
+        func write(at node: Int, number: Int) {
+            // Half the documents merge last-writer-wins, half first-writer-wins.
+            let (collection, id) = (number < 2 ? "events" : CheckIn.collection, "d\(number)")
+            let version = Version(hlc: clocks[node].now(), node: names[node])
+            let next = stores[node][id]?.successor(version: version, body: .emptyObject, deleted: false, historyLimit: 50)
+                ?? Document(collection: collection, id: id, version: version, history: [], deleted: false, body: .emptyObject)
+            stores[node][id] = next
+            written.insert(version)
+        }
+
+        // Two nodes write one document before any sync, so every run has at least one conflict to report.
+        write(at: 0, number: 0)
+        write(at: 1, number: 0)
         for _ in 0..<60 {
             wall.set(wall.read() + UInt64.random(in: 0...3, using: &random))  // coarse clocks make ties and concurrency likely
             let node = Int.random(in: 0..<3, using: &random)
             if Bool.random(using: &random) {
-                // Half the documents merge last-writer-wins, half first-writer-wins.
-                let number = Int.random(in: 0..<4, using: &random)
-                let (collection, id) = (number < 2 ? "events" : CheckIn.collection, "d\(number)")
-                let version = Version(hlc: clocks[node].now(), node: names[node])
-                let next = stores[node][id]?.successor(version: version, body: .emptyObject, deleted: false, historyLimit: 50)
-                    ?? Document(collection: collection, id: id, version: version, history: [], deleted: false, body: .emptyObject)
-                stores[node][id] = next
-                written.insert(version)
+                write(at: node, number: Int.random(in: 0..<4, using: &random))
             } else {
                 sync(from: node, to: (node + Int.random(in: 1...2, using: &random)) % 3)
             }
@@ -79,6 +85,6 @@ import Testing
         let standing = Set(stores[0].values.flatMap { [$0.version] + $0.history })
         let reported = Set(losers.flatMap { [$0.version] + $0.history })
         #expect(written.subtracting(standing).subtracting(reported).isEmpty, "seed \(random.seed)")
-        #expect(!losers.isEmpty || written.count < 10, "the simulation should produce conflicts")
+        #expect(!losers.isEmpty, "the concurrent first writes must be reported, seed \(random.seed)")
     }
 }
