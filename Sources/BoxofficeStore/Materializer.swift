@@ -52,7 +52,8 @@ final class Materializer: @unchecked Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
     // Owned by the thread:
-    private var knownCollections: Set<String> = []
+    /// An open descriptor of each `docs/<collection>` directory, so files are made relative to it.
+    private var folders: [String: Int32] = [:]
     private var writtenThrough: UInt64
     private var markedThrough: UInt64
     private var lastSync = DispatchTime.now()
@@ -155,6 +156,7 @@ final class Materializer: @unchecked Sendable {
                 return queue.finished
             }
             if exiting {
+                folders.values.forEach { _ = Glibc.close($0) }
                 stopped.signal()
                 return
             }
@@ -167,17 +169,22 @@ final class Materializer: @unchecked Sendable {
 
     private func write(_ document: Document) {
         do {
-            if !knownCollections.contains(document.collection) {
-                try FileIO.makeDirectory(directory.documents)
-                try FileIO.makeDirectory(directory.documents + "/" + document.collection)
-                knownCollections.insert(document.collection)
-            }
             let path = directory.documentFile(collection: document.collection, id: document.id)
-            try FileIO.replace(path, with: DocumentJSON.pretty(document), durable: false)
+            try FileIO.replace(document.id + ".json", in: folder(document.collection), path: path, with: DocumentJSON.pretty(document))
         } catch {
             // The journal holds the document; the file is rebuilt at the next start or audit.
             logger.error("could not write document file", metadata: ["document": "\(document.key)", "error": "\(error)"])
         }
+    }
+
+    private func folder(_ collection: String) throws(StoreError) -> Int32 {
+        if let fd = folders[collection] { return fd }
+        let path = directory.documents + "/" + collection
+        try FileIO.makeDirectory(directory.documents)
+        try FileIO.makeDirectory(path)
+        let fd = try FileIO.open(path, O_RDONLY | O_DIRECTORY)
+        folders[collection] = fd
+        return fd
     }
 
     private func markDurable() {

@@ -115,13 +115,19 @@ import Testing
 
     @Test func documentFilesAreReadableJSONOfTheCurrentVersion() async throws {
         try await withStore { directory, store in
-            try await store.put("events", "e1", body: body(1))
+            let first = try await store.put("events", "e1", body: body(1))
+            await store.waitForDocumentFiles()
+            let path = directory.documentFile(collection: "events", id: "e1")
+            #expect(try bytes(of: path) == DocumentJSON.pretty(first))
+            // A second version replaces the existing file (a new file takes another path).
             let current = try await store.put("events", "e1", body: body(2))
             await store.waitForDocumentFiles()
-            let file = try bytes(of: directory.documentFile(collection: "events", id: "e1"))
+            let file = try bytes(of: path)
             #expect(file == DocumentJSON.pretty(current))
             let parsed = try JSONSerialization.jsonObject(with: Data(file)) as? [String: Any]
             #expect((parsed?["body"] as? [String: Int])?["value"] == 2)
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.documents + "/events")
+            #expect(names == ["e1.json"], "no temporary file is left beside the document")
         }
     }
 
