@@ -155,7 +155,7 @@ enum FileIO {
 
 extension FileIO {
     /// Flushes every dirty page of the file system that holds `path`, in one call (Linux
-    /// `syncfs(2)`, looked up at run time because Glibc's module map leaves it out).
+    /// `syncfs(2)`, which Glibc's module map leaves out).
     static func syncFileSystem(containing path: String) throws(StoreError) {
         let fd = try open(path, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
@@ -167,8 +167,5 @@ extension FileIO {
     }
 
     private typealias SyncFS = @convention(c) (Int32) -> Int32
-    private static let syncfsFunction: SyncFS? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
-        return unsafeBitCast(symbol, to: SyncFS.self)
-    }()
+    private static let syncfsFunction = systemFunction("syncfs", as: SyncFS.self)
 }

@@ -56,7 +56,6 @@ final class Journal: @unchecked Sendable {
             segmentSize = tail.size
         }
         let thread = Thread { [self] in self.run() }
-        thread.name = "boxoffice-journal"
         thread.start()
     }
 
@@ -128,6 +127,7 @@ final class Journal: @unchecked Sendable {
     }
 
     private func run() {
+        Thread.setSystemName("bo-journal")
         while true {
             condition.lock()
             while buffer.isEmpty && !closing { condition.wait() }

@@ -12,6 +12,11 @@ import Testing
         let node = try ChildProcess("boxoffice", ["serve", "--data", data, "--node-id", "venue-a", "--port", "0"])
         #expect(node.waitForOutput(containing: "boxoffice node venue-a"), "serve did not start: \(node.standardError)")
         #expect(node.standardOutput.contains(" at http://127.0.0.1:"))
+        // The store's own threads carry system names, for top -H, perf and bench/cpu-per-request.py.
+        let threadNames = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(node.pid)/task").map { task in
+            (try? String(contentsOfFile: "/proc/\(node.pid)/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(threadNames.contains("bo-journal") && threadNames.contains("bo-files"), "threads: \(threadNames)")
 
         let second = try ChildProcess("boxoffice", ["serve", "--data", data])
         #expect(second.waitForExit() != 0)
