@@ -73,7 +73,6 @@ final class Materializer: @unchecked Sendable {
         self.writtenThrough = markedThrough
         self.markedThrough = markedThrough
         let thread = Thread { [self] in self.run() }
-        thread.name = "boxoffice-materializer"
         thread.start()
     }
 
@@ -123,8 +122,10 @@ final class Materializer: @unchecked Sendable {
     }
 
     private func run() {
+        Thread.setSystemName("bo-files")
         // Files are a view that may lag: under load, requests and the journal go first.
-        // SCHED_IDLE (5) runs this thread only when a core would otherwise idle (Linux).
+        // SCHED_IDLE (5): a request thread woken on this thread's core takes it at once (Linux).
+        // It is not free CPU: under sustained load the files still cost their share (README).
         var parameters = sched_param()
         _ = sched_setscheduler(0, 5, &parameters)
         while true {
