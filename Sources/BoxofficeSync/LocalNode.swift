@@ -70,6 +70,7 @@ public struct LocalNode: SyncEndpoint {
             var stored: [Document] = []
             for incoming in versions {
                 guard incoming.collection != Self.checkpoints else { continue }
+                let current = transaction.get(incoming.collection, incoming.id)
                 let decision = try transaction.merge(incoming)
                 if decision.storesIncoming { stored.append(incoming) }
                 switch decision {
@@ -79,7 +80,7 @@ public struct LocalNode: SyncEndpoint {
                 }
                 // Conflict records merge by last-writer-wins too; a record is never made about a record.
                 if let loser = decision.loser, incoming.collection != ConflictRecord.collection {
-                    let winner = decision.winner(incoming: incoming, stored: loser)
+                    let winner = decision.winner(incoming: incoming, stored: current)
                     try Self.record(loser: loser, winner: winner, in: &transaction, by: node, at: detectedAt)
                 }
             }

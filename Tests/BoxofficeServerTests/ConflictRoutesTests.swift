@@ -38,4 +38,20 @@ import Testing
             #expect(try await client.call(.post, "/conflicts/c-nope/resolve", token: staff).status == .notFound)
         }
     }
+
+    @Test func whenTheStoredVersionWinsTheRecordNamesItTheWinner() async throws {
+        try await TestNode.run { node, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let eventID = try await client.createEvent(token: organizer)
+            let local = try #require(try await node.store.get("events", eventID))
+            #expect(try await node.editConcurrently(eventID, peerWins: false) == 1)
+            #expect(try await node.store.get("events", eventID)?.version == local.version, "the stored version stands")
+
+            let report = try await client.call(.get, "/conflicts.json", token: organizer)
+            let conflict = try #require((report.body["conflicts"] as? [[String: Any]])?.first)
+            #expect(conflict["winner"] as? String == local.version.description)
+            #expect((conflict["loser"] as? String)?.hasSuffix("@venue-b") == true)
+            #expect(conflict["differingFields"] as? [String] == ["location"])
+        }
+    }
 }

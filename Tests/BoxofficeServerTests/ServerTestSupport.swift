@@ -51,11 +51,13 @@ struct TestNode {
 
     /// A peer's concurrent edit of the event's location arrives and wins: this node's version
     /// loses, and a conflict is recorded. Returns the number of conflicts the merge recorded.
-    func editConcurrently(_ eventID: String) async throws -> Int {
+    /// Applies a peer's concurrent edit of the event's location, with a clock a second ahead of
+    /// this node (the peer's edit wins) or a second behind the stored version (it loses).
+    func editConcurrently(_ eventID: String, peerWins: Bool = true) async throws -> Int {
         let local = try #require(try await store.get("events", eventID))
         var edited = try local.body.decode(Event.self)
         edited.location = "Somewhere else"
-        let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis() + 1_000, counter: 0)
+        let hlc = HLC(wallMillis: peerWins ? HybridLogicalClock.systemMillis() + 1_000 : local.version.hlc.wallMillis - 1_000, counter: 0)
         let remote = Document(
             collection: "events", id: eventID, version: Version(hlc: hlc, node: "venue-b"), history: [], deleted: false,
             body: try JSONBody(encoding: edited))
