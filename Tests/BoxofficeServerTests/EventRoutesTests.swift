@@ -89,6 +89,15 @@ import Testing
             #expect(edited.body["location"] as? String == "Garden Stage")
             #expect(edited.body["remaining"] as? Int == 18)
             #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["capacity": 1]).body["field"] as? String == "capacity")
+            // Nodes apart sell by the policy; switching it would let one policy's rules judge the other's sales.
+            let switched = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["salesPolicy": "overbook"])
+            #expect(switched.status == .badRequest)
+            #expect(switched.body["field"] as? String == "salesPolicy")
+            #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["salesPolicy": "escrow"]).status == .ok, "the same policy is no change")
+            let reallocated = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["allocations": ["venue-a": 20]])
+            #expect(reallocated.status == .badRequest)
+            #expect(reallocated.body["field"] as? String == "allocations")
+            #expect(try await client.call(.get, "/events/\(event)").body["salesPolicy"] as? String == "escrow")
 
             let cancelled = try await client.call(.post, "/events/\(event)/cancel", token: organizer)
             #expect(cancelled.body["status"] as? String == "cancelled")

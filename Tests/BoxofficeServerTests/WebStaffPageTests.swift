@@ -117,9 +117,18 @@ import Testing
             let manage = try await organizer.get(path)
             #expect(manage.html.contains("Node <strong>venue-a</strong>"), "the status strip")
             #expect(manage.html.contains("<td>venue-a</td><td>40</td><td>0</td><td>0.00 EUR</td>"), "seats and sales by node")
+            #expect(manage.html.contains("name=\"salesPolicy\" disabled"), "the policy is fixed once the event exists")
             fields["capacity"] = "30"
+            fields["price"] = "12,75"  // a decimal comma, as many venues type it
             let saved = try await organizer.post(path, fields)
             #expect(saved.html.contains("Saved.") && saved.html.contains("value=\"30\""))
+            #expect(try await client.call(.get, "/events/\(id)").body["price"] as? Double == 12.75)
+            for unclear in ["1,000.50", "12abc", "12."] {
+                let refused = try await organizer.post(path, fields.merging(["price": unclear]) { $1 })
+                #expect(refused.status == .badRequest && refused.html.contains("id=\"price-error\""), "\(unclear)")
+            }
+            let switched = try await organizer.post(path, fields.merging(["salesPolicy": "overbook"]) { $1 })
+            #expect(switched.status == .badRequest && switched.html.contains("sales policy is fixed"))
             let given = try await organizer.post(path + "/transfer", ["to": "venue-b", "seats": "5"])
             #expect(given.html.contains("Gave 5 seats to venue-b.") && given.html.contains("<td>venue-b</td><td>5</td>"))
             let tooMany = try await organizer.post(path + "/transfer", ["to": "venue-b", "seats": "500"])

@@ -141,7 +141,7 @@ struct WebOrganizerRoutes {
             input.date = date
         }
         input.capacity = try number("capacity") { Int($0) }
-        input.price = try number("price") { Decimal(string: $0) }
+        input.price = try number("price", WebFormat.decimal)
         input.holdMinutes = try number("holdMinutes") { Int($0) }
         input.salesPolicy = form["salesPolicy"].flatMap(SalesPolicy.init(rawValue:))
         return input

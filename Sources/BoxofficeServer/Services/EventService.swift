@@ -176,7 +176,14 @@ struct EventService: Sendable {
             }
             if let price = input.price { event.price = price }
             if let currency = input.currency { event.currency = currency }
-            if let salesPolicy = input.salesPolicy { event.salesPolicy = salesPolicy }
+            // Invariant: the sales policy never changes: nodes apart sell by it, and the seat rules
+            // of one policy cannot settle sales made under the other (sync-spec.md, section 10).
+            if let salesPolicy = input.salesPolicy, salesPolicy != event.salesPolicy {
+                throw DomainError.invalidField("salesPolicy", "the sales policy is fixed when the event is created; cancel the event and create another to change it")
+            }
+            if input.allocations != nil {
+                throw DomainError.invalidField("allocations", "allocations are set at creation; move seats with POST /events/{id}/allocations/transfer")
+            }
             if let holdMinutes = input.holdMinutes { event.holdMinutes = holdMinutes }
             try Self.normalize(&event)
             if event.date != before.date || event.location != before.location {

@@ -20,6 +20,14 @@ enum WebFormat {
         date.formatted(Date.FormatStyle(locale: Locale(identifier: "en_GB"), timeZone: timeZone).hour(.twoDigits(amPM: .omitted)).minute())
     }
 
+    /// An amount typed into a form: digits with at most one decimal point or comma ("12.50",
+    /// "12,50"); nil for anything else ("1,000.50", "12abc"), never a prefix of it.
+    static func decimal(_ text: String) -> Decimal? {
+        let parts = text.split(separator: /[.,]/, omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+        return Decimal(string: parts.joined(separator: "."), locale: Locale(identifier: "en_US_POSIX"))
+    }
+
     /// "25.50 EUR"
     static func money(_ amount: Decimal, _ currency: String) -> String {
         amounts.value(for: Money(amount: amount, currency: currency)) {
