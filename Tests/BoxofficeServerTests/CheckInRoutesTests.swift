@@ -29,4 +29,20 @@ import Testing
             #expect(try await client.call(.post, "/tickets/\(otherCode)/checkin", token: staff).status == .gone)
         }
     }
+
+    @Test func aCancelledEventAdmitsNoOne() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let staff = try await client.login("sam@venue.test", "staff-pw-1")
+            let event = try await client.createEvent(token: organizer, capacity: 5)
+            let ada = try await client.register("Ada", "ada@example.com")
+            let sale = try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": event, "quantity": 1])
+            let code = try #require((sale.body["tickets"] as? [[String: Any]])?.first?["code"] as? String)
+            #expect(try await client.call(.post, "/events/\(event)/cancel", token: organizer).status == .ok)
+
+            let refused = try await client.call(.post, "/tickets/\(code)/checkin", token: staff)
+            #expect(refused.status == .gone)
+            #expect((refused.body["detail"] as? String)?.contains("cancelled event") == true)
+        }
+    }
 }

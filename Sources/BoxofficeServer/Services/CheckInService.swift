@@ -30,9 +30,12 @@ struct CheckInService: Sendable {
             }
             let ticket = try document.body.decode(Ticket.self)
             guard ticket.isLive else { throw DomainError.ticketNotValid(code: code, status: ticket.status.rawValue) }
-            if let event = try transaction.get(Event.collection, ticket.eventId).map({ try $0.body.decode(Event.self) }),
-                Oversell.verdict(ticket.eventId, event: event, in: transaction).contains(where: { $0.document.id == document.id }) {
-                throw DomainError.ticketNotValid(code: code, status: TicketStatus.oversold.rawValue)
+            if let event = try transaction.get(Event.collection, ticket.eventId).map({ try $0.body.decode(Event.self) }) {
+                // Invariant: a cancelled event admits no one, whatever its tickets say.
+                guard event.status != .cancelled else { throw DomainError.ticketNotValid(code: code, status: "for a cancelled event") }
+                if Oversell.verdict(ticket.eventId, event: event, in: transaction).contains(where: { $0.document.id == document.id }) {
+                    throw DomainError.ticketNotValid(code: code, status: TicketStatus.oversold.rawValue)
+                }
             }
             if let previous = transaction.get(CheckIn.collection, document.id), !previous.deleted {
                 let first = try previous.body.decode(CheckIn.self)
