@@ -9,7 +9,12 @@ import Testing
 
     private func version(_ id: String, millisAhead: UInt64 = 0, node: String = "venue-b") -> String {
         let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis() + millisAhead, counter: 0)
-        return #"{"collection":"events","id":"\#(id)","version":{"hlc":"\#(hlc)","node":"\#(node)"},"history":[],"deleted":false,"body":{"name":"\#(id)"}}"#
+        return #"{"collection":"events","id":"\#(id)","version":{"hlc":"\#(hlc)","node":"\#(node)"},"history":[],"deleted":false,"body":\#(Self.eventBody(id))}"#
+    }
+
+    /// A whole event, as a peer sends it.
+    private static func eventBody(_ name: String) -> String {
+        #"{"name":"\#(name)","description":"","date":"2031-01-01T20:00:00Z","location":"Hall","capacity":10,"price":10,"currency":"EUR","salesPolicy":"escrow","status":"scheduled","organizerId":"u-peer","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}"#
     }
 
     @Test func peersNeedTheClusterSecret() async throws {
@@ -32,6 +37,20 @@ import Testing
             #expect(try await client.call(.get, "/sync/changes?since=999999", token: secret).status == .badRequest)
             #expect(try await client.call(.get, "/sync/changes?since=-1", token: secret).status == .badRequest)
             #expect(try await client.call(.get, "/sync/changes?limit=1001", token: secret).status == .badRequest)
+        }
+    }
+
+    @Test func aBodyThatDoesNotReadAsItsCollectionSpoilsTheBatch() async throws {
+        try await TestNode.run { _, client in
+            let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis(), counter: 0)
+            let garbage = #"{"collection":"events","id":"e-garbage","version":{"hlc":"\#(hlc)","node":"venue-b"},"history":[],"deleted":false,"body":{"name":5,"capacity":"lots"}}"#
+            let batch = #"{"versions":[\#(version("e-fine")),\#(garbage)],"checkpoint":{"peer":"venue-b","seq":2}}"#
+            let refused = try await client.call(.post, "/sync/versions", token: secret, raw: batch)
+            #expect(refused.status == .badRequest)
+            #expect((refused.body["detail"] as? String)?.contains("events/e-garbage") == true, "\(refused.body)")
+            #expect(try await client.call(.get, "/events").status == .ok, "the listing still reads")
+            #expect(try await client.call(.get, "/events/e-fine").status == .notFound, "nothing of the batch is applied")
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 0)
         }
     }
 

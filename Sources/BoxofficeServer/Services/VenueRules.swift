@@ -20,6 +20,9 @@ public enum VenueRules {
 
     /// Runs on every batch a peer's versions arrive in, in the batch's transaction.
     static func afterMerge(_ stored: [Document], _ transaction: inout Transaction, node: String, now: Date) throws {
+        // Invariant: every stored body reads as its collection's type. One unreadable event from a
+        // buggy peer would otherwise fail every listing here and travel on to every node.
+        for document in stored where !document.deleted { try requireReadable(document) }
         let users = stored.filter { $0.collection == User.collection && !$0.deleted }
         let emails = Set(users.compactMap { try? $0.body.decode(User.self).email })
         for email in emails.sorted() { try recordDuplicates(of: email, stored: users, in: &transaction, node: node, now: now) }
@@ -30,6 +33,24 @@ public enum VenueRules {
         events.formUnion(stored.filter { $0.collection == Event.collection }.map(\.id))
         for eventId in events.sorted() {
             try Oversell.settle(eventId, adding: seats, in: &transaction, node: node, now: now)
+        }
+    }
+
+    /// The types of the venue's collections; documents of others (a newer node's) pass unread.
+    private static let bodyTypes: [String: any Decodable.Type] = [
+        User.collection: User.self, Event.collection: Event.self, Ticket.collection: Ticket.self,
+        UserNotification.collection: UserNotification.self, Hold.collection: Hold.self, CheckIn.collection: CheckIn.self,
+        AllocationRow.collection: AllocationRow.self, ConflictRecord.collection: ConflictRecord.self,
+    ]
+
+    /// Refuses (and with it the whole batch) a version whose body does not read as its collection's type.
+    private static func requireReadable(_ document: Document) throws {
+        guard let type = bodyTypes[document.collection] else { return }
+        do {
+            _ = try document.body.decode(type)
+        } catch let error as DecodingError {
+            guard case let .invalidField(_, detail) = DomainError(decoding: error) else { throw error }
+            throw SyncError.badRequest("\(document.collection)/\(document.id) at \(document.version) does not read as a document of \(document.collection): \(detail)")
         }
     }
 
