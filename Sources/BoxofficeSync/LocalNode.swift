@@ -2,6 +2,7 @@ public import BoxofficeCore
 public import BoxofficeStore
 import Crypto
 public import Foundation
+public import Logging
 
 /// This node's side of a sync, straight on its store: what `/sync/*` serves, and what
 /// `boxoffice sync` uses when the node is not running.
@@ -57,6 +58,24 @@ public struct LocalNode: SyncEndpoint {
     public func checkpoint(from peer: String) async throws -> UInt64 {
         guard Identifier.isValid(peer), let document = try await store.get(Self.checkpoints, "from-" + peer) else { return 0 }
         return try document.body.decode(Checkpoint.self).seq
+    }
+
+    /// After a start-up that lost versions (a damaged journal frame), pulls every peer's feed again
+    /// from its start: a later frame may hold a checkpoint past the versions lost, and merging what
+    /// is already here changes nothing. Returns the number of checkpoints set back.
+    @discardableResult
+    public static func pullAgainIfVersionsWereLost(_ store: DocumentStore, logger: Logger) async throws -> Int {
+        guard store.recovery.lostVersions else { return 0 }
+        let reset = try await store.transact { transaction in
+            let current = transaction.documents(in: Self.checkpoints).filter { !$0.deleted }
+            for document in current {
+                let peer = try document.body.decode(Checkpoint.self).peer
+                try transaction.put(Self.checkpoints, document.id, body: JSONBody(encoding: Checkpoint(peer: peer, seq: 0)))
+            }
+            return current.count
+        }
+        logger.warning("the journal lost versions; the next sync pulls every peer's feed from the start", metadata: ["checkpoints": "\(reset)"])
+        return reset
     }
 
     /// Merges a batch by the merge rule; every concurrent loser becomes a conflict record; the

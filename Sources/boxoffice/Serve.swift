@@ -58,6 +58,7 @@ struct Serve: AsyncParsableCommand {
                 "documents": "\(recovery.documents)", "seq": "\(recovery.lastSeq)",
                 "seconds": "\(String(format: "%.3f", recovery.seconds))", "damage": "\(recovery.damage.count)",
             ])
+        try await LocalNode.pullAgainIfVersionsWereLost(store, logger: logger)
         Task {
             let audit = await store.auditFiles()
             if !audit.rebuilt.isEmpty || audit.missing > 0 {

@@ -3,6 +3,7 @@ import BoxofficeServer
 import BoxofficeStore
 import BoxofficeSync
 import Foundation
+import Logging
 
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,6 +38,7 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         options.bootstrapLogging()
         let (local, store, secret) = try openLocalSide()
+        if let store { try await LocalNode.pullAgainIfVersionsWereLost(store, logger: Logger(label: "boxoffice")) }
         let localID = try await local.info().nodeId
         let remote = PeerClient(baseURL: peerURL, secret: secret, localNodeID: localID)
         let terminal = isatty(STDOUT_FILENO) != 0

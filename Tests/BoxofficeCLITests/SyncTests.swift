@@ -62,6 +62,41 @@ import Testing
         return sync
     }
 
+    @Test func versionsLostToADamagedJournalFrameComeBackFromAPeer() async throws {
+        let temporary = TemporaryDirectory("lost")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        defer { a.running.stop() }
+        let d = temporary.file("d")  // a stopped node's directory: `boxoffice sync --data` opens its store
+        func pull() throws -> ChildProcess {
+            let sync = try ChildProcess("boxoffice", ["sync", a.url, "--data", d, "--secret", Self.secret, "--pull-only"])
+            #expect(sync.waitForExit() == 0, "\(sync.standardError)")
+            return sync
+        }
+        func documents() throws -> String? {
+            let check = try ChildProcess("boxoffice", ["store", "check", "--data", d])
+            check.waitForExit()
+            return check.standardOutput.split(separator: "\n").first { $0.hasPrefix("documents") }.map(String.init)
+        }
+        _ = try await a.createEvent("First")
+        _ = try pull()
+        _ = try await a.createEvent("Second")
+        _ = try pull()
+        let whole = try #require(try documents())
+
+        // The first pull's frame is damaged; the second pull's frame holds a checkpoint past it.
+        let journal = d + "/journal"
+        let segment = journal + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: journal).sorted().first))
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: segment)))
+        bytes[journalFrameOffsets(bytes)[0] + 20] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        #expect(try documents() != whole, "the damage loses the first pull's versions")
+
+        let again = try pull()
+        #expect(again.standardError.contains("pulls every peer's feed from the start"), "\(again.standardError)")
+        #expect(try documents() == whole, "the peer restored every lost version")
+    }
+
     @Test func nodesWritingApartConvergeToIdenticalDocuments() async throws {
         let temporary = TemporaryDirectory("sync3")
         defer { temporary.remove() }

@@ -15,17 +15,6 @@ import Testing
     }
 
     /// The offset of every frame in a segment, read from the length prefixes.
-    private func frameOffsets(_ segment: [UInt8]) -> [Int] {
-        var offsets: [Int] = []
-        var offset = 0
-        while offset + 8 <= segment.count {
-            offsets.append(offset)
-            let length = segment[offset..<offset + 4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            offset += 8 + length
-        }
-        return offsets
-    }
-
     @Test func reopeningRestoresEveryDocumentAndTheClock() async throws {
         let temporary = TemporaryDirectory("reopen")
         defer { temporary.remove() }
@@ -47,7 +36,7 @@ import Testing
         let directory = try await populated(temporary, count: 10)
         let segment = try #require(try segments(directory).last)
         let original = try bytes(of: segment)
-        let lastFrame = try #require(frameOffsets(original).last)
+        let lastFrame = try #require(journalFrameOffsets(original).last)
         // A crash mid-write: the last frame lost its final bytes.
         try write(Array(original[..<(original.count - 5)]), to: segment)
 
@@ -88,7 +77,7 @@ import Testing
         let directory = try await populated(temporary, count: 5)
         let segment = try #require(try segments(directory).last)
         var damaged = try bytes(of: segment)
-        let offsets = frameOffsets(damaged)
+        let offsets = journalFrameOffsets(damaged)
         damaged[offsets[2] + 20] ^= 0x40  // inside the payload of the third frame (seq 3)
         try write(damaged, to: segment)
 
@@ -117,7 +106,7 @@ import Testing
         let directory = try await populated(temporary, count: 4)
         let segment = try #require(try segments(directory).last)
         var damaged = try bytes(of: segment)
-        let offsets = frameOffsets(damaged)
+        let offsets = journalFrameOffsets(damaged)
         damaged[offsets[1] + 3] = 0x55  // the length of frame 2 now claims over a gigabyte
         try write(damaged, to: segment)
 
