@@ -12,6 +12,11 @@ struct UserAdd: AsyncParsableCommand {
 
     @OptionGroup var options: DataOptions
 
+    @Option(
+        name: .customLong("node-id"),
+        help: ArgumentHelp("The node's id, when this makes its data directory (as serve --node-id; default: generated).", valueName: "id"))
+    var nodeID: String?
+
     @Option(help: "The email to sign in with.")
     var email: String
 
@@ -26,7 +31,7 @@ struct UserAdd: AsyncParsableCommand {
 
     func run() async throws {
         options.bootstrapLogging()
-        let store = try DocumentStore.open(DataDirectory(options.data), options: options.storeOptions)
+        let store = try DocumentStore.open(DataDirectory(options.data), nodeID: nodeID, options: options.storeOptions)
         do {
             let id = try await addUser(to: store, name: name, email: email, password: password, role: role)
             await store.close()

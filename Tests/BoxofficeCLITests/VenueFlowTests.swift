@@ -10,9 +10,11 @@ import Testing
         defer { temporary.remove() }
         let data = temporary.file("node")
         let add = try ChildProcess(
-            "boxoffice", ["user", "add", "--data", data, "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"])
+            "boxoffice",
+            ["user", "add", "--data", data, "--node-id", "venue-a", "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"])
         #expect(add.waitForExit() == 0, "user add failed: \(add.standardError)")
-        let node = try RunningNode(data: data)
+        #expect(add.standardOutput.contains("on node venue-a"), "user add names the directory's node: \(add.standardOutput)")
+        let node = try RunningNode(data: data, nodeID: "venue-a")
         defer { #expect(node.stop() == 0) }
         let client = HTTPTestClient(port: node.port)
         let organizer = try await client.call(.post, "/users/login", json: ["email": "olga@venue.test", "password": "organizer-pw"])
