@@ -130,10 +130,15 @@ public struct LocalNode: SyncEndpoint {
         try write(record, identity: "\(loser.collection)/\(loser.id)/\(loser.version)/\(winner.version)", in: &transaction)
     }
 
+    /// The id of the conflict record about `identity` (section 9 of sync-spec.md).
+    public static func recordID(identity: String) -> String {
+        "c-" + SHA256.hash(data: Data(identity.utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Writes `record` under an id derived from `identity` (section 9 of sync-spec.md), unless a
     /// record with that id exists already: nodes that detect the same conflict write one record.
     public static func write(_ record: ConflictRecord, identity: String, in transaction: inout Transaction) throws {
-        let id = "c-" + SHA256.hash(data: Data(identity.utf8)).prefix(20).map { String(format: "%02x", $0) }.joined()
+        let id = recordID(identity: identity)
         guard transaction.get(ConflictRecord.collection, id) == nil else { return }
         try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
     }

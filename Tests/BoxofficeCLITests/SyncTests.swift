@@ -303,6 +303,20 @@ import Testing
             #expect((report.body["conflicts"] as? [Any])?.count == 1, "\(report.body)")
         }
         #expect(try await a.documents() == (try await b.documents()))
+
+        // Staff resolve it (one person, two accounts): from then on each account signs in with its
+        // own password, on every node the resolution reaches; a resolved record stays resolved.
+        let report = try await a.client.call(.get, "/conflicts.json?kind=duplicate-email", token: a.organizer)
+        let record = try #require((report.body["conflicts"] as? [[String: Any]])?.first?["id"] as? String)
+        #expect(try await a.client.call(.post, "/conflicts/\(record)/resolve", token: a.organizer, json: ["note": "same person"]).status == .ok)
+        #expect(try await a.client.call(.post, "/conflicts/\(record)/acknowledge", token: a.organizer).status == .conflict)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        let later = try #require((second.body["user"] as? [String: Any])?["id"] as? String)
+        for node in [a, b] {
+            let signedIn = try await node.client.call(.post, "/users/login", json: ["email": "ada@example.com", "password": "password-at-b"])
+            #expect(signedIn.status == .ok, "\(signedIn.body)")
+            #expect((signedIn.body["user"] as? [String: Any])?["id"] as? String == later)
+        }
     }
 
     @Test func escrowedSeatsNeverOversellAcrossNodesAndTransfersTravelBySync() async throws {

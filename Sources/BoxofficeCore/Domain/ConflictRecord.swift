@@ -10,7 +10,9 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
     }
 
     /// What kind of conflict: "double-check-in" for a ticket scanned at two nodes while apart,
-    /// "concurrent-edit" for any other document written on two nodes while apart.
+    /// "concurrent-edit" for any other document written on two nodes while apart,
+    /// "duplicate-email" for two accounts registered with one email, "oversold" for an overbook
+    /// event's sales past its capacity.
     public var kind: String
     public var collection: String
     public var documentId: String

@@ -27,6 +27,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case alreadyCheckedIn(at: Date, node: String, gate: String?)
     /// This account's email was registered earlier on another node: it cannot sign in until resolved.
     case duplicateAccount(of: String)
+    /// A resolved conflict record stays resolved: it does not go back to acknowledged.
+    case conflictResolved(id: String)
     /// The ticket does not admit anyone any more (cancelled).
     case ticketNotValid(code: String, status: String)
     /// A hold (reservation) ran out before it was confirmed: its seats went back on sale.

@@ -80,6 +80,8 @@ struct ProblemDetails: Encodable, Sendable {
                 slug: "duplicate-account", status: .conflict,
                 detail: "this email was registered earlier on another venue's node (account \(holder)); this account is a duplicate and cannot sign in until staff resolve it",
                 field: "email")
+        case let .conflictResolved(id):
+            self.init(slug: "conflict-resolved", status: .conflict, detail: "conflict \(id) is resolved already; it does not go back to acknowledged")
         case let .ticketNotValid(code, status):
             self.init(slug: "ticket-not-valid", status: .gone, detail: "ticket \(code) is \(status) and admits no one")
         case let .holdExpired(holdId, date):

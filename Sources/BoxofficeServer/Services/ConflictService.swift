@@ -35,6 +35,8 @@ struct ConflictService: Sendable {
                 throw DomainError.notFound(kind: "conflict", id: id)
             }
             var record = try document.body.decode(ConflictRecord.self)
+            // Invariant: a conflict's state only moves forward (open, acknowledged, resolved).
+            guard !(record.state == .resolved && state == .acknowledged) else { throw DomainError.conflictResolved(id: id) }
             record.state = state
             record.handledBy = staff.userId
             record.handledAt = date

@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeStore
+import BoxofficeSync
 import Foundation
 
 /// What the API shows of a user: never the password hash.
@@ -51,19 +52,28 @@ struct UserService: Sendable {
     }
 
     /// The account for `email` if `password` is right; one error for a wrong email or password.
-    /// A duplicate account (its email was registered earlier on another node) cannot sign in.
+    /// A duplicate account (its email was registered earlier on another node) cannot sign in
+    /// until staff resolve its `duplicate-email` conflict; then each account signs in with its own
+    /// password (the one that keeps the email first, when both passwords are the same).
     func authenticate(email: String, password: String) async throws -> UserView {
         let accounts = await accounts(withEmail: User.canonicalEmail(email))
         for document in accounts.sorted(by: { UniqueEmail.origin($0) < UniqueEmail.origin($1) }) {
             let user = try cache.decoded(document)
             guard try await hasher.verify(password, against: user.passwordHash) else { continue }
-            if let holder = UniqueEmail.holder(of: accounts), holder.id != document.id {
+            if let holder = UniqueEmail.holder(of: accounts), holder.id != document.id,
+                try await !isResolved(duplicate: document.id, of: holder.id) {
                 throw DomainError.duplicateAccount(of: holder.id)
             }
             return UserView(id: document.id, user: user)
         }
         _ = try await hasher.verify(password, against: nil)  // the same time for an unknown email
         throw DomainError.invalidCredentials
+    }
+
+    private func isResolved(duplicate: String, of holder: String) async throws -> Bool {
+        let id = LocalNode.recordID(identity: VenueRules.duplicateIdentity(holder: holder, duplicate: duplicate))
+        guard let document = try await store.get(ConflictRecord.collection, id), !document.deleted else { return false }
+        return try document.body.decode(ConflictRecord.self).state == .resolved
     }
 
     private func accounts(withEmail email: String) async -> [Document] {

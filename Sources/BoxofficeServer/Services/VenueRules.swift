@@ -54,6 +54,11 @@ public enum VenueRules {
         }
     }
 
+    /// What the `duplicate-email` record of two accounts is about (sync-spec.md, section 11).
+    static func duplicateIdentity(holder: String, duplicate: String) -> String {
+        "duplicate-email/\(holder)/\(duplicate)"
+    }
+
     /// Two accounts registered with one email on nodes apart: nothing is rewritten (the earliest
     /// registration keeps the email by `UniqueEmail`, derived on every read), but the collision
     /// becomes a conflict record so staff see it.
@@ -70,7 +75,7 @@ public enum VenueRules {
                 rule: UniqueEmail.rule, winner: "\(holder.id) (\(UniqueEmail.origin(holder)))",
                 loser: "\(duplicate.id) (\(UniqueEmail.origin(duplicate)))", loserDocument: String(decoding: summary, as: UTF8.self),
                 detectedBy: node, detectedAt: now)
-            try LocalNode.write(record, identity: "duplicate-email/\(holder.id)/\(duplicate.id)", in: &transaction)
+            try LocalNode.write(record, identity: duplicateIdentity(holder: holder.id, duplicate: duplicate.id), in: &transaction)
         }
     }
 
