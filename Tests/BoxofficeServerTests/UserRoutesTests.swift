@@ -67,6 +67,11 @@ import Testing
             #expect(anonymous.headers[.wwwAuthenticate] == "Bearer")
             let forged = try await client.call(.get, "/users/profile", token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad")
             #expect(forged.status == .unauthorized)
+            let token = try await client.register("Ada", "ada@example.com").token
+            for scheme in ["Bearer", "bearer", "BEARER"] {
+                let profile = try await client.call(.get, "/users/profile", headers: [.authorization: "\(scheme) \(token)"])
+                #expect(profile.status == .ok, "the scheme is case-insensitive: \(scheme)")
+            }
         }
     }
 }

@@ -14,7 +14,8 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization] {
             // The original web app sends the bare token; accept "Bearer <token>" and "<token>".
-            let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
+            // The scheme is case-insensitive (RFC 9110, section 11.1).
+            let token = header.prefix(7).lowercased() == "bearer " ? String(header.dropFirst(7)) : header
             guard let identity = try await users.identity(of: await tokens.userID(from: token)) else {
                 throw DomainError.unauthenticated("the access token is invalid or expired; sign in again")
             }
