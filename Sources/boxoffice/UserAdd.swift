@@ -23,7 +23,7 @@ struct UserAdd: AsyncParsableCommand {
     @Option(help: "The person's name.")
     var name: String
 
-    @Option(help: "The password (8 to 72 characters).")
+    @Option(help: "The password (at least 8 characters, at most 72 bytes in UTF-8).")
     var password: String
 
     @Option(help: ArgumentHelp("attendee, staff or organizer.", valueName: "role"))

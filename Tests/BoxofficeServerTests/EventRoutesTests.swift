@@ -38,6 +38,7 @@ import Testing
     @Test(arguments: [
         ("capacity", 0 as any Sendable), ("capacity", "ten" as any Sendable), ("currency", "EURO" as any Sendable),
         ("price", -1 as any Sendable), ("date", "next friday" as any Sendable), ("salesPolicy", "first-come" as any Sendable),
+        ("name", "Null\u{0}Byte" as any Sendable), ("description", "bell\u{7}" as any Sendable),
     ])
     func invalidEventFieldsAreNamed(_ field: String, _ value: any Sendable) async throws {
         try await TestNode.run { _, client in

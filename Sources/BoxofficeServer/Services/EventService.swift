@@ -245,6 +245,7 @@ struct EventService: Sendable {
         event.name = try Validate.text(event.name, field: "name", maxLength: 200)
         event.location = try Validate.text(event.location, field: "location", maxLength: 200)
         guard event.description.count <= 10_000 else { throw .invalidField("description", "description must be at most 10,000 characters") }
+        try Validate.printable(event.description, field: "description")
         try check(capacity: event.capacity)
         if let minutes = event.holdMinutes, !(1...120).contains(minutes) {
             throw .invalidField("holdMinutes", "holdMinutes must be between 1 and 120")

@@ -37,7 +37,8 @@ struct UserService: Sendable {
         let email = User.canonicalEmail(email)
         guard User.isPlausibleEmail(email) else { throw DomainError.invalidField("email", "email must be an address like ada@example.com") }
         guard password.count >= 8, password.utf8.count <= 72 else {
-            throw DomainError.invalidField("password", "password must be 8 to 72 characters long")
+            // bcrypt reads 72 bytes: 72 plain letters, fewer accented ones or emoji.
+            throw DomainError.invalidField("password", "password must be at least 8 characters and at most 72 bytes in UTF-8 (72 plain letters, fewer accented ones)")
         }
         let user = User(name: name, email: email, passwordHash: try await hasher.hash(password), role: role, createdAt: now())
         let id = Identifier.random(prefix: "u")

@@ -8,7 +8,17 @@ enum Validate {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .invalidField(field, "\(field) must not be empty") }
         guard trimmed.count <= maxLength else { throw .invalidField(field, "\(field) must be at most \(maxLength) characters") }
+        try printable(trimmed, field: field)
         return trimmed
+    }
+
+    /// Text with no control characters but line breaks and tabs, else a 400 naming the field.
+    static func printable(_ value: String, field: String) throws(DomainError) {
+        // Invariant: stored text has no control characters but line breaks and tabs (a NUL in a
+        // name would reach every page and file that shows it).
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\n", "\r", "\t"].contains($0) }) else {
+            throw .invalidField(field, "\(field) must not contain control characters")
+        }
     }
 
     /// An id from a path or a body: a valid identifier, else a 400 naming the field.
