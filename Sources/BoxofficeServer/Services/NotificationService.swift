@@ -18,6 +18,9 @@ struct NotificationService: Sendable {
             guard let user = transaction.get(User.collection, userId), !user.deleted else {
                 throw DomainError.notFound(kind: "user", id: userId)
             }
+            if let eventId, transaction.get(Event.collection, eventId)?.deleted ?? true {
+                throw DomainError.notFound(kind: "event", id: eventId)
+            }
             try transaction.put(UserNotification.collection, id, body: JSONBody(encoding: notification))
         }
         return Identified(id: id, value: notification)

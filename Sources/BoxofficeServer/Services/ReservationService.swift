@@ -68,12 +68,14 @@ struct ReservationService: Sendable {
     func release(_ id: String, by caller: Identity) async throws -> Identified<Hold> {
         let id = try Validate.id(id, field: "id")
         let node = store.nodeID
+        let date = now()
         return try await store.transact { transaction in
             var hold = try Self.hold(id, of: caller, in: transaction)
             guard hold.status != .confirmed else { throw DomainError.holdConfirmed(holdId: id) }
             guard hold.status == .open else { return Identified(id: id, value: hold) }
             guard hold.node == node else { throw DomainError.holdOnAnotherNode(holdId: id, node: hold.node) }
-            hold.status = .released
+            // A hold past its expiry gave its seats back already: it is marked expired, not released.
+            hold.status = hold.isHolding(at: date) ? .released : .expired
             try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
             return Identified(id: id, value: hold)
         }
