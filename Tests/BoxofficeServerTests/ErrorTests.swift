@@ -14,6 +14,21 @@ import Testing
         }
     }
 
+    @Test func numbersAFieldCannotTakeAndUnknownChoicesAreNamedAsSuch() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = #"{"name":"X","date":"2030-01-01T00:00:00Z","location":"Y","price":1,"currency":"EUR","capacity":"#
+            for capacity in ["1.5", "100000000000000000000"] {
+                let response = try await client.call(.post, "/events", token: organizer, raw: event + capacity + "}")
+                #expect(response.status == .badRequest)
+                #expect((response.body["detail"] as? String)?.contains("does not fit its field") == true, "\(response.body)")
+            }
+            let policy = try await client.call(.post, "/events", token: organizer, raw: event + #"10,"salesPolicy":"yolo"}"#)
+            #expect(policy.body["field"] as? String == "salesPolicy")
+            #expect(policy.body["detail"] as? String == "salesPolicy cannot be yolo (see /openapi.yaml for the values it takes)")
+        }
+    }
+
     @Test func bodiesOverOneMebibyteAre413() async throws {
         try await TestNode.run { _, client in
             let huge = "{\"name\":\"" + String(repeating: "x", count: (1 << 20) + 10) + "\"}"

@@ -7,9 +7,15 @@ extension Request {
     /// wrong type is a 400 that names the field; a body over the context's limit is a 413.
     mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
         let buffer = try await collectBody(upTo: context.maxUploadSize)
+        let body = Data(buffer.readableBytesView)
         do {
-            return try JSONCoding.makeDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONCoding.makeDecoder().decode(T.self, from: body)
         } catch let error as DecodingError {
+            // The decoder says "not valid JSON", naming no field, for valid JSON with a number a
+            // field cannot take (1.5 or 1e20 where a count goes): say that instead.
+            if case let .dataCorrupted(context) = error, context.codingPath.isEmpty, (try? JSONSerialization.jsonObject(with: body)) != nil {
+                throw DomainError.invalidField("body", "a number in the body does not fit its field: counts are whole numbers, and every number has a maximum (see /openapi.yaml)")
+            }
             throw DomainError(decoding: error)
         }
     }
@@ -46,10 +52,13 @@ extension DomainError {
             self = .invalidField(field, "\(field) must be \(Self.describe(type)), not null")
         case let .dataCorrupted(context):
             let field = path(context.codingPath)
-            self =
-                field.isEmpty
-                ? .invalidField("body", "the body is not valid JSON")
-                : .invalidField(field, "\(field) is invalid: \(context.debugDescription)")
+            if field.isEmpty {
+                self = .invalidField("body", "the body is not valid JSON")
+            } else if context.debugDescription.hasPrefix("Cannot initialize"), let value = context.debugDescription.components(separatedBy: "value ").last {
+                self = .invalidField(field, "\(field) cannot be \(value) (see /openapi.yaml for the values it takes)")
+            } else {
+                self = .invalidField(field, "\(field) is invalid: \(context.debugDescription)")
+            }
         @unknown default:
             self = .invalidField("body", "the body could not be read")
         }
