@@ -9,6 +9,12 @@ import Testing
     @Test func healthNodeAndMetrics() async throws {
         try await TestNode.run { _, client in
             #expect(try await client.call(.get, "/health").body["status"] as? String == "ok")
+            // HEAD answers like GET without the body, as uptime checks and curl -I expect.
+            for path in ["/health", "/", "/events"] {
+                let probe = try await client.execute(uri: path, method: .head) { ($0.status, $0.body.readableBytes) }
+                #expect(probe.0 == .ok && probe.1 == 0, "\(path)")
+            }
+            #expect(try await client.execute(uri: "/no/such/page", method: .head) { $0.status } == .notFound)
             let info = try await client.call(.get, "/node")
             #expect(info.body["nodeId"] as? String == "venue-a")
             #expect(info.body["documents"] as? Int == 2)  // the two staff accounts
