@@ -12,7 +12,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(store: store, configuration: configuration)
     return Application(
-        router: HeadRequests(base: router),
+        router: MethodHandling(router: router),
         // A sale opening is a burst of new connections: queue up to 1,024 while the node accepts.
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice", backlog: 1_024),

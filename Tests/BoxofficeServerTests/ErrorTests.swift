@@ -43,8 +43,13 @@ import Testing
             let unknown = try await client.call(.get, "/no/such/thing")
             #expect(unknown.status == .notFound)
             #expect(unknown.body["type"] as? String == "/problems/not-found")
-            #expect(try await client.call(.delete, "/events").status.code >= 400)
-            #expect(try await client.call(.delete, "/events").status.code < 500)
+            let wrongMethod = try await client.call(.delete, "/events")
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "GET, POST, HEAD")
+            #expect(wrongMethod.headers[.contentType] == "application/problem+json")
+            #expect(try await client.call(.put, "/events/e-some1thing").headers[.allow] == "GET, PATCH, HEAD", "a captured segment matches")
+            #expect(try await client.call(.delete, "/api/users/login").headers[.allow] == "POST")
+            #expect(try await client.call(.get, "/events/e-1/no/such").status == .notFound)
         }
     }
 
