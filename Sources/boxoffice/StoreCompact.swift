@@ -1,5 +1,7 @@
 import ArgumentParser
 import BoxofficeStore
+import BoxofficeSync
+import Logging
 
 struct StoreCompact: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +15,8 @@ struct StoreCompact: AsyncParsableCommand {
     func run() async throws {
         options.bootstrapLogging()
         let store = try DocumentStore.open(DataDirectory(options.data), options: options.storeOptions)
+        // Invariant: the snapshot drops the damaged frame, so the peers must be asked again first.
+        try await LocalNode.pullAgainIfVersionsWereLost(store, logger: Logger(label: "boxoffice"))
         let bytes = try await store.compact() ?? 0
         let statistics = await store.statistics
         await store.close()

@@ -91,9 +91,11 @@ import Testing
         bytes[journalFrameOffsets(bytes)[0] + 20] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: segment))
         #expect(try documents() != whole, "the damage loses the first pull's versions")
+        // Compacting drops the damaged frame from the journal, but not the need to pull again.
+        let compact = try ChildProcess("boxoffice", ["store", "compact", "--data", d])
+        #expect(compact.waitForExit() == 0, "\(compact.standardError)")
 
         let again = try pull()
-        #expect(again.standardError.contains("pulls every peer's feed from the start"), "\(again.standardError)")
         #expect(try documents() == whole, "the peer restored every lost version")
     }
 
