@@ -1,3 +1,5 @@
+import BoxofficeCore
+import BoxofficeServer
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -43,6 +45,29 @@ import Testing
             var attendee = WebBrowser(client)
             _ = try await attendee.register("Ada", "ada@example.com")
             #expect(try await attendee.get("/conflicts").status == .forbidden)
+        }
+    }
+
+    @Test func aDuplicateAccountShowsTheHolderStandingAndNoPasswordHash() async throws {
+        try await TestNode.run { node, client in
+            let holder = try await client.register("Eve at A", "eve@example.com")
+            // The same email registered later on venue-b, arriving by sync.
+            let local = try #require(try await node.store.get("users", holder.id))
+            var body = try #require(try JSONSerialization.jsonObject(with: Data(local.body.bytes)) as? [String: Any])
+            body["name"] = "Eve at B"
+            let hlc = HLC(wallMillis: local.version.hlc.wallMillis + 1_000, counter: 0)
+            let later = Document(
+                collection: "users", id: "u-eveatb", version: Version(hlc: hlc, node: "venue-b"), history: [], deleted: false,
+                body: JSONBody(unchecked: Array(try JSONSerialization.data(withJSONObject: body))))
+            _ = try await VenueRules.localNode(node.store).apply([later], checkpoint: nil)
+
+            var staff = WebBrowser(client)
+            _ = try await staff.login("sam@venue.test", "staff-pw-1")
+            let report = try await staff.get("/conflicts?kind=duplicate-email")
+            #expect(report.html.contains("duplicate-email: 1"))
+            #expect(!report.html.contains("passwordHash") && !report.html.contains("$2b$"), "no password hash on the page")
+            let stands = try #require(report.html.range(of: "Stands").map { String(report.html[$0.lowerBound...]) }?.components(separatedBy: "</table>").first)
+            #expect(stands.contains("Eve at A"), "the account that keeps the email stands")
         }
     }
 }

@@ -36,6 +36,13 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
     public var note: String?
 
     /// The kind of a conflict between two versions of a document of `collection`.
+    /// The document that stands after the conflict: the one it is about, except for a
+    /// `duplicate-email` record, which is about the later account while the holder stands
+    /// (`winner` is "<holder id> (<origin>)").
+    public var standingDocumentId: String {
+        kind == "duplicate-email" ? String(winner.prefix { $0 != " " }) : documentId
+    }
+
     public static func kind(of collection: String) -> String {
         collection == CheckIn.collection ? "double-check-in" : "concurrent-edit"
     }

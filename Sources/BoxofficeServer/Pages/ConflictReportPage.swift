@@ -61,6 +61,8 @@ struct ConflictReportPage: Sendable, Hashable {
         rows = conflicts.map { Self.row($0, standing: standing[$0.id], now: now) }
     }
 
+    private static let secretFields: Set<String> = ["passwordHash"]
+
     private static func row(_ conflict: Identified<ConflictRecord>, standing: Document?, now: Date) -> Row {
         let record = conflict.value
         let seconds = Int(max(0, now.timeIntervalSince(record.detectedAt)))
@@ -69,7 +71,8 @@ struct ConflictReportPage: Sendable, Hashable {
         let envelope = JSONBody(unchecked: Array(record.loserDocument.utf8)).fieldTexts()
         let lost = envelope["body"].map { JSONBody(unchecked: Array($0.utf8)).fieldTexts() } ?? envelope
         func fields(_ texts: [String: String]) -> [Field] {
-            texts.keys.sorted().map { Field(name: $0, value: texts[$0] ?? "", differs: record.differingFields.contains($0)) }
+            // Invariant: no secret reaches the page (an account's password hash).
+            texts.keys.sorted().filter { !Self.secretFields.contains($0) }.map { Field(name: $0, value: texts[$0] ?? "", differs: record.differingFields.contains($0)) }
         }
         return Row(
             id: conflict.id, kind: record.kind, event: record.eventId ?? "–", document: "\(record.collection)/\(record.documentId)",

@@ -23,7 +23,7 @@ struct ConflictPageRoutes {
             let found = try await conflicts.list(filter)
             var standing: [String: Document] = [:]
             for conflict in found.conflicts {
-                standing[conflict.id] = try await store.get(conflict.value.collection, conflict.value.documentId)
+                standing[conflict.id] = try await store.get(conflict.value.collection, conflict.value.standingDocumentId)
             }
             let page = ConflictReportPage(
                 node: store.nodeID, filter: filter, conflicts: found.conflicts, counts: found.counts, standing: standing, now: now())
