@@ -29,7 +29,8 @@ struct MethodHandling<Context: RequestContext>: HTTPResponderBuilder {
             let response = try await base.respond(to: request, context: context)
             guard response.status == .notFound else { return response }
             let allowed = Set(routes.filter { Self.path($0.path, matches: request.uri.path) }.map(\.method.rawValue)).sorted()
-            guard !allowed.isEmpty else { return response }
+            // A 404 of a served method is the route's own answer (no such event), not a wrong method.
+            guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { return response }
             var refused = ProblemDetails(HTTPError(.methodNotAllowed, message: "\(request.method) is not served at \(request.uri.path); it takes \(allowed.joined(separator: ", "))"), instance: request.uri.path).response()
             refused.headers[.allow] = (allowed + (allowed.contains("GET") ? ["HEAD"] : [])).joined(separator: ", ")
             return refused

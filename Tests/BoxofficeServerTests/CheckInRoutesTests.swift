@@ -19,6 +19,10 @@ import Testing
             #expect((admitted.body["checkIn"] as? [String: Any])?["node"] as? String == "venue-a")
             let again = try await client.call(.post, "/tickets/\(code)/checkin", token: staff)
             #expect(again.status == .conflict)
+            // A used ticket keeps its seat: cancelling it would let the seat be sold again.
+            let usedID = try #require(tickets.first?["id"] as? String)
+            let cancelUsed = try await client.call(.post, "/tickets/\(usedID)/cancel", token: ada.token)
+            #expect(cancelUsed.status == .conflict && (cancelUsed.body["detail"] as? String)?.contains("scanned at the door") == true)
             #expect((again.body["detail"] as? String)?.contains("gate North on node venue-a") == true)
 
             #expect(try await client.call(.post, "/tickets/NOSUCHCODE0000/checkin", token: staff).status == .notFound)

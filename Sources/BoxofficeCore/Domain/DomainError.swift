@@ -21,6 +21,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case eventCancelled(eventId: String)
     /// The ticket was already cancelled.
     case ticketAlreadyCancelled(ticketId: String)
+    /// The ticket was scanned at the door: it cannot be cancelled.
+    case ticketUsed(ticketId: String)
     /// An idempotency key was used before with a different request.
     case idempotencyKeyReused
     /// The ticket was already scanned: when, at which node and gate.

@@ -72,6 +72,8 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(slug: "event-cancelled", status: .conflict, detail: "event \"\(eventId)\" is cancelled")
         case let .ticketAlreadyCancelled(ticketId):
             self.init(slug: "ticket-cancelled", status: .conflict, detail: "ticket \"\(ticketId)\" is already cancelled")
+        case let .ticketUsed(ticketId):
+            self.init(slug: "ticket-used", status: .conflict, detail: "ticket \"\(ticketId)\" was scanned at the door; a used ticket cannot be cancelled")
         case let .alreadyCheckedIn(date, node, gate):
             let place = gate.map { "gate \($0) on node \(node)" } ?? "node \(node)"
             self.init(slug: "already-checked-in", status: .conflict, detail: "already checked in at \(date.formatted(.iso8601)) at \(place)")

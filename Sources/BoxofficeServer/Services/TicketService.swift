@@ -147,7 +147,11 @@ struct TicketService: Sendable {
             }
             var ticket = try document.body.decode(Ticket.self)
             guard ticket.userId == caller.userId || caller.isStaff else { throw DomainError.forbidden("this ticket belongs to another user") }
-            guard ticket.isLive else { throw DomainError.ticketAlreadyCancelled(ticketId: id) }
+            guard ticket.isLive else {
+                throw ticket.status == .cancelled ? DomainError.ticketAlreadyCancelled(ticketId: id) : DomainError.ticketNotValid(code: ticket.code, status: ticket.status.rawValue)
+            }
+            // Invariant: a ticket used at the door keeps its seat; cancelling it would sell the seat twice.
+            if let scan = transaction.get(CheckIn.collection, id), !scan.deleted { throw DomainError.ticketUsed(ticketId: id) }
             ticket.status = .cancelled
             try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
             if let userId = ticket.userId {
