@@ -78,6 +78,22 @@ import Testing
         }
     }
 
+    @Test func anEditThatChangesNothingOfTheEventWritesNoVersion() async throws {
+        try await TestNode.run { node, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 10)
+            let created = try #require(try await node.store.get("events", event)).version
+            // A capacity change lives in this node's allocation row; a repeat of the current values is nothing.
+            let resized = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["capacity": 12])
+            #expect(resized.status == .ok && resized.body["capacity"] as? Int == 12)
+            let same = try await client.call(.get, "/events/\(event)").body["location"] as? String ?? ""
+            #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["location": same]).status == .ok)
+            #expect(try await node.store.get("events", event)?.version == created, "no new version to win over another venue's edit")
+            #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["location": "Elsewhere"]).status == .ok)
+            #expect(try await node.store.get("events", event)?.version != created)
+        }
+    }
+
     @Test func editingAndCancellingNotifyTicketHolders() async throws {
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")

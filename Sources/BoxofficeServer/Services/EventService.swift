@@ -210,9 +210,14 @@ struct EventService: Sendable {
         let date = now()
         let node = store.nodeID
         try await store.transact { [self] transaction in
-            var event = try event(id, in: transaction)
-            guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
+            let before = try event(id, in: transaction)
+            guard before.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
+            var event = before
             try change(&event, &transaction, date, node)
+            // Invariant: an edit that leaves the event as it was (a capacity change lives in this
+            // node's allocation row) writes no new version, which would win over a real edit made
+            // at another venue meanwhile.
+            guard event != before else { return }
             event.updatedAt = date
             try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
         }
