@@ -127,6 +127,21 @@ import Testing
                 let refused = try await organizer.post(path, fields.merging(["price": unclear]) { $1 })
                 #expect(refused.status == .badRequest && refused.html.contains("id=\"price-error\""), "\(unclear)")
             }
+            // A form opened before a change made elsewhere saves only what the organizer changed in it.
+            let opened = try await organizer.get(path)
+            var was: [String: String] = [:]
+            for field in ["name", "description", "date", "location", "capacity", "price", "currency", "holdMinutes"] {
+                was[field + "_was"] = try #require(WebBrowser.first(#"name="\#(field)_was" value="([^"]*)""#, in: opened.html), "\(field)_was")
+            }
+            #expect(try await client.call(.patch, "/events/\(id)", token: try await client.login("olga@venue.test", "organizer-pw"), json: ["capacity": 36]).status == .ok)
+            var stale = fields.merging(was) { $1 }
+            for (key, value) in was { stale[String(key.dropLast(4))] = value }  // the form as opened…
+            stale["name"] = "Harbour Lights Live"  // …with only the name changed
+            let renamed = try await organizer.post(path, stale)
+            #expect(renamed.html.contains("Saved."))
+            let after = try await client.call(.get, "/events/\(id)")
+            #expect(after.body["name"] as? String == "Harbour Lights Live" && after.body["capacity"] as? Int == 36, "\(after.body)")
+
             let switched = try await organizer.post(path, fields.merging(["salesPolicy": "overbook"]) { $1 })
             #expect(switched.status == .badRequest && switched.html.contains("sales policy is fixed"))
             let given = try await organizer.post(path + "/transfer", ["to": "venue-b", "seats": "5"])

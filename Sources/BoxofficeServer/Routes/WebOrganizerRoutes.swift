@@ -14,11 +14,19 @@ struct WebOrganizerRoutes {
     struct EventForm: Sendable, Hashable {
         let id: String?
         let values: [String: String]
+        /// The values the edit form was opened with, sent back beside the fields: only a field the
+        /// organizer changed is saved, so a stale value in the form never undoes a change made since.
+        let was: [Hidden]
         let errors: [String: String]
         let escrow: Bool
         let notice: String?
         let nodes: [NodeRow]
         let cancelled: Bool
+    }
+
+    struct Hidden: Sendable, Hashable {
+        let name: String
+        let value: String
     }
 
     struct NodeRow: Sendable, Hashable {
@@ -57,7 +65,8 @@ struct WebOrganizerRoutes {
                 let view = try await events.update(id, with: try Self.input(form), by: organizer)
                 return try await formPage(view, values: Self.values(of: view), notice: "Saved.", context: context)
             } again: { error in
-                try await formPage(try await events.view(id), values: form, errors: error.errors(default: "name"), context: context, status: error.status)
+                try await formPage(
+                    try await events.view(id), values: form, was: Self.opened(form), errors: error.errors(default: "name"), context: context, status: error.status)
             }
         }
         group.post("web/organizer/events/:id/cancel") { request, context -> Response in
@@ -83,14 +92,16 @@ struct WebOrganizerRoutes {
     }
 
     private func formPage(
-        _ view: EventView?, values: [String: String], errors: [String: String] = [:], notice: String? = nil, context: BoxofficeRequestContext,
-        status: HTTPResponse.Status = .ok
+        _ view: EventView?, values: [String: String], was: [String: String]? = nil, errors: [String: String] = [:], notice: String? = nil,
+        context: BoxofficeRequestContext, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
+        // An edit form opens with the event's values; after a refused save, with those it was opened with.
+        let opened = view == nil ? [:] : was ?? values
         let title = view.map { "Manage \($0.event.name)" } ?? "New event"
         var nodes: [NodeRow] = []
         if let view { nodes = try await nodeRows(view) }
         let page = EventForm(
-            id: view?.id, values: values, errors: errors, escrow: values["salesPolicy"] != SalesPolicy.overbook.rawValue, notice: notice,
+            id: view?.id, values: values, was: opened.sorted { $0.key < $1.key }.map { Hidden(name: $0.key + "_was", value: $0.value) }, errors: errors, escrow: values["salesPolicy"] != SalesPolicy.overbook.rawValue, notice: notice,
             nodes: nodes, cancelled: view?.event.status == .cancelled)
         return try await shell.page("event-form", title: title, page, context: context, staff: true, status: status)
     }
@@ -124,8 +135,16 @@ struct WebOrganizerRoutes {
         ]
     }
 
+    /// The values an edit form was opened with, from its `<field>_was` companions.
+    static func opened(_ form: [String: String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: form.compactMap { key, value in key.hasSuffix("_was") ? (String(key.dropLast(4)), value) : nil })
+    }
+
     /// The event form's fields as the service takes them; a field that does not parse is named.
-    static func input(_ form: [String: String]) throws(DomainError) -> EventInput {
+    /// On an edit form, a field left as it was opened is not sent (see `EventForm.was`).
+    static func input(_ submitted: [String: String]) throws(DomainError) -> EventInput {
+        let opened = opened(submitted)
+        let form = submitted.filter { key, value in opened[key] != value }
         func number<T>(_ field: String, _ parse: (String) -> T?) throws(DomainError) -> T? {
             guard let text = form[field]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             guard let value = parse(text) else { throw .invalidField(field, "\(field) must be a number") }
