@@ -106,9 +106,9 @@ public struct LocalNode: SyncEndpoint {
             if !stored.isEmpty { try afterMerge?(stored, &transaction, node, detectedAt) }
             if let checkpoint {
                 let current = transaction.get(Self.checkpoints, "from-" + checkpoint.peer).flatMap { try? $0.body.decode(Checkpoint.self).seq } ?? 0
-                // Invariant: a checkpoint only moves forward.
-                if checkpoint.seq > current {
-                    try transaction.put(Self.checkpoints, "from-" + checkpoint.peer, body: JSONBody(encoding: checkpoint))
+                // Invariant: a checkpoint only moves forward, unless a run from the start says to.
+                if checkpoint.seq > current || checkpoint.restart == true {
+                    try transaction.put(Self.checkpoints, "from-" + checkpoint.peer, body: JSONBody(encoding: Checkpoint(peer: checkpoint.peer, seq: checkpoint.seq)))
                 }
             }
             return result

@@ -36,10 +36,14 @@ public struct ChangesPage: Sendable {
 public struct Checkpoint: Codable, Sendable, Equatable {
     public var peer: String
     public var seq: UInt64
+    /// Sent by a run started from the beginning on purpose (after a restore from a backup): the
+    /// receiver stores this checkpoint even when it is lower than the one it has (sync-spec §8).
+    public var restart: Bool?
 
-    public init(peer: String, seq: UInt64) {
+    public init(peer: String, seq: UInt64, restart: Bool? = nil) {
         self.peer = peer
         self.seq = seq
+        self.restart = restart
     }
 }
 

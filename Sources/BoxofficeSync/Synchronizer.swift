@@ -30,6 +30,10 @@ public struct Synchronizer: Sendable {
     public let local: any SyncEndpoint
     public let remote: any SyncEndpoint
     public var batchSize = 1_000
+    /// Sends and fetches both feeds from their beginning, whatever the checkpoints say, and sets the
+    /// checkpoints to where this run ends: what a node restored from a backup needs, since its
+    /// peers' checkpoints count versions of a history the restore took back.
+    public var fromStart = false
 
     public init(local: any SyncEndpoint, remote: any SyncEndpoint) {
         self.local = local
@@ -64,7 +68,7 @@ public struct Synchronizer: Sendable {
         _ direction: Direction, from source: any SyncEndpoint, info: SyncInfo, to target: any SyncEndpoint, started: DispatchTime,
         progress: (Progress) -> Void
     ) async throws -> (versions: Int, conflicts: Int, batches: Int) {
-        var since = try await target.checkpoint(from: info.nodeId)
+        var since = fromStart ? 0 : try await target.checkpoint(from: info.nodeId)
         // A checkpoint past the source's end means the source was restored from an older copy: start over (applying is idempotent).
         if since > info.lastSeq { since = 0 }
         var state = Progress(direction: direction, position: since, end: max(info.lastSeq, since))
@@ -73,8 +77,9 @@ public struct Synchronizer: Sendable {
             let page = try await source.changes(since: since, limit: batchSize)
             // A page of nothing but the source's own bookkeeping is not applied: an idle pair of
             // nodes syncing every 2 s then writes nothing at all.
-            if !page.versions.isEmpty {
-                let result = try await target.apply(page.versions, checkpoint: Checkpoint(peer: info.nodeId, seq: page.next))
+            if !page.versions.isEmpty || fromStart {
+                let checkpoint = Checkpoint(peer: info.nodeId, seq: page.next, restart: fromStart ? true : nil)
+                let result = try await target.apply(page.versions, checkpoint: checkpoint)
                 conflicts += result.conflicts
                 state.batches += 1
                 state.versions += page.versions.count

@@ -26,6 +26,9 @@ struct Sync: AsyncParsableCommand {
     @Flag(help: "Only push this node's changes.")
     var pushOnly = false
 
+    @Flag(help: "Send and fetch everything from the beginning, whatever the checkpoints say: run it once against each peer after restoring this node from a backup.")
+    var fromStart = false
+
     @OptionGroup var secretOptions: SecretOptions
 
     func validate() throws {
@@ -44,7 +47,9 @@ struct Sync: AsyncParsableCommand {
         let terminal = isatty(STDOUT_FILENO) != 0
         let summary: Synchronizer.Summary
         do {
-            summary = try await Synchronizer(local: local, remote: remote).run(pull: !pushOnly, push: !pullOnly) { progress in
+            var synchronizer = Synchronizer(local: local, remote: remote)
+            synchronizer.fromStart = fromStart
+            summary = try await synchronizer.run(pull: !pushOnly, push: !pullOnly) { progress in
                 Self.show(progress, onTerminal: terminal)
             }
         } catch {

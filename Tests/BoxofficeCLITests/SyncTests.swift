@@ -99,6 +99,38 @@ import Testing
         #expect(try documents() == whole, "the peer restored every lost version")
     }
 
+    @Test func aNodeRestoredFromABackupSendsEverythingAgainWithFromStart() async throws {
+        let temporary = TemporaryDirectory("restore")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        defer { a.running.stop() }
+        let d = temporary.file("d")  // a stopped node, synced through its data directory
+        func addUser(_ name: String) throws {
+            let add = try ChildProcess("boxoffice", ["user", "add", "--data", d, "--email", "\(name)@d.test", "--name", name, "--password", "password-\(name)"])
+            #expect(add.waitForExit() == 0, "\(add.standardError)")
+        }
+        func sync(_ extra: [String] = []) throws {
+            let sync = try ChildProcess("boxoffice", ["sync", a.url, "--data", d, "--secret", Self.secret] + extra)
+            #expect(sync.waitForExit() == 0, "\(sync.standardError)")
+        }
+        func signsInAtA(_ name: String) async throws -> Bool {
+            try await a.client.call(.post, "/users/login", json: ["email": "\(name)@d.test", "password": "password-\(name)"]).status == .ok
+        }
+        try addUser("first")
+        try sync()
+        try FileManager.default.copyItem(atPath: d, toPath: d + ".backup")
+        try addUser("lost")  // written after the backup, and pushed: A's checkpoint for D passes the backup's end
+        try sync()
+        try FileManager.default.removeItem(atPath: d)
+        try FileManager.default.moveItem(atPath: d + ".backup", toPath: d)
+        for name in ["new1", "new2", "new3"] { try addUser(name) }  // the restored D writes past that checkpoint
+
+        try sync(["--from-start"])
+        for name in ["first", "lost", "new1", "new2", "new3"] {
+            #expect(try await signsInAtA(name), "\(name) reached A")
+        }
+    }
+
     @Test func nodesWritingApartConvergeToIdenticalDocuments() async throws {
         let temporary = TemporaryDirectory("sync3")
         defer { temporary.remove() }
