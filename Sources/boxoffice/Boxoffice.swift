@@ -2,6 +2,7 @@ import ArgumentParser
 import BoxofficeServer
 import BoxofficeStore
 import BoxofficeSync
+import Foundation
 import Logging
 
 @main
@@ -31,6 +32,16 @@ struct DataOptions: ParsableArguments {
         var options = StoreOptions()
         options.indexes = VenueIndexes.all
         return options
+    }
+
+    /// The data directory of an existing node, for commands that only look at one (`store check`,
+    /// `store compact`, `conflicts`): a mistyped path must not become a new, empty, healthy node.
+    func existingDirectory() throws -> DataDirectory {
+        let directory = DataDirectory(data)
+        guard FileManager.default.fileExists(atPath: directory.configuration) else {
+            throw ValidationError("no Boxoffice node at \(data) (no \(directory.configuration)); check --data")
+        }
+        return directory
     }
 
     func bootstrapLogging() {

@@ -64,8 +64,8 @@ struct Conflicts: AsyncParsableCommand {
     }
 
     private func records() async throws -> [(id: String, record: ConflictRecord)] {
-        let directory = DataDirectory(options.data)
         var url = node
+        let directory = url == nil ? try options.existingDirectory() : DataDirectory(options.data)
         if url == nil {
             do {
                 let store = try DocumentStore.open(directory, options: options.storeOptions)

@@ -18,7 +18,7 @@ struct StoreCheck: AsyncParsableCommand {
 
     func run() async throws {
         options.bootstrapLogging()
-        let store = try DocumentStore.open(DataDirectory(options.data), options: options.storeOptions)
+        let store = try DocumentStore.open(options.existingDirectory(), options: options.storeOptions)
         let recovery = store.recovery
         let audit = await store.auditFiles()
         await store.close()

@@ -14,7 +14,7 @@ struct StoreCompact: AsyncParsableCommand {
 
     func run() async throws {
         options.bootstrapLogging()
-        let store = try DocumentStore.open(DataDirectory(options.data), options: options.storeOptions)
+        let store = try DocumentStore.open(options.existingDirectory(), options: options.storeOptions)
         // Invariant: the snapshot drops the damaged frame, so the peers must be asked again first.
         try await LocalNode.pullAgainIfVersionsWereLost(store, logger: Logger(label: "boxoffice"))
         let bytes = try await store.compact() ?? 0

@@ -57,5 +57,14 @@ import Testing
         let badNode = try ChildProcess("boxoffice", ["serve", "--data", TemporaryDirectory("bad").file("d"), "--node-id", "no/slashes"])
         #expect(badNode.waitForExit() == 1)
         #expect(badNode.standardError.contains("not a valid identifier"))
+        // Commands that only look at a node refuse a path with no node, instead of making one.
+        let typo = TemporaryDirectory("typo")
+        defer { typo.remove() }
+        for command in [["store", "check"], ["store", "compact"], ["conflicts", "--check"]] {
+            let run = try ChildProcess("boxoffice", command + ["--data", typo.file("nod")])
+            #expect(run.waitForExit() != 0, "\(command)")
+            #expect(run.standardError.contains("no Boxoffice node at"), "\(command): \(run.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: typo.file("nod")), "nothing was created")
     }
 }
