@@ -4,7 +4,8 @@ public import BoxofficeCore
 /// that document bodies travel as their exact bytes.
 ///
 ///     changes:  {"versions":[<document>,…],"next":<seq>,"complete":<bool>}
-///     versions: {"versions":[<document>,…],"checkpoint":{"peer":<node>,"seq":<seq>}}   (checkpoint optional)
+///     versions: {"versions":[<document>,…],"checkpoint":{"peer":<node>,"seq":<seq>,"restart":true}}
+///               (checkpoint optional; restart only in a run from the start)
 public enum SyncWire {
     public static func encode(_ page: ChangesPage) -> [UInt8] {
         var out = versionsArray(page.versions)
@@ -23,6 +24,7 @@ public enum SyncWire {
             out += checkpoint.peer.utf8
             out += #"","seq":"#.utf8
             out += String(checkpoint.seq).utf8
+            if checkpoint.restart == true { out += #","restart":true"#.utf8 }
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "}"))
@@ -44,7 +46,7 @@ public enum SyncWire {
     }
 
     public static func decodeVersions(_ bytes: [UInt8]) throws -> (versions: [Document], checkpoint: Checkpoint?) {
-        var versions: [Document] = []
+        var versions: [Document]?
         var checkpoint: Checkpoint?
         var scanner = JSONScanner(bytes)
         try scanner.object { key, value in
@@ -53,18 +55,21 @@ public enum SyncWire {
             case "checkpoint":
                 var peer = ""
                 var seq: UInt64 = 0
+                var restart: Bool?
                 try value.object { key, value in
                     switch key {
                     case "peer": peer = try value.string()
                     case "seq": seq = try value.unsigned()
+                    case "restart": restart = try value.bool()
                     default: _ = try value.rawValue()
                     }
                 }
                 try Identifier.validate(peer, field: "checkpoint.peer")
-                checkpoint = Checkpoint(peer: peer, seq: seq)
+                checkpoint = Checkpoint(peer: peer, seq: seq, restart: restart)
             default: _ = try value.rawValue()
             }
         }
+        guard let versions else { throw SyncError.badRequest("the batch has no \"versions\" array") }
         return (versions, checkpoint)
     }
 

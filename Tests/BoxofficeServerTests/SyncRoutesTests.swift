@@ -63,6 +63,15 @@ import Testing
             #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 2)
             let again = try await client.call(.post, "/sync/versions", token: secret, raw: good)
             #expect(again.body["ignored"] as? Int == 2)
+            // A checkpoint moves back only when a run from the start (after a restore) says so.
+            let back = #"{"versions":[],"checkpoint":{"peer":"venue-b","seq":1}}"#
+            #expect(try await client.call(.post, "/sync/versions", token: secret, raw: back).status == .ok)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 2)
+            let restart = #"{"versions":[],"checkpoint":{"peer":"venue-b","seq":1,"restart":true}}"#
+            #expect(try await client.call(.post, "/sync/versions", token: secret, raw: restart).status == .ok)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 1)
+            #expect(try await client.call(.post, "/sync/versions", token: secret, raw: good).status == .ok)
+            #expect(try await client.call(.post, "/sync/versions", token: secret, raw: "{}").status == .badRequest, "versions is required")
 
             // One version from a clock an hour ahead spoils the batch: nothing of it is applied.
             let skewed = #"{"versions":[\#(version("e-three")),\#(version("e-four", millisAhead: 3_600_000))],"checkpoint":{"peer":"venue-b","seq":4}}"#
