@@ -131,6 +131,37 @@ import Testing
         }
     }
 
+    @Test func buyersAtAnotherVenueHearOfACancellationMadeWhileApart() async throws {
+        let temporary = TemporaryDirectory("cancel-apart")
+        defer { temporary.remove() }
+        let a = try await Node(temporary, "a")
+        let b = try await Node(temporary, "b")
+        defer { for node in [a, b] { node.running.stop() } }
+        let event = try await a.createEvent("Split", capacity: 20, with: ["allocations": [try await a.nodeID(): 10, try await b.nodeID(): 10]])
+        let ada = try await a.client.call(.post, "/users/register", json: ["name": "Ada", "email": "ada@example.com", "password": "password-ada"])
+        let adaToken = try #require(ada.body["token"] as? String)
+        #expect(try await a.client.call(.post, "/tickets", token: adaToken, json: ["eventId": event, "quantity": 1]).status == .created)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        // Apart: A cancels; B, not knowing, sells to Bob.
+        #expect(try await a.client.call(.post, "/events/\(event)/cancel", token: a.organizer).status == .ok)
+        let bob = try await b.client.call(.post, "/users/register", json: ["name": "Bob", "email": "bob@example.com", "password": "password-bob"])
+        let bobToken = try #require(bob.body["token"] as? String)
+        let bobID = try #require((bob.body["user"] as? [String: Any])?["id"] as? String)
+        #expect(try await b.client.call(.post, "/tickets", token: bobToken, json: ["eventId": event, "quantity": 2]).status == .created)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+        #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
+
+        for node in [a, b] {
+            let token = try #require(try await node.client.call(.post, "/users/login", json: ["email": "bob@example.com", "password": "password-bob"]).body["token"] as? String)
+            let inbox = try await node.client.call(.get, "/notifications/\(bobID)", token: token).body["notifications"] as? [[String: Any]] ?? []
+            #expect(inbox.filter { $0["kind"] as? String == "eventCancelled" }.count == 1, "Bob is told once, on every node: \(inbox)")
+        }
+        let adaID = try #require((ada.body["user"] as? [String: Any])?["id"] as? String)
+        let adaNotes = try await a.client.call(.get, "/notifications/\(adaID)", token: adaToken).body["notifications"] as? [[String: Any]] ?? []
+        #expect(adaNotes.filter { $0["kind"] as? String == "eventCancelled" }.count == 1, "Ada, told by A, is not told again by B")
+    }
+
     @Test func nodesWritingApartConvergeToIdenticalDocuments() async throws {
         let temporary = TemporaryDirectory("sync3")
         defer { temporary.remove() }

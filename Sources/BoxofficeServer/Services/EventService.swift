@@ -197,7 +197,7 @@ struct EventService: Sendable {
     func cancel(_ id: String, by organizer: Identity) async throws -> EventView {
         try await changeScheduled(id) { event, transaction, date, _ in
             event.status = .cancelled
-            try Self.notifyHolders(of: id, in: &transaction, message: "\(event.name) is cancelled", kind: .eventCancelled, at: date)
+            try Self.notifyHolders(of: id, in: &transaction, message: Self.cancellationMessage(event), kind: .eventCancelled, at: date)
         }
     }
 
@@ -240,6 +240,27 @@ struct EventService: Sendable {
             transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
                 .compactMap { try? $0.body.decode(Ticket.self).userId })
         for userId in holders.sorted() { try transaction.notify(userId, message, kind: kind, eventId: eventId, at: date) }
+    }
+
+    static func cancellationMessage(_ event: Event) -> String { "\(event.name) is cancelled" }
+
+    /// An event cancelled at another node, learnt by sync: that node told the holders it knew of;
+    /// this one tells the holders of the tickets it sold that have not been told (sold while apart),
+    /// once each. `stored` are the batch's versions, not yet in the indexes.
+    static func notifyOwnHoldersOfCancellation(
+        _ eventId: String, event: Event, stored: [Document], in transaction: inout Transaction, node: String, at date: Date
+    ) throws {
+        let sold = transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId, soldBy: node))
+        let holders = Set(sold.compactMap { try? $0.body.decode(Ticket.self).userId })
+        for userId in holders.sorted() {
+            let inbox = transaction.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
+                + stored.filter { $0.collection == UserNotification.collection }
+            let told = inbox.contains { document in
+                guard !document.deleted, let note = try? document.body.decode(UserNotification.self) else { return false }
+                return note.userId == userId && note.kind == .eventCancelled && note.eventId == eventId
+            }
+            if !told { try transaction.notify(userId, cancellationMessage(event), kind: .eventCancelled, eventId: eventId, at: date) }
+        }
     }
 
     private static func check(capacity: Int) throws(DomainError) {

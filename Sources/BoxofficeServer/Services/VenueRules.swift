@@ -27,6 +27,10 @@ public enum VenueRules {
         let emails = Set(users.compactMap { try? $0.body.decode(User.self).email })
         for email in emails.sorted() { try recordDuplicates(of: email, stored: users, in: &transaction, node: node, now: now) }
 
+        for document in stored where document.collection == Event.collection && !document.deleted {
+            guard let event = try? document.body.decode(Event.self), event.status == .cancelled else { continue }
+            try EventService.notifyOwnHoldersOfCancellation(document.id, event: event, stored: stored, in: &transaction, node: node, at: now)
+        }
         // Sales and capacity changes (allocation rows) decide whether an event is oversold.
         let seats = stored.filter { $0.collection == Ticket.collection || $0.collection == AllocationRow.collection }
         var events = Set(seats.compactMap { try? $0.body.decode(EventOf.self).eventId })
