@@ -1,3 +1,5 @@
+import BoxofficeServer
+import BoxofficeSync
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -96,7 +98,7 @@ import Testing
     }
 
     @Test func organizersCreateEditTransferAndCancel() async throws {
-        try await TestNode.run { _, client in
+        try await TestNode.run { node, client in
             var organizer = WebBrowser(client)
             _ = try await organizer.login("olga@venue.test", "organizer-pw")
             let blank = try await organizer.get("/web/organizer/events/new")
@@ -144,6 +146,10 @@ import Testing
 
             let switched = try await organizer.post(path, fields.merging(["salesPolicy": "overbook"]) { $1 })
             #expect(switched.status == .badRequest && switched.html.contains("sales policy is fixed"))
+            // Seats go only to a node this one knows: a mistyped id would take them for good.
+            let unknown = try await organizer.post(path + "/transfer", ["to": "venue-bb", "seats": "5"])
+            #expect(unknown.status == .badRequest && unknown.html.contains("id=\"to-error\"") && unknown.html.contains("not a node this one knows"))
+            _ = try await VenueRules.localNode(node.store).apply([], checkpoint: Checkpoint(peer: "venue-b", seq: 1))  // synced once with venue-b
             let given = try await organizer.post(path + "/transfer", ["to": "venue-b", "seats": "5"])
             #expect(given.html.contains("Gave 5 seats to venue-b.") && given.html.contains("<td>venue-b</td><td>5</td>"))
             let tooMany = try await organizer.post(path + "/transfer", ["to": "venue-b", "seats": "500"])

@@ -94,6 +94,12 @@ struct SeatService: Sendable {
             guard event.salesPolicy == .escrow else {
                 throw DomainError.invalidField("salesPolicy", "seat transfers are for events sold under escrow")
             }
+            // Invariant: seats go only to a node that exists: given to a mistyped id they are gone for good.
+            let known = Self.knownNodes(of: id, event: event, in: transaction).subtracting([node])
+            guard known.contains(peer) else {
+                throw DomainError.invalidField(
+                    "to", "\(peer) is not a node this one knows; give seats to a node with seats of this event or one it has synced with: \(known.sorted().joined(separator: ", "))")
+            }
             let before = Self.availability(of: id, event: event, node: node, at: date, in: transaction)
             // Invariant: a node only gives away seats it holds and has not sold.
             guard seats <= before.remainingHere else { throw DomainError.notEnoughSeats(requested: seats, available: before.remainingHere) }
@@ -102,6 +108,19 @@ struct SeatService: Sendable {
             after.remainingHere -= seats
             return EventView(id: id, event: event, availability: after)
         }
+    }
+
+    /// The nodes this one knows of for event `id`: those with seats of it, and those it has synced with.
+    private static func knownNodes(of id: String, event: Event, in transaction: borrowing Transaction) -> Set<String> {
+        let rows = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
+            try? $0.body.decode(AllocationRow.self)
+        }
+        var nodes = Set(event.initialAllocations.keys).union(rows.map(\.node)).union(rows.flatMap(\.given.keys))
+        if let home = event.homeNode { nodes.insert(home) }
+        for checkpoint in transaction.documents(in: LocalNode.checkpoints) where checkpoint.id.hasPrefix("from-") {
+            nodes.insert(String(checkpoint.id.dropFirst(5)))
+        }
+        return nodes
     }
 
     /// Adds `seats` to what `node` gave `peer` of event `id`: a new version of `node`'s own row.
