@@ -23,7 +23,7 @@ import Testing
                     id: "h-1", event: card, seats: 1, until: "20:00", secondsLeft: 600 - second, minutesLeft: 10, open: true, confirmed: false, gone: false,
                     error: nil)
                 _ = try await shell.page("hold", title: "Your seats", hold, context: context)
-                let sale = WebStaffRoutes.Sale(events: [], key: "K\(second)", values: [:], errors: [:], sold: [], hasSold: false)
+                let sale = WebStaffRoutes.Sale(events: [], query: "", more: false, key: "K\(second)", values: [:], errors: [:], sold: [], hasSold: false)
                 _ = try await shell.page("sale", title: "Walk-in sale", sale, context: context, staff: true)
             }
             #expect(shell.cache.count == 0, "a countdown and a fresh key are never seen again")

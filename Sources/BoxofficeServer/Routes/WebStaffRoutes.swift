@@ -32,6 +32,9 @@ struct WebStaffRoutes {
             let selected: Bool
         }
         let events: [Option]
+        /// The name the list is narrowed to, and whether more events match than it shows.
+        let query: String
+        let more: Bool
         let key: String
         let values: [String: String]
         let errors: [String: String]
@@ -61,9 +64,10 @@ struct WebStaffRoutes {
             // The gate stays filled in for the next scan; the code field is cleared.
             return try await shell.page("checkin", title: "Check-in", Scan(code: "", gate: gate, result: result), context: context, staff: true, status: status)
         }
-        group.get("web/staff/sale") { _, context -> Response in
+        group.get("web/staff/sale") { request, context -> Response in
             _ = try context.requireStaff()
-            return try await salePage(context: context)
+            let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+            return try await salePage(context: context, query: query)
         }
         group.post("web/staff/sale") { request, context -> Response in
             let form = try await shell.form(request, context: context)
@@ -112,17 +116,19 @@ struct WebStaffRoutes {
     }
 
     private func salePage(
-        context: BoxofficeRequestContext, sold: [String] = [], values: [String: String] = [:], errors: [String: String] = [:],
+        context: BoxofficeRequestContext, query: String = "", sold: [String] = [], values: [String: String] = [:], errors: [String: String] = [:],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let upcoming = try await events.list(from: nil, to: nil, limit: 100, cursor: nil).events.filter { $0.event.status != .cancelled }
+        // The first 100 upcoming events, or those whose name has `query`: the list a seller picks from.
+        let listed = try await events.list(from: nil, to: nil, matching: query.isEmpty ? nil : query, limit: 100, cursor: nil)
+        let upcoming = listed.events.filter { $0.event.status != .cancelled }
         let options = upcoming.map { view in
             Sale.Option(
                 id: view.id, label: "\(view.event.name), \(WebFormat.when(view.event.date)) (\(view.availability.remainingHere) left)",
                 selected: view.id == values["eventId"])
         }
         // A fresh key per form: a double-submitted form sells once.
-        let page = Sale(events: options, key: Identifier.randomCode(length: 24), values: values, errors: errors, sold: sold, hasSold: !sold.isEmpty)
+        let page = Sale(events: options, query: query, more: listed.next != nil, key: Identifier.randomCode(length: 24), values: values, errors: errors, sold: sold, hasSold: !sold.isEmpty)
         return try await shell.page("sale", title: "Walk-in sale", page, context: context, staff: true, status: status)
     }
 }
