@@ -66,7 +66,11 @@ public actor DocumentStore {
             clock.observe(index.maxHLC)
             let journal = try Journal(
                 directory: directory.journal, tail: replay.tail, lastSeq: lastSeq, segmentLimit: options.segmentBytes, logger: logger)
-            let mark = min(Materializer.mark(in: directory), lastSeq)
+            let filesMark = Materializer.mark(in: directory)
+            // The files were written from versions the journal and snapshot no longer hold (a
+            // segment deleted, or an older copy of it put back): those versions are lost here.
+            if filesMark > lastSeq { report.journalEndsBefore = filesMark }
+            let mark = min(filesMark, lastSeq)
             let materializer = Materializer(
                 directory: directory, journal: journal, markedThrough: mark, syncInterval: options.materializeSyncSeconds, logger: logger)
             // Files written after the last mark may not have reached the disk: write them again.

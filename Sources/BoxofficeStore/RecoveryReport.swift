@@ -13,8 +13,13 @@ public struct RecoveryReport: Sendable {
     public var filesToRewrite = 0
     public var seconds = 0.0
 
-    /// Whether anything was lost that a peer may have to restore (a damaged frame, not a torn tail).
-    public var lostVersions: Bool { damage.contains { $0.kind == .damaged } }
+    /// Set when the document files were marked complete up to this sequence number, past the
+    /// journal's and snapshot's end: the versions after `lastSeq` up to it are gone from the journal.
+    public var journalEndsBefore: UInt64?
+
+    /// Whether anything was lost that a peer may have to restore (a damaged frame, not a torn
+    /// tail, or a journal that ends before versions the files were written from).
+    public var lostVersions: Bool { damage.contains { $0.kind == .damaged } || journalEndsBefore != nil }
 }
 
 /// Counters of a running store.

@@ -30,8 +30,11 @@ struct StoreCheck: AsyncParsableCommand {
         print("snapshot        \(recovery.snapshotSeq.map { "up to \($0), \(recovery.snapshotDocuments) documents" } ?? "none")")
         print("journal         \(recovery.journalSegments) segments, \(recovery.journalFrames) frames replayed")
         print("recovery        \(String(format: "%.3f", recovery.seconds)) s")
-        print("damage          \(recovery.damage.isEmpty ? "none" : "")")
+        print("damage          \(recovery.damage.isEmpty && recovery.journalEndsBefore == nil ? "none" : "")")
         for damage in recovery.damage { print("  - \(damage)") }
+        if let mark = recovery.journalEndsBefore {
+            print("  - the journal ends at \(recovery.lastSeq), but document files were written up to \(mark): versions \(recovery.lastSeq + 1)–\(mark) are lost here (a journal segment deleted?); sync from a peer restores them")
+        }
         print("document files  \(audit.verified) verified, \(audit.rebuilt.count) rebuilt, \(audit.missing) written, \(audit.strays.count) strays")
         for rebuilt in audit.rebuilt { print("  - rebuilt \(rebuilt)") }
         for stray in audit.strays { print("  - stray \(stray) (no such document; left in place)") }

@@ -48,6 +48,16 @@ import Testing
         #expect(check.waitForExit() == 1)
         #expect(check.standardOutput.contains("documents       2"))
         #expect(check.standardOutput.contains("versions 1–1 are lost here"), "got: \(check.standardOutput)")
+
+        // A journal that lost whole segments: the document files remember how far it went.
+        let emptied = DataDirectory(temporary.file("emptied"))
+        let written = try DocumentStore.open(emptied, nodeID: "venue-b")
+        for n in 0..<3 { try await written.put("events", "e\(n)", body: .emptyObject) }
+        await written.close()
+        try FileManager.default.removeItem(atPath: emptied.path + "/journal/00000000000000000001.log")
+        let missing = try ChildProcess("boxoffice", ["store", "check", "--data", emptied.path])
+        #expect(missing.waitForExit() == 1)
+        #expect(missing.standardOutput.contains("versions 1–3 are lost here"), "got: \(missing.standardOutput)")
     }
 
     @Test func badArgumentsGetUsageNotACrash() throws {

@@ -37,8 +37,10 @@ import Testing
         let segment = try #require(try segments(directory).last)
         let original = try bytes(of: segment)
         let lastFrame = try #require(journalFrameOffsets(original).last)
-        // A crash mid-write: the last frame lost its final bytes.
+        // A crash mid-write: the last frame lost its final bytes. It was never durable, so no
+        // document file was marked written from it.
         try write(Array(original[..<(original.count - 5)]), to: segment)
+        try write(Array("9\n".utf8), to: directory.path + "/materialized")
 
         let store = try DocumentStore.open(directory)
         #expect(store.recovery.documents == 9)
