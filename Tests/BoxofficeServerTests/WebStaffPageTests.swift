@@ -129,6 +129,8 @@ import Testing
             let saved = try await organizer.post(path, fields)
             #expect(saved.html.contains("Saved.") && saved.html.contains("value=\"30\""))
             #expect(try await client.call(.get, "/events/\(id)").body["price"] as? Double == 12.75)
+            let noSuchDay = try await organizer.post(path, fields.merging(["date": "2031-02-30T20:00"]) { $1 })
+            #expect(noSuchDay.status == .badRequest && noSuchDay.html.contains("id=\"date-error\""), "30 February is not 2 March")
             for unclear in ["1,000.50", "12abc", "12."] {
                 let refused = try await organizer.post(path, fields.merging(["price": unclear]) { $1 })
                 #expect(refused.status == .badRequest && refused.html.contains("id=\"price-error\""), "\(unclear)")

@@ -87,7 +87,12 @@ enum WebFormat {
         let parts = day.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]), (0..<24).contains(hour), (0..<60).contains(minute)
         else { return nil }
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: minute))
+        guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: minute)) else {
+            return nil
+        }
+        // A day the month does not have (30 February) would roll over into the next month.
+        let found = calendar.dateComponents([.year, .month, .day], from: date)
+        return (found.year, found.month, found.day) == (parts[0], parts[1], parts[2]) ? date : nil
     }
 
     private static let calendar: Calendar = {
