@@ -40,16 +40,24 @@ public enum VenueRules {
         }
     }
 
-    /// The types of the venue's collections; documents of others (a newer node's) pass unread.
-    private static let bodyTypes: [String: any Decodable.Type] = [
-        User.collection: User.self, Event.collection: Event.self, Ticket.collection: Ticket.self,
-        UserNotification.collection: UserNotification.self, Hold.collection: Hold.self, CheckIn.collection: CheckIn.self,
-        AllocationRow.collection: AllocationRow.self, ConflictRecord.collection: ConflictRecord.self,
-    ]
+    /// The type of a venue collection's bodies; nil for others (a newer node's), which pass unread.
+    private static func bodyType(of collection: String) -> (any Decodable.Type)? {
+        switch collection {
+        case User.collection: User.self
+        case Event.collection: Event.self
+        case Ticket.collection: Ticket.self
+        case UserNotification.collection: UserNotification.self
+        case Hold.collection: Hold.self
+        case CheckIn.collection: CheckIn.self
+        case AllocationRow.collection: AllocationRow.self
+        case ConflictRecord.collection: ConflictRecord.self
+        default: nil
+        }
+    }
 
     /// Refuses (and with it the whole batch) a version whose body does not read as its collection's type.
     private static func requireReadable(_ document: Document) throws {
-        guard let type = bodyTypes[document.collection] else { return }
+        guard let type = bodyType(of: document.collection) else { return }
         do {
             _ = try document.body.decode(type)
         } catch let error as DecodingError {
