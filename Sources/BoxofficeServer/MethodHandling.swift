@@ -22,12 +22,12 @@ struct MethodHandling<Context: RequestContext>: HTTPResponderBuilder {
             if request.method == .head {
                 var head = request.head
                 head.method = .get
-                var response = try await base.respond(to: Request(head: head, body: request.body), context: context)
-                response.body = ResponseBody()
-                return response
+                // The GET answer's headers, Content-Length included, without its body.
+                return try await base.respond(to: Request(head: head, body: request.body), context: context).createHeadResponse()
             }
             let response = try await base.respond(to: request, context: context)
-            guard response.status == .notFound else { return response }
+            // A browser's 404 is an HTML page (WebErrorMiddleware): it stays one.
+            guard response.status == .notFound, response.headers[.contentType] == "application/problem+json" else { return response }
             let allowed = Set(routes.filter { Self.path($0.path, matches: request.uri.path) }.map(\.method.rawValue)).sorted()
             // A 404 of a served method is the route's own answer (no such event), not a wrong method.
             guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { return response }

@@ -10,10 +10,12 @@ import Testing
         try await TestNode.run { _, client in
             #expect(try await client.call(.get, "/health").body["status"] as? String == "ok")
             // HEAD answers like GET without the body, as uptime checks and curl -I expect.
-            for path in ["/health", "/", "/events"] {
-                let probe = try await client.execute(uri: path, method: .head) { ($0.status, $0.body.readableBytes) }
-                #expect(probe.0 == .ok && probe.1 == 0, "\(path)")
+            for path in ["/health", "/events"] {
+                let length = try await client.execute(uri: path, method: .get) { $0.body.readableBytes }
+                let probe = try await client.execute(uri: path, method: .head) { ($0.status, $0.body.readableBytes, $0.headers[.contentLength]) }
+                #expect(probe.0 == .ok && probe.1 == 0 && probe.2 == String(length), "\(path): the GET answer's length, no body")
             }
+            #expect(try await client.execute(uri: "/", method: .head) { $0.status } == .ok)
             #expect(try await client.execute(uri: "/no/such/page", method: .head) { $0.status } == .notFound)
             let info = try await client.call(.get, "/node")
             #expect(info.body["nodeId"] as? String == "venue-a")

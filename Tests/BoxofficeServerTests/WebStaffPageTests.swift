@@ -65,9 +65,13 @@ import Testing
             let form = try await staff.get("/web/staff/sale")
             #expect(form.html.contains("Jazz Night") && form.html.contains("(10 left)"))
             // Past the first hundred events, the seller narrows the list by name.
-            _ = try await client.createEvent(token: organizer, capacity: 5, name: "Harbour Ballet", date: "2030-04-01T20:00:00Z")
+            let ballet = try await client.createEvent(token: organizer, capacity: 5, name: "Harbour Ballet", date: "2030-04-01T20:00:00Z")
             let found = try await staff.get("/web/staff/sale?q=ballet")
             #expect(found.html.contains("Harbour Ballet") && !found.html.contains("Jazz Night") && found.html.contains("value=\"ballet\""))
+            // A refused sale shows the chosen event still selected, so the next try sells that one.
+            let foundKey = try #require(WebBrowser.first(#"name="key" value="([A-Z0-9]+)""#, in: found.html))
+            let unnamed = try await staff.post("/web/staff/sale", ["eventId": ballet, "quantity": "1", "holderName": "", "key": foundKey, "q": "ballet"])
+            #expect(unnamed.status == .badRequest && unnamed.html.contains("<option value=\"\(ballet)\" selected>"), "\(unnamed.html)")
             let key = try #require(WebBrowser.first(#"name="key" value="([A-Z0-9]+)""#, in: form.html))
             let fields = ["eventId": event, "quantity": "3", "holderName": "Walk In", "holderEmail": "walk@in.test", "key": key]
             let sold = try await staff.post("/web/staff/sale", fields)

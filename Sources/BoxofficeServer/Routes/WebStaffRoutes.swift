@@ -77,9 +77,9 @@ struct WebStaffRoutes {
                     eventId: form["eventId"] ?? "", quantity: try WebShopRoutes.quantity(form["quantity"]), holderName: form["holderName"] ?? "",
                     holderEmail: (form["holderEmail"] ?? "").nilIfEmpty)
                 let sold = try await tickets.sell(sale, by: staff, idempotencyKey: form["key"])
-                return try await salePage(context: context, sold: sold.map(\.value.code))
+                return try await salePage(context: context, query: form["q"] ?? "", sold: sold.map(\.value.code))
             } again: { error in
-                try await salePage(context: context, values: form, errors: error.errors(default: "quantity"), status: error.status)
+                try await salePage(context: context, query: form["q"] ?? "", values: form, errors: error.errors(default: "quantity"), status: error.status)
             }
         }
         group.get("web/staff/today") { _, context -> Response in
@@ -121,7 +121,13 @@ struct WebStaffRoutes {
     ) async throws -> Response {
         // The first 100 upcoming events, or those whose name has `query`: the list a seller picks from.
         let listed = try await events.list(from: nil, to: nil, matching: query.isEmpty ? nil : query, limit: 100, cursor: nil)
-        let upcoming = listed.events.filter { $0.event.status != .cancelled }
+        var upcoming = listed.events.filter { $0.event.status != .cancelled }
+        // Invariant: the event the seller chose stays in the list after a refused sale, selected;
+        // otherwise the browser would select the first event and the next try would sell that one.
+        if let chosen = values["eventId"], !upcoming.contains(where: { $0.id == chosen }), let view = try? await events.view(chosen),
+            view.event.status != .cancelled {
+            upcoming.insert(view, at: 0)
+        }
         let options = upcoming.map { view in
             Sale.Option(
                 id: view.id, label: "\(view.event.name), \(WebFormat.when(view.event.date)) (\(view.availability.remainingHere) left)",
