@@ -251,15 +251,21 @@ struct EventService: Sendable {
         _ eventId: String, event: Event, stored: [Document], in transaction: inout Transaction, node: String, at date: Date
     ) throws {
         let sold = transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId, soldBy: node))
-        let holders = Set(sold.compactMap { try? $0.body.decode(Ticket.self).userId })
-        for userId in holders.sorted() {
+        let holders = Set(sold.compactMap { $0.body.strings(["userId"])["userId"] })
+        guard !holders.isEmpty else { return }
+        // The users a notice of this cancellation is addressed to, read once per document (the
+        // batch may hold the canceller's notices, not yet in the indexes).
+        func toldUser(_ document: Document) -> String? {
+            let fields = document.body.strings(["userId", "kind", "eventId"])
+            guard !document.deleted, fields["kind"] == NotificationKind.eventCancelled.rawValue, fields["eventId"] == eventId else { return nil }
+            return fields["userId"]
+        }
+        let toldInBatch = Set(stored.filter { $0.collection == UserNotification.collection }.compactMap(toldUser))
+        for userId in holders.sorted() where !toldInBatch.contains(userId) {
             let inbox = transaction.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
-                + stored.filter { $0.collection == UserNotification.collection }
-            let told = inbox.contains { document in
-                guard !document.deleted, let note = try? document.body.decode(UserNotification.self) else { return false }
-                return note.userId == userId && note.kind == .eventCancelled && note.eventId == eventId
+            if !inbox.contains(where: { toldUser($0) == userId }) {
+                try transaction.notify(userId, cancellationMessage(event), kind: .eventCancelled, eventId: eventId, at: date)
             }
-            if !told { try transaction.notify(userId, cancellationMessage(event), kind: .eventCancelled, eventId: eventId, at: date) }
         }
     }
 
