@@ -74,7 +74,9 @@ public struct LocalNode: SyncEndpoint {
             }
             return current.count
         }
-        logger.warning("the journal lost versions; the next sync pulls every peer's feed from the start", metadata: ["checkpoints": "\(reset)"])
+        logger.warning(
+            "the journal lost versions; the next sync pulls every peer's feed from the start. If the journal lost its end, peers may have counted sequence numbers this node will reuse: run `boxoffice sync <peer-url> --from-start` against each peer",
+            metadata: ["checkpoints": "\(reset)"])
         return reset
     }
 

@@ -33,7 +33,7 @@ struct StoreCheck: AsyncParsableCommand {
         print("damage          \(recovery.damage.isEmpty && recovery.journalEndsBefore == nil ? "none" : "")")
         for damage in recovery.damage { print("  - \(damage)") }
         if let mark = recovery.journalEndsBefore {
-            print("  - the journal ends at \(recovery.lastSeq), but document files were written up to \(mark): versions \(recovery.lastSeq + 1)–\(mark) are lost here (a journal segment deleted?); sync from a peer restores them")
+            print("  - the journal ends at \(recovery.lastSeq), but document files were written up to \(mark) (or later): versions \(recovery.lastSeq + 1)–\(mark) at least are lost here (a journal segment deleted?); the node will reuse those sequence numbers, so run `boxoffice sync <peer-url> --data \(options.data) --from-start` against each peer before serving")
         }
         print("document files  \(audit.verified) verified, \(audit.rebuilt.count) rebuilt, \(audit.missing) written, \(audit.strays.count) strays")
         for rebuilt in audit.rebuilt { print("  - rebuilt \(rebuilt)") }
