@@ -153,6 +153,10 @@ import Testing
             #expect(renamed.html.contains("Saved."))
             let after = try await client.call(.get, "/events/\(id)")
             #expect(after.body["name"] as? String == "Harbour Lights Live" && after.body["capacity"] as? Int == 36, "\(after.body)")
+            // The same stale form, with 2 seats added to what it showed (30 → 32): 36 + 2.
+            stale["capacity"] = "32"
+            #expect(try await organizer.post(path, stale).html.contains("Saved."))
+            #expect(try await client.call(.get, "/events/\(id)").body["capacity"] as? Int == 38)
 
             let switched = try await organizer.post(path, fields.merging(["salesPolicy": "overbook"]) { $1 })
             #expect(switched.status == .badRequest && switched.html.contains("sales policy is fixed"))

@@ -62,7 +62,13 @@ struct WebOrganizerRoutes {
             let organizer = try context.requireOrganizer()
             let id = try context.parameters.require("id")
             return try await shell.submit {
-                let view = try await events.update(id, with: try Self.input(form), by: organizer)
+                var input = try Self.input(form)
+                // The organizer changed the capacity by the difference to what the form showed; seats
+                // added or removed elsewhere since then count too (capacity is per-node rows, §10.1).
+                if let entered = input.capacity, let shown = form["capacity_was"].flatMap({ Int($0) }) {
+                    input.capacity = try await events.view(id).availability.capacity + entered - shown
+                }
+                let view = try await events.update(id, with: input, by: organizer)
                 return try await formPage(view, values: Self.values(of: view), notice: "Saved.", context: context)
             } again: { error in
                 try await formPage(
