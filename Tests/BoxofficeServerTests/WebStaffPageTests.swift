@@ -105,6 +105,21 @@ import Testing
         }
     }
 
+    @Test func anOverbookEventsEditPageShowsItsPolicyAfterARefusedSave() async throws {
+        try await TestNode.run { _, client in
+            let token = try await client.login("olga@venue.test", "organizer-pw")
+            let created = try await client.call(
+                .post, "/events", token: token,
+                json: ["name": "Late Set", "date": "2031-05-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR", "salesPolicy": "overbook"])
+            let id = try #require(created.body["id"] as? String)
+            var organizer = WebBrowser(client)
+            _ = try await organizer.login("olga@venue.test", "organizer-pw")
+            _ = try await organizer.get("/web/organizer/events/\(id)")
+            let refused = try await organizer.post("/web/organizer/events/\(id)", ["capacity": "lots"])  // the disabled select posts nothing
+            #expect(refused.status == .badRequest && refused.html.contains("<option value=\"overbook\" selected>"))
+        }
+    }
+
     @Test func organizersCreateEditTransferAndCancel() async throws {
         try await TestNode.run { node, client in
             var organizer = WebBrowser(client)

@@ -107,7 +107,8 @@ struct WebOrganizerRoutes {
         var nodes: [NodeRow] = []
         if let view { nodes = try await nodeRows(view) }
         let page = EventForm(
-            id: view?.id, values: values, was: opened.sorted { $0.key < $1.key }.map { Hidden(name: $0.key + "_was", value: $0.value) }, errors: errors, escrow: values["salesPolicy"] != SalesPolicy.overbook.rawValue, notice: notice,
+            // The policy select is disabled on an edit form (not posted): the event's own policy shows.
+            id: view?.id, values: values, was: opened.sorted { $0.key < $1.key }.map { Hidden(name: $0.key + "_was", value: $0.value) }, errors: errors, escrow: (view?.event.salesPolicy.rawValue ?? values["salesPolicy"]) != SalesPolicy.overbook.rawValue, notice: notice,
             nodes: nodes, cancelled: view?.event.status == .cancelled)
         return try await shell.page("event-form", title: title, page, context: context, staff: true, status: status)
     }

@@ -181,7 +181,7 @@ struct EventService: Sendable {
             if let salesPolicy = input.salesPolicy, salesPolicy != event.salesPolicy {
                 throw DomainError.invalidField("salesPolicy", "the sales policy is fixed when the event is created; cancel the event and create another to change it")
             }
-            if input.allocations != nil {
+            if let allocations = input.allocations, allocations != event.initialAllocations {
                 throw DomainError.invalidField("allocations", "allocations are set at creation; move seats with POST /events/{id}/allocations/transfer")
             }
             if let holdMinutes = input.holdMinutes { event.holdMinutes = holdMinutes }
