@@ -34,9 +34,7 @@ struct SeatService: Sendable {
     static func availability(
         of id: String, event: Event, node: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction
     ) -> Availability {
-        let rows = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
-            try? $0.body.decode(AllocationRow.self)
-        }
+        let rows = allocationRows(of: id, in: transaction)
         // Shares as created; what nodes added or removed since is in their rows.
         let initial = event.initialAllocations
         var event = event
@@ -110,11 +108,14 @@ struct SeatService: Sendable {
         }
     }
 
+    /// Every node's allocation row of event `id` (seats given and resized), as `transaction` sees them.
+    private static func allocationRows(of id: String, in transaction: borrowing Transaction) -> [AllocationRow] {
+        transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap { try? $0.body.decode(AllocationRow.self) }
+    }
+
     /// The nodes this one knows of for event `id`: those with seats of it, and those it has synced with.
     private static func knownNodes(of id: String, event: Event, in transaction: borrowing Transaction) -> Set<String> {
-        let rows = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
-            try? $0.body.decode(AllocationRow.self)
-        }
+        let rows = allocationRows(of: id, in: transaction)
         var nodes = Set(event.initialAllocations.keys).union(rows.map(\.node)).union(rows.flatMap(\.given.keys))
         if let home = event.homeNode { nodes.insert(home) }
         for checkpoint in transaction.documents(in: LocalNode.checkpoints) where checkpoint.id.hasPrefix("from-") {
