@@ -18,9 +18,24 @@ struct HTTPTestClient: Sendable {
         var fields: HTTPFields = [:]
         if let token { fields[.authorization] = "Bearer \(token)" }
         let headers = fields
-        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+        return try await withConnection { client in
             let response = try await client.execute(TestClient.Request(path, method: method, headers: headers))
             return String(buffer: response.body ?? ByteBuffer())
+        }
+    }
+
+    /// Runs `operation` on a new connection. A connection the kernel refuses while it is being
+    /// made (NIO's `NIOConnectionError`: nothing of the request was sent yet) is tried again, up to
+    /// three times: the whole suite opens tens of thousands of loopback connections within a
+    /// minute, and one of them was now and then reset at connect, in tests of any route.
+    private func withConnection<Value: Sendable>(_ operation: @escaping @Sendable (TestClient) async throws -> Value) async throws -> Value {
+        var attempt = 1
+        while true {
+            do {
+                return try await TestClient.withClient(host: "127.0.0.1", port: port, operation: operation)
+            } catch where attempt < 3 && String(describing: type(of: error)) == "NIOConnectionError" {
+                attempt += 1
+            }
         }
     }
 
@@ -29,7 +44,7 @@ struct HTTPTestClient: Sendable {
         if let token { fields[.authorization] = "Bearer \(token)" }
         let headers = fields
         let body = try json.map { ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: $0)) }
-        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+        return try await withConnection { client in
             let response = try await client.execute(TestClient.Request(path, method: method, headers: headers, body: body))
             let parsed = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body ?? ByteBuffer()))) as? [String: Any] ?? [:]
             return Reply(status: response.status, body: parsed)
