@@ -95,7 +95,7 @@ import Testing
         let compact = try ChildProcess("boxoffice", ["store", "compact", "--data", d])
         #expect(compact.waitForExit() == 0, "\(compact.standardError)")
 
-        let again = try pull()
+        _ = try pull()
         #expect(try documents() == whole, "the peer restored every lost version")
     }
 

@@ -158,7 +158,8 @@ import Testing
             let opened = try await organizer.get(path)
             var was: [String: String] = [:]
             for field in ["name", "description", "date", "location", "capacity", "price", "currency", "holdMinutes"] {
-                was[field + "_was"] = try #require(WebBrowser.first(#"name="\#(field)_was" value="([^"]*)""#, in: opened.html), "\(field)_was")
+                let value = try #require(WebBrowser.first(#"name="\#(field)_was" value="([^"]*)""#, in: opened.html), "\(field)_was")
+                was[field + "_was"] = value
             }
             #expect(try await client.call(.patch, "/events/\(id)", token: try await client.login("olga@venue.test", "organizer-pw"), json: ["capacity": 36]).status == .ok)
             var stale = fields.merging(was) { $1 }
