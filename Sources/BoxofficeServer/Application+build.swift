@@ -20,7 +20,8 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The routes of the venue API, each at its path and again under `/api`.
+/// The routes of the venue API, each at its path and again under `/api`, where the original web
+/// app's paths answer as its client reads them (`WebAppRoutes`).
 public func buildRouter(store: DocumentStore, configuration: ServerConfiguration) async throws -> Router<BoxofficeRequestContext> {
     let now = configuration.now
     let metrics = NodeMetrics.shared
@@ -52,12 +53,18 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     // Peers authenticate with the cluster secret; people with access tokens.
     SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
         to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
-    for prefix in ["", "api"] {
-        let group = router.group(RouterPath(prefix)).add(middleware: AuthMiddleware(tokens: tokens, users: users))
-        UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group)
-        EventRoutes(events: events, seats: seats).addRoutes(to: group)
-        TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group)
-        NotificationRoutes(notifications: notifications).addRoutes(to: group)
+    for dialect in APIDialect.allCases {
+        let group = router.group(dialect.prefix).add(middleware: AuthMiddleware(tokens: tokens, users: users))
+        UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group, dialect: dialect)
+        EventRoutes(events: events, seats: seats).addRoutes(to: group, dialect: dialect)
+        TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group, dialect: dialect)
+        NotificationRoutes(notifications: notifications).addRoutes(to: group, dialect: dialect)
+        if dialect == .webApp {
+            WebAppRoutes(
+                users: users, events: events, tickets: tickets, notifications: notifications, timeZone: configuration.timeZone,
+                defaults: configuration.eventDefaults
+            ).addRoutes(to: group)
+        }
         ReservationRoutes(reservations: reservations).addRoutes(to: group)
         ConflictRoutes(conflicts: conflictService).addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)

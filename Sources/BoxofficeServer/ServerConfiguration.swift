@@ -1,3 +1,4 @@
+public import BoxofficeCore
 public import BoxofficeSync
 public import Foundation
 
@@ -22,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     /// Escrow events buyers were turned away from here; shared with the continuous sync, which
     /// asks peers for seats (`VenueRules.rebalance`).
     public var seatDemand = SeatDemand()
+    /// The venue's time zone: a day given without a time (the web app's Create Event form) is a day here.
+    public var timeZone: TimeZone = .gmt
+    /// What an event created under `/api` gets for the fields the web app's form leaves out.
+    public var eventDefaults = EventDefaults()
     /// The node's clock for timestamps in documents; injectable for tests.
     public var now: @Sendable () -> Date = { Date() }
     /// Called with the bound port once the server listens.

@@ -1,4 +1,5 @@
-import BoxofficeCore
+public import BoxofficeCore
+public import Foundation
 
 /// The node's configuration file, `boxoffice.json` in the data directory. It fixes the node id
 /// on first start: one data directory is one node, for life.
@@ -9,18 +10,31 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
     public var secret: String?
     /// Peer URLs the node syncs with continuously (added to `serve --peer`).
     public var peers: [String]?
+    /// The venue's time zone (an IANA name such as `Europe/Berlin`): a day given without a time
+    /// is a day here. Written at first start from the machine's zone; absent means UTC.
+    public var timeZone: String?
+    /// What a new event gets for the fields its creator leaves out under `/api` (the original web
+    /// app's form); absent means `EventDefaults()`.
+    public var eventDefaults: EventDefaults?
 
-    public init(nodeID: String, secret: String?, peers: [String]? = nil) {
+    public init(nodeID: String, secret: String?, peers: [String]? = nil, timeZone: String? = nil, eventDefaults: EventDefaults? = nil) {
         self.nodeID = nodeID
         self.secret = secret
         self.peers = peers
+        self.timeZone = timeZone
+        self.eventDefaults = eventDefaults
     }
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "nodeId"
         case secret
         case peers
+        case timeZone
+        case eventDefaults
     }
+
+    /// The venue's time zone: `timeZone` when it names one, else UTC.
+    public var venueTimeZone: TimeZone { timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt }
 
     /// Reads the configuration of a directory without opening it (it may belong to a running node).
     public static func read(in directory: DataDirectory) throws -> NodeConfiguration {
@@ -40,7 +54,9 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
             }
             if configuration.secret != nil { return configuration }
         } else {
-            configuration = NodeConfiguration(nodeID: requestedNodeID ?? "node-" + randomSuffix(), secret: nil)
+            // A new node writes its defaults out, so an operator finds them in the file to change.
+            configuration = NodeConfiguration(
+                nodeID: requestedNodeID ?? "node-" + randomSuffix(), secret: nil, timeZone: TimeZone.current.identifier, eventDefaults: EventDefaults())
             try Identifier.validate(configuration.nodeID, field: "node id")
         }
         configuration.secret = Identifier.randomCode(length: 52).lowercased()  // 260 random bits

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoxofficeCore
 import BoxofficeServer
 import BoxofficeStore
 import BoxofficeSync
@@ -72,6 +73,8 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.allowedPeers = Set(allowedPeers)
+        configuration.timeZone = store.configuration.venueTimeZone
+        configuration.eventDefaults = store.configuration.eventDefaults ?? EventDefaults()
         let peerURLs = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
         configuration.peerStatus = SyncStatusBoard(urls: peerURLs)
         let continuous = ContinuousSync(

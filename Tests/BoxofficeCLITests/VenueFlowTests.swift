@@ -45,7 +45,7 @@ import Testing
             let profile = try await client.call(.get, "/users/profile", token: ada)
             #expect((profile.body["tickets"] as? [Any])?.count == 2)
             #expect(profile.body["unreadNotifications"] as? Int == 1)
-            let inbox = try await client.call(.get, "/api/notifications/\(adaID)", token: ada)
+            let inbox = try await client.call(.get, "/notifications/\(adaID)", token: ada)
             #expect((inbox.body["notifications"] as? [[String: Any]])?.first?["kind"] as? String == "ticketPurchased")
         }
     }

@@ -17,7 +17,7 @@ import Testing
             #expect(unknownEvent.status == .notFound && (unknownEvent.body["detail"] as? String)?.contains("e-nothing") == true)
             #expect(try await client.call(.post, "/notifications/send", token: staff, json: ["userId": ada.id, "message": ""]).body["field"] as? String == "message")
 
-            let inbox = try await client.call(.get, "/api/notifications/\(ada.id)", token: ada.token)
+            let inbox = try await client.call(.get, "/notifications/\(ada.id)", token: ada.token)
             #expect(inbox.body["unread"] as? Int == 1)
             #expect((inbox.body["notifications"] as? [[String: Any]])?.first?["message"] as? String == "Doors open at 19:00")
             #expect(try await client.call(.get, "/notifications/\(ada.id)", token: bob.token).status == .forbidden)

@@ -19,6 +19,7 @@ struct TestNode {
         now: @escaping @Sendable () -> Date = { Date() },
         peers: [String] = [],
         demand: SeatDemand = SeatDemand(),
+        configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestNode, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let temporary = TemporaryDirectory("server")
@@ -33,6 +34,7 @@ struct TestNode {
         configuration.now = now
         configuration.peerStatus = SyncStatusBoard(urls: peers)
         configuration.seatDemand = demand
+        configure(&configuration)
         let app = try await buildApplication(store: store, configuration: configuration, logger: Logger(label: "test"))
         let node = TestNode(store: store, organizerID: organizerID, staffID: staffID)
         do {

@@ -1,38 +1,27 @@
+import BoxofficeCore
+import BoxofficeServer
+import BoxofficeTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// The original React web app against a node: its recorded requests under `/api` get the answers
-/// it reads, and the unprefixed paths keep the clean contract.
+/// The original React web app against a node: every request its client's code makes under `/api`
+/// gets the answer it reads, and the unprefixed paths keep the venue API's own contract.
 @Suite struct WebAppCompatibilityTests {
+    /// One request of the fixture file, as the web app sends it, and what it reads of the answer.
     struct Step: Decodable {
         var name: String
+        var source: String
         var method: String
         var path: String
         var headers: [String: String]
         var body: JSONValue?
         var status: Int
         var reads: [String]
+        var expect: [String: JSONValue]?
         var capture: [String: String]?
-        var msgContains: String?
-    }
-
-    /// Any JSON, so a fixture's body goes out as it was recorded.
-    enum JSONValue: Decodable {
-        case value(Any)
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let object = try? container.decode([String: JSONValue].self) {
-                self = .value(object.mapValues(\.any))
-            } else if let number = try? container.decode(Int.self) {
-                self = .value(number)
-            } else {
-                self = .value(try container.decode(String.self))
-            }
-        }
-        var any: Any { if case let .value(value) = self { value } else { NSNull() } }
     }
 
     static func steps() throws -> [Step] {
@@ -41,79 +30,144 @@ import Testing
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).steps
     }
 
-    /// The value at a dotted path like `events[0]._id`.
-    static func value(at path: String, in json: Any) -> Any? {
-        path.split(separator: ".").reduce(Optional(json)) { current, part in
-            var key = Substring(part)
-            var index: Int?
-            if let open = part.firstIndex(of: "[") {
-                key = part[..<open]
-                index = Int(part[part.index(after: open)...].dropLast())
-            }
-            var next = (current as? [String: Any])?[String(key)]
-            if let index { next = (next as? [Any]).flatMap { $0.indices.contains(index) ? $0[index] : nil } }
-            return next
+    /// Sends `method path` with a bare token (as the web app does) and decodes the answer.
+    static func send(
+        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSONValue? = nil
+    ) async throws -> (status: Int, body: JSONValue, headers: HTTPFields) {
+        var headers: HTTPFields = [.accept: "application/json, text/plain, */*"]
+        if let token { headers[.authorization] = token }
+        if json != nil { headers[.contentType] = "application/json" }
+        let body = try json.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+            (Int(response.status.code), (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body))) ?? .null, response.headers)
         }
     }
 
-    @Test func theWebAppsRecordedRequestsGetWhatItReads() async throws {
+    @Test func everyRequestOfTheWebAppGetsWhatItsCodeReads() async throws {
         try await TestNode.run { _, client in
-            let steps = try Self.steps()
             var captured: [String: String] = [:]
             func fill(_ text: String) -> String {
                 captured.reduce(text) { $0.replacingOccurrences(of: "{{\($1.key)}}", with: $1.value) }
             }
-            func fillJSON(_ json: Any) -> Any {
-                if let text = json as? String { return fill(text) }
-                if let object = json as? [String: Any] { return object.mapValues(fillJSON) }
-                return json
-            }
-            for step in steps {
+            for step in try Self.steps() {
                 var headers = HTTPFields()
-                for (name, value) in step.headers { headers[HTTPField.Name(name)!] = fill(value) }
-                let body = try step.body.map { ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: fillJSON($0.any))) }
-                let (status, json) = try await client.execute(
-                    uri: fill(step.path), method: HTTPRequest.Method(step.method)!, headers: headers, body: body
-                ) { response in (response.status.code, try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) }
-                #expect(status == step.status, "\(step.name): \(String(describing: json))")
+                for (name, value) in step.headers { headers[try #require(HTTPField.Name(name))] = fill(value) }
+                let body = try step.body.map { ByteBuffer(bytes: try JSONEncoder().encode($0.mapStrings(fill))) }
+                let (status, json) = try await client.execute(uri: fill(step.path), method: try #require(HTTPRequest.Method(step.method)), headers: headers, body: body) {
+                    (Int($0.status.code), (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: $0.body))) ?? .null)
+                }
+                #expect(status == step.status, "\(step.name) (\(step.source)): \(json)")
                 for field in step.reads {
-                    #expect(Self.value(at: field, in: json ?? [:]) != nil, "\(step.name) reads \(field): \(String(describing: json))")
+                    #expect(json[field] != nil && json[field] != .null, "\(step.name) reads \(field): \(json)")
                 }
-                if let expected = step.msgContains {
-                    #expect((Self.value(at: "msg", in: json ?? [:]) as? String)?.contains(expected) == true, "\(step.name)")
+                for (field, expected) in step.expect ?? [:] {
+                    #expect(json[field] == expected.mapStrings(fill), "\(step.name): \(field) in \(json)")
                 }
-                for (name, field) in step.capture ?? [:] { captured[name] = Self.value(at: field, in: json ?? [:]) as? String }
+                for (name, field) in step.capture ?? [:] { captured[name] = json[field]?.string }
             }
-            // It decodes the token in the browser and reads `userId`.
+            // The client decodes the token in the browser and sends its `userId` with a purchase.
             let payload = try #require(captured["token"]?.split(separator: ".").dropFirst().first)
             var base64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-            let claims = try JSONSerialization.jsonObject(with: try #require(Data(base64Encoded: base64))) as? [String: Any]
-            #expect(claims?["userId"] as? String == captured["userId"])
+            let claims = try JSONDecoder().decode(JSONValue.self, from: try #require(Data(base64Encoded: base64)))
+            #expect(claims["userId"]?.string == captured["userId"])
         }
     }
 
-    @Test func theUnprefixedPathsKeepTheCleanContract() async throws {
+    @Test func theTicketListShowsSeatsForSaleAndSoldTicketsWithoutHolderData() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 2)
+            let ada = try await client.register("Ada", "ada@example.com")
+            let bo = try await client.register("Bo", "bo@example.com")
+            let listed = try await Self.send(client, .get, "/api/tickets/\(event)")
+            let offers = try #require(listed.body.array).compactMap { $0["_id"]?.string }
+            #expect(offers.count == 2 && listed.body.array?.allSatisfy { $0["available"] == .bool(true) } == true)
+            // Two offers are two seats: a buyer on each.
+            for (buyer, offer) in zip([ada, bo], offers) {
+                let sold = try await Self.send(client, .post, "/api/tickets/purchase", token: buyer.token, json: ["ticketId": .string(offer), "userId": .string(buyer.id)])
+                #expect(sold.status == 201, "\(sold.body)")
+            }
+            let after = try #require(try await Self.send(client, .get, "/api/tickets/\(event)").body.array)
+            #expect(after.count == 2 && after.allSatisfy { $0["available"] == .bool(false) && $0["purchasedAt"]?.string != nil && $0["price"] == .number(25.5) })
+            for entry in after {
+                let keys = Set(entry.object.map { Array($0.keys) } ?? [])
+                #expect(keys.isDisjoint(with: ["holderName", "holderEmail", "code", "userId", "soldByUser"]), "\(entry)")
+            }
+            // Sold out: a fresh buyer on a stale offer hears why, in `msg`.
+            let cy = try await client.register("Cy", "cy@example.com")
+            let late = try await Self.send(client, .post, "/api/tickets/purchase", token: cy.token, json: ["ticketId": .string(offers[0]), "userId": .string(cy.id)])
+            #expect(late.status == 409 && late.body["msg"] == .string("sold out"), "\(late.body)")
+            // A sold ticket's id is not for sale.
+            let soldID = try #require(after.first?["_id"]?.string)
+            let taken = try await Self.send(client, .post, "/api/tickets/purchase", token: cy.token, json: ["ticketId": .string(soldID), "userId": .string(cy.id)])
+            #expect(taken.status == 400 && taken.body["msg"]?.string?.contains("not for sale") == true, "\(taken.body)")
+            let anonymous = try await Self.send(client, .post, "/api/tickets/purchase", json: ["ticketId": .string(offers[0]), "userId": .string(cy.id)])
+            #expect(anonymous.status == 401 && anonymous.body["msg"]?.string != nil)
+        }
+    }
+
+    @Test func aDayFromTheFormIsThatDayAtTheNodesDefaultHourInItsTimeZone() async throws {
+        let defaults = EventDefaults(capacity: 7, price: 12.5, currency: "CHF", hour: 19)
+        try await TestNode.run(configure: { $0.timeZone = TimeZone(identifier: "Europe/Zurich")!; $0.eventDefaults = defaults }) { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let form: JSONValue = ["name": "Summer Gala", "description": "Dress code", "date": "2031-07-04", "location": "Lakeside"]
+            let created = try await Self.send(client, .post, "/api/events/", token: organizer, json: form)
+            #expect(created.status == 201, "\(created.body)")
+            // 19:00 in Zurich in July (UTC+2) is 17:00 UTC.
+            #expect(created.body["date"] == "2031-07-04T17:00:00Z")
+            #expect(created.body["capacity"] == .number(7) && created.body["price"] == .number(12.5) && created.body["currency"] == "CHF")
+            // What the form does send wins over the defaults; a full date-time is taken as it is.
+            let explicit = try await Self.send(
+                client, .post, "/api/events", token: organizer,
+                json: ["name": "Late Show", "description": "", "date": "2031-07-05T22:30:00Z", "location": "Lakeside", "capacity": 40])
+            #expect(explicit.body["date"] == "2031-07-05T22:30:00Z" && explicit.body["capacity"] == .number(40))
+            let impossible = try await Self.send(client, .post, "/api/events/", token: organizer, json: ["name": "X", "description": "", "date": "2031-02-30", "location": "Y"])
+            #expect(impossible.status == 400 && impossible.body["field"] == "date" && impossible.body["msg"]?.string?.contains("2031-07-04") == true)
+            // Unprefixed, the venue API keeps its contract: a date-time and every field required.
+            let clean = try await Self.send(client, .post, "/events", token: "Bearer \(organizer)", json: form)
+            #expect(clean.status == 400 && clean.body["field"] == "date" && clean.body["msg"] == nil)
+        }
+    }
+
+    @Test func theEventListIsABareArrayWhoseNextPageIsInALinkHeader() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            var ids: [String] = []
+            for day in 1...3 { ids.append(try await client.createEvent(token: organizer, name: "Night \(day)", date: "2031-03-0\(day)T20:00:00Z")) }
+            let first = try await Self.send(client, .get, "/api/events/?limit=2")
+            #expect(first.body.array?.compactMap { $0["_id"]?.string } == Array(ids.prefix(2)))
+            let link = try #require(first.headers[HTTPField.Name("Link")!])
+            let next = try #require(link.split(separator: ">").first?.dropFirst()).description
+            #expect(link.hasSuffix("rel=\"next\"") && next.hasPrefix("/api/events?limit=2&cursor="))
+            let second = try await Self.send(client, .get, next)
+            #expect(second.body.array?.compactMap { $0["_id"]?.string } == [ids[2]])
+            #expect(second.headers[HTTPField.Name("Link")!] == nil)
+        }
+    }
+
+    @Test func theUnprefixedPathsKeepTheVenueAPIsContract() async throws {
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             let event = try await client.createEvent(token: organizer)
+            let ada = try await client.register("Ada", "ada@example.com")
             let clean = try await client.execute(uri: "/events/\(event)", method: .get) { String(buffer: $0.body) }
             let viaAPI = try await client.execute(uri: "/api/events/\(event)", method: .get) { String(buffer: $0.body) }
             #expect(!clean.contains("\"_id\""))
             #expect(viaAPI.contains("\"_id\":\"\(event)\""))
-            let listed = try await client.call(.get, "/events")
-            #expect((listed.body["events"] as? [[String: Any]])?.first?["_id"] == nil)
-            let missing = try await client.call(.get, "/events/e-missing")
-            #expect(missing.status == .notFound)
-            #expect(missing.body["msg"] == nil)
-            #expect(missing.body["detail"] as? String == "no event with id \"e-missing\"")
-            // Unprefixed, the old purchase path is just a path that only takes GET (GET /tickets/{eventId}).
-            let unprefixed = try await client.call(.post, "/tickets/purchase", token: organizer, json: ["ticketId": "x"])
-            #expect(unprefixed.status == .methodNotAllowed && unprefixed.body["field"] == nil)
-            let purchase = try await client.call(.post, "/api/tickets/purchase", token: organizer, json: ["ticketId": "x"])
-            #expect(purchase.body["type"] as? String == "/problems/invalid-field" && purchase.body["field"] as? String == "ticketId", "a domain error")
-            let bare = try await client.call(.get, "/users/profile", headers: [.authorization: organizer])
-            #expect(bare.status == .ok, "a bare token is accepted everywhere")
+            let listed = try await Self.send(client, .get, "/events")
+            #expect(listed.body["events"]?[0]?["id"]?.string == event && listed.body["events"]?[0]?["_id"] == nil)
+            let profile = try await Self.send(client, .get, "/users/profile", token: "Bearer \(ada.token)")
+            #expect(profile.body["user"]?["id"]?.string == ada.id && profile.body["events"] == nil && profile.body["_id"] == nil)
+            let tickets = try await Self.send(client, .get, "/tickets/\(event)")
+            #expect(tickets.status == 401, "the venue API's ticket list is private")
+            let inbox = try await Self.send(client, .get, "/notifications/\(ada.id)", token: ada.token)
+            #expect(inbox.body["notifications"]?.array != nil && inbox.body["unread"] != nil)
+            let missing = try await Self.send(client, .get, "/events/e-missing")
+            #expect(missing.status == 404 && missing.body["msg"] == nil && missing.body["detail"] == "no event with id \"e-missing\"")
+            // Unprefixed, the old purchase path is a path that only takes GET (GET /tickets/{eventId}).
+            let unprefixed = try await Self.send(client, .post, "/tickets/purchase", token: ada.token, json: ["ticketId": "x"])
+            #expect(unprefixed.status == 405)
         }
     }
 }

@@ -9,18 +9,13 @@ import Hummingbird
 /// `userId` claim is in every access token, and `msg` in problems comes from `ProblemDetails`.)
 /// - Collection paths with a trailing slash (`GET /api/events/`) are routed as without it.
 /// - JSON answers carry `_id` beside every `id`: it reads `res.data._id`, `event._id`.
-/// - Its per-ticket purchase of pre-created inventory does not fit the seat model: a clear 400
-///   that names `POST /api/tickets`, never a bare 404.
+/// The answers it reads in other shapes than the venue API's are `WebAppRoutes`.
 struct WebAppMiddleware<Context: RequestContext>: RouterMiddleware {
     static var prefix: String { "/api/" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard path.hasPrefix(Self.prefix) else { return try await next(request, context) }
-        if request.method == .post, path == "/api/tickets/purchase" || path == "/api/tickets/purchase/" {
-            throw DomainError.invalidField(
-                "ticketId", "this node sells seats, not pre-created tickets: buy with POST /api/tickets {\"eventId\": …, \"quantity\": …}")
-        }
         var request = request
         if path.count > Self.prefix.count, path.hasSuffix("/") {
             var head = request.head

@@ -15,20 +15,19 @@ struct EventRoutes {
         var nextCursor: String?
     }
 
-    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
-        group.post("events") { request, context -> EditedResponse<EventView> in
-            let organizer = try context.requireOrganizer()
-            var request = request
-            let input = try await request.decodeJSON(EventInput.self, context: context)
-            return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
-        }
-        group.get("events") { request, _ -> Page in
-            let limit = try request.query("limit", "a whole number from 1 to 100") { Int($0).flatMap { (1...100).contains($0) ? $0 : nil } } ?? 20
-            let from = try request.query("from", "an ISO 8601 date", JSONCoding.parseDate)
-            let to = try request.query("to", "an ISO 8601 date", JSONCoding.parseDate)
-            let cursor = try request.query("cursor", "the nextCursor of a previous page", EventCursor.init(token:))
-            let page = try await events.list(from: from, to: to, limit: limit, cursor: cursor)
-            return Page(events: page.events, nextCursor: page.next?.token)
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>, dialect: APIDialect) {
+        // Under /api the web app's own answers take these two paths (WebAppRoutes).
+        if dialect == .venue {
+            group.post("events") { request, context -> EditedResponse<EventView> in
+                let organizer = try context.requireOrganizer()
+                var request = request
+                let input = try await request.decodeJSON(EventInput.self, context: context)
+                return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
+            }
+            group.get("events") { request, _ -> Page in
+                let page = try await Self.page(of: events, for: request, defaultLimit: 20)
+                return Page(events: page.events, nextCursor: page.next?.token)
+            }
         }
         group.get("events/:id") { _, context -> Response in
             let json = try await events.encodedView(context.parameters.require("id"))
@@ -49,6 +48,15 @@ struct EventRoutes {
         group.post("events/:id/cancel") { _, context -> EventView in
             try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())
         }
+    }
+
+    /// The page of events a listing asks for with `limit`, `from`, `to` and `cursor`.
+    static func page(of events: EventService, for request: Request, defaultLimit: Int) async throws -> (events: [EventView], next: EventCursor?) {
+        let limit = try request.query("limit", "a whole number from 1 to 100") { Int($0).flatMap { (1...100).contains($0) ? $0 : nil } } ?? defaultLimit
+        let from = try request.query("from", "an ISO 8601 date", JSONCoding.parseDate)
+        let to = try request.query("to", "an ISO 8601 date", JSONCoding.parseDate)
+        let cursor = try request.query("cursor", "the nextCursor of a previous page", EventCursor.init(token:))
+        return try await events.list(from: from, to: to, limit: limit, cursor: cursor)
     }
 }
 

@@ -5,11 +5,14 @@ import Hummingbird
 extension Request {
     /// Decodes the JSON body with the Boxoffice configuration. Malformed JSON, a missing field or a
     /// wrong type is a 400 that names the field; a body over the context's limit is a 413.
-    mutating func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+    /// `decoder` reads dates the venue API's way unless a route says otherwise.
+    mutating func decodeJSON<T: Decodable>(
+        _ type: T.Type, context: some RequestContext, decoder: JSONDecoder = JSONCoding.makeDecoder()
+    ) async throws -> T {
         let buffer = try await collectBody(upTo: context.maxUploadSize)
         let body = Data(buffer.readableBytesView)
         do {
-            return try JSONCoding.makeDecoder().decode(T.self, from: body)
+            return try decoder.decode(T.self, from: body)
         } catch let error as DecodingError {
             // The decoder says "not valid JSON", naming no field, for valid JSON with a number a
             // field cannot take (1.5 or 1e20 where a count goes): say that instead.

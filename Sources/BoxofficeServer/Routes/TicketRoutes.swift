@@ -15,7 +15,7 @@ struct TicketRoutes {
     struct Listing: ResponseEncodable { var tickets: [Identified<Ticket>] }
     struct Scan: Decodable { var gate: String? }
 
-    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>, dialect: APIDialect) {
         group.post("tickets") { request, context -> EditedResponse<Sale> in
             let buyer = try context.requireIdentity()
             var request = request
@@ -23,9 +23,12 @@ struct TicketRoutes {
             let key = request.headers[Self.idempotencyKey]
             return EditedResponse(status: .created, response: Sale(tickets: try await tickets.sell(sale, by: buyer, idempotencyKey: key)))
         }
-        // The router wants one parameter name per position: here `:id` is the event's id.
-        group.get("tickets/:id") { _, context -> Listing in
-            Listing(tickets: try await tickets.tickets(of: context.parameters.require("id"), for: try context.requireIdentity()))
+        // The router wants one parameter name per position: here `:id` is the event's id. Under
+        // /api the web app's public list answers here (WebAppRoutes).
+        if dialect == .venue {
+            group.get("tickets/:id") { _, context -> Listing in
+                Listing(tickets: try await tickets.tickets(of: context.parameters.require("id"), for: try context.requireIdentity()))
+            }
         }
         // Staff scan a ticket by its code; `:id` is the code here (one parameter name per position).
         group.post("tickets/:id/checkin") { request, context -> Admission in

@@ -19,7 +19,7 @@ struct UserRoutes {
         var unreadNotifications: Int
     }
 
-    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>, dialect: APIDialect) {
         group.post("users/register") { request, context -> EditedResponse<Session> in
             var request = request
             let input = try await request.decodeJSON(Registration.self, context: context)
@@ -31,11 +31,14 @@ struct UserRoutes {
             let input = try await request.decodeJSON(Credentials.self, context: context)
             return try await session(for: try await users.authenticate(email: input.email, password: input.password))
         }
-        group.get("users/profile") { _, context -> Profile in
-            let identity = try context.requireIdentity()
-            return Profile(
-                user: try await users.view(identity.userId), tickets: try await tickets.tickets(ofUser: identity.userId),
-                unreadNotifications: try await notifications.unreadCount(for: identity.userId))
+        // Under /api the web app's flat profile answers here (WebAppRoutes).
+        if dialect == .venue {
+            group.get("users/profile") { _, context -> Profile in
+                let identity = try context.requireIdentity()
+                return Profile(
+                    user: try await users.view(identity.userId), tickets: try await tickets.tickets(ofUser: identity.userId),
+                    unreadNotifications: try await notifications.unreadCount(for: identity.userId))
+            }
         }
     }
 

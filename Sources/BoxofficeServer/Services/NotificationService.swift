@@ -26,6 +26,13 @@ struct NotificationService: Sendable {
         return Identified(id: id, value: notification)
     }
 
+    /// A user's notifications, newest first, for that user or staff.
+    func list(for userId: String, by caller: Identity) async throws -> [Identified<UserNotification>] {
+        let userId = try Validate.id(userId, field: "userId")
+        guard caller.userId == userId || caller.isStaff else { throw DomainError.forbidden("these notifications belong to another user") }
+        return try await list(for: userId)
+    }
+
     /// A user's notifications, newest first.
     func list(for userId: String) async throws -> [Identified<UserNotification>] {
         let documents = await store.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))

@@ -127,6 +127,11 @@ struct TicketService: Sendable {
         return try Self.oldestFirst(documents).filter { caller.isStaff || $0.value.userId == caller.userId }
     }
 
+    /// The live tickets of an event, oldest first; for listings that show no holder data.
+    func liveTickets(of eventId: String) async throws -> [Identified<Ticket>] {
+        try Self.oldestFirst(await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId)))
+    }
+
     /// The caller's tickets across events, oldest first.
     func tickets(ofUser userId: String) async throws -> [Identified<Ticket>] {
         try Self.oldestFirst(await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId)))

@@ -1,0 +1,28 @@
+import BoxofficeCore
+import Hummingbird
+
+/// `GET /api/users/profile` as the original web app reads it: the user's fields at the top level
+/// (`res.data._id`, `name`, `email`, `createdAt`) and `events`, the ids of the events the user
+/// holds live tickets for (its dashboard maps over them); `tickets` and `unreadNotifications` as
+/// the venue API's profile has them.
+struct WebAppProfile: ResponseEncodable, Sendable {
+    let user: UserView
+    let tickets: [Identified<Ticket>]
+    let unreadNotifications: Int
+
+    private enum CodingKeys: String, CodingKey { case events, tickets, unreadNotifications }
+
+    /// Events of live tickets, each once, in the order of their first purchase.
+    var events: [String] {
+        var seen = Set<String>()
+        return tickets.filter(\.value.isLive).map(\.value.eventId).filter { seen.insert($0).inserted }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try user.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(events, forKey: .events)
+        try container.encode(tickets, forKey: .tickets)
+        try container.encode(unreadNotifications, forKey: .unreadNotifications)
+    }
+}

@@ -1,0 +1,115 @@
+import BoxofficeCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The original web app's contract under `/api`, as its client's source reads it
+/// (`frontend/src/services`, `pages`, `context/AuthContext.js` of the system this node replaces):
+/// bare arrays where it calls `res.data.map`, the user's fields at the top of its profile, a
+/// public ticket list with `available` entries, and its per-ticket purchase. The venue
+/// controllers leave these paths to it under `/api` (`APIDialect.webApp`); `WebAppMiddleware`
+/// adds `_id` beside every `id`, and every error carries `msg`.
+struct WebAppRoutes {
+    let users: UserService
+    let events: EventService
+    let tickets: TicketService
+    let notifications: NotificationService
+    let timeZone: TimeZone
+    let defaults: EventDefaults
+
+    /// Seats for sale an event's ticket list shows at most (each entry sells one).
+    static let offersShown = 10
+    /// Sold entries an event's ticket list shows by default (newest first), and at most.
+    static let soldShown = (default: 100, max: 1_000)
+
+    static let link = HTTPField.Name("Link")!
+
+    struct Purchase: Decodable {
+        var ticketId: String
+        var userId: String?
+    }
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        // Home page: `res.data.map(event => …)`. A bare array; the next page, when there is one,
+        // is in a `Link: <…>; rel="next"` header (RFC 8288).
+        group.get("events") { request, _ -> EditedResponse<[EventView]> in
+            let page = try await EventRoutes.page(of: events, for: request, defaultLimit: 100)
+            var headers = HTTPFields()
+            if let next = page.next { headers[Self.link] = "<\(Self.uri(of: request, cursor: next.token))>; rel=\"next\"" }
+            return EditedResponse(headers: headers, response: page.events)
+        }
+        // The Create Event form: `{name, description, date: "YYYY-MM-DD", location}` with a bare
+        // token. A day is that day at the default hour in the node's time zone; capacity, price
+        // and currency come from the node's defaults when left out.
+        group.post("events") { request, context -> EditedResponse<EventView> in
+            let organizer = try context.requireOrganizer()
+            var request = request
+            var input = try await request.decodeJSON(EventInput.self, context: context, decoder: formDecoder())
+            input.capacity = input.capacity ?? defaults.capacity
+            input.price = input.price ?? defaults.price
+            input.currency = input.currency ?? defaults.currency
+            return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
+        }
+        // The event page and the dashboard, without a token: seats for sale first (`available`,
+        // with a Purchase button), then sold tickets, newest first, with no holder data.
+        group.get("tickets/:id") { request, context -> [WebAppTicketEntry] in
+            let limit = try request.query("limit", "a whole number from 1 to \(Self.soldShown.max)") {
+                Int($0).flatMap { (1...Self.soldShown.max).contains($0) ? $0 : nil }
+            } ?? Self.soldShown.default
+            let view = try await events.view(try context.parameters.require("id"))
+            let offers = (0..<min(view.availability.remainingHere, Self.offersShown)).map { _ in
+                WebAppTicketEntry(offerOf: view.id, event: view.event)
+            }
+            let sold = try await tickets.liveTickets(of: view.id).suffix(limit).reversed().map(WebAppTicketEntry.init(sold:))
+            return offers + sold
+        }
+        // The Purchase button: `{ticketId, userId}` with a bare token. One seat through the one
+        // sale step; the offer id is the idempotency key, so a repeat answers the same ticket.
+        group.post("tickets/purchase") { request, context -> EditedResponse<Identified<Ticket>> in
+            let buyer = try context.requireIdentity()
+            var request = request
+            let purchase = try await request.decodeJSON(Purchase.self, context: context)
+            // Invariant: the web app buys for the signed-in user only.
+            guard purchase.userId == buyer.userId else { throw DomainError.forbidden("userId must be the id of the signed-in user") }
+            guard let eventId = WebAppTicketEntry.event(ofOffer: purchase.ticketId) else {
+                throw DomainError.invalidField("ticketId", "ticket \(purchase.ticketId) is not for sale: reload the event page to see the tickets on sale")
+            }
+            let sold = try await tickets.sell(
+                SaleRequest(eventId: eventId, quantity: 1), by: buyer, idempotencyKey: "purchase " + purchase.ticketId)
+            return EditedResponse(status: .created, response: sold[0])
+        }
+        // The dashboard and the session (AuthContext) read the user's fields at the top level.
+        group.get("users/profile") { _, context -> WebAppProfile in
+            let identity = try context.requireIdentity()
+            return WebAppProfile(
+                user: try await users.view(identity.userId), tickets: try await tickets.tickets(ofUser: identity.userId),
+                unreadNotifications: try await notifications.unreadCount(for: identity.userId))
+        }
+        // The profile page: `notifRes.data.map(notif => notif._id, message, createdAt)`, newest first.
+        group.get("notifications/:id") { _, context -> [Identified<UserNotification>] in
+            try await notifications.list(for: try context.parameters.require("id"), by: try context.requireIdentity())
+        }
+    }
+
+    /// Reads dates as the Create Event form sends them (`YYYY-MM-DD`), and as the venue API does.
+    private func formDecoder() -> JSONDecoder {
+        let decoder = JSONCoding.makeDecoder()
+        decoder.dateDecodingStrategy = .custom { [defaults, timeZone] decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = defaults.start(ofDay: text, in: timeZone) ?? JSONCoding.parseDate(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "expected a day such as 2031-07-04 or a date-time such as 2031-07-04T20:00:00Z")
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// The request's own path and query with `cursor` set to `token`.
+    private static func uri(of request: Request, cursor token: String) -> String {
+        var parts = request.uri.query?.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.map(String.init) ?? []
+        parts.append("cursor=" + token)
+        return request.uri.path + "?" + parts.joined(separator: "&")
+    }
+}
