@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Pure domain: documents, hybrid logical clock, version order, merge rules. No I/O.
@@ -35,13 +36,27 @@ let package = Package(
             dependencies: ["BoxofficeCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictness
         ),
-        // The venue API: the four services, their routes, auth, errors as problem+json, metrics.
+        // The venue: every domain service (users, events, seats, tickets, holds, check-in,
+        // notifications, conflicts) and the venue rules of sync, over the store. No HTTP.
+        .target(
+            name: "BoxofficeVenue",
+            dependencies: [
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeSync",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
+        // The HTTP face of a node: routes, auth middleware, errors as problem+json, web pages.
         .target(
             name: "BoxofficeServer",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore", "BoxofficeSync",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeSync", "BoxofficeVenue",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -71,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "boxoffice",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeVenue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "BoxofficeServerTests",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeTestSupport",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeVenue", "BoxofficeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             resources: [.copy("Fixtures")],

@@ -1,6 +1,7 @@
 import BoxofficeCore
 public import BoxofficeStore
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 public import Hummingbird
 public import Logging

@@ -1,16 +1,7 @@
 public import BoxofficeCore
+public import BoxofficeVenue
 public import Foundation
 public import Hummingbird
-
-/// Who is making a request, once the access token checked out.
-public struct Identity: Sendable, Equatable {
-    public let userId: String
-    public let name: String
-    public let email: String
-    public let role: Role
-
-    public var isStaff: Bool { role.isStaff }
-}
 
 /// The request context of the venue API: the caller's identity, a 1 MiB body limit, and the one
 /// Boxoffice JSON configuration for responses.

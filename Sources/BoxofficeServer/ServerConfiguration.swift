@@ -1,9 +1,7 @@
 public import BoxofficeCore
 public import BoxofficeSync
+public import BoxofficeVenue
 public import Foundation
-
-/// The release of this build, shown by `boxoffice --version` and `GET /node`.
-public let boxofficeVersion = "0.3.0"
 
 /// How a node serves its API.
 public struct ServerConfiguration: Sendable {

@@ -3,6 +3,7 @@ import BoxofficeCore
 import BoxofficeServer
 import BoxofficeStore
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 import Logging
 

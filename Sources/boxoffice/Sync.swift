@@ -1,7 +1,7 @@
 import ArgumentParser
-import BoxofficeServer
 import BoxofficeStore
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 import Logging
 

@@ -1,7 +1,7 @@
 public import ArgumentParser
 public import BoxofficeCore
-import BoxofficeServer
 import BoxofficeStore
+import BoxofficeVenue
 
 struct UserAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import BoxofficeServer
+import BoxofficeVenue
 
 @Suite struct NodeRoutesTests {
     @Test func healthNodeAndMetrics() async throws {

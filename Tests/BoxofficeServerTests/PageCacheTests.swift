@@ -6,6 +6,7 @@ import NIOEmbedded
 import Testing
 
 @testable import BoxofficeServer
+import BoxofficeVenue
 
 /// The page cache keeps pages that are seen again, and only those.
 @Suite struct PageCacheTests {

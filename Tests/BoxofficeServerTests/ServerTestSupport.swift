@@ -3,6 +3,7 @@ import BoxofficeServer
 import BoxofficeStore
 import BoxofficeSync
 import BoxofficeTestSupport
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 import HummingbirdTesting

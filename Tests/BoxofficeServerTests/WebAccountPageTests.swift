@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import BoxofficeServer
+import BoxofficeVenue
 
 /// Signing in from the pages: where the browser goes afterwards.
 @Suite struct WebAccountPageTests {

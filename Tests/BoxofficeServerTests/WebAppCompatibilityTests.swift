@@ -1,6 +1,7 @@
 import BoxofficeCore
 import BoxofficeServer
 import BoxofficeTestSupport
+import BoxofficeVenue
 import Foundation
 import HTTPTypes
 import HummingbirdTesting

@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeServer
+import BoxofficeVenue
 import Foundation
 import HummingbirdTesting
 import Testing

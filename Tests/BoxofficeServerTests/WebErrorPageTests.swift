@@ -9,6 +9,7 @@ import NIOEmbedded
 import Testing
 
 @testable import BoxofficeServer
+import BoxofficeVenue
 
 /// Browsers get error pages everywhere outside the API; API clients get the problem+json they
 /// always got.

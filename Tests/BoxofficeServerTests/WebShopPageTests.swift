@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import BoxofficeServer
+import BoxofficeVenue
 
 /// The buyer's pages: events, checkout as hold → confirm, tickets, account, and what guards them.
 @Suite struct WebShopPageTests {

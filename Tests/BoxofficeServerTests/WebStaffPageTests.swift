@@ -1,5 +1,6 @@
 import BoxofficeServer
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 import HummingbirdTesting
 import Testing

@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeStore
+import BoxofficeVenue
 import Hummingbird
 
 /// Reads `Authorization: Bearer <token>` and, when the token is valid and its user exists, puts

@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Hummingbird
 
 /// `GET /api/users/profile` as the original web app reads it: the user's fields at the top level

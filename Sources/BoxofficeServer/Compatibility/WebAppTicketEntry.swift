@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Foundation
 
 /// One entry of an event's ticket list as the original web app reads it (`ticket._id`, `price`,

@@ -51,60 +51,39 @@ struct ProblemDetails: Encodable, Sendable {
         self.available = available
     }
 
+    /// The status and type of each domain error; its words are `DomainError.description`.
     private init(domain error: DomainError) {
-        switch error {
-        case let .invalidField(field, detail):
-            self.init(slug: "invalid-field", status: .badRequest, detail: detail, field: field)
-        case let .notFound(kind, id):
-            self.init(slug: "not-found", status: .notFound, detail: "no \(kind) with id \"\(id)\"")
-        case let .unauthenticated(detail):
-            self.init(slug: "unauthenticated", status: .unauthorized, detail: detail)
-        case .invalidCredentials:
-            self.init(slug: "invalid-credentials", status: .unauthorized, detail: "wrong email or password")
-        case let .forbidden(detail):
-            self.init(slug: "forbidden", status: .forbidden, detail: detail)
-        case .emailTaken:
-            self.init(slug: "email-taken", status: .conflict, detail: "an account with this email already exists", field: "email")
-        case let .notEnoughSeats(requested, available):
-            let detail = available == 0 ? "sold out" : "only \(available) seat\(available == 1 ? "" : "s") left; \(requested) requested"
-            self.init(slug: "not-enough-seats", status: .conflict, detail: detail, available: available)
-        case let .eventCancelled(eventId):
-            self.init(slug: "event-cancelled", status: .conflict, detail: "event \"\(eventId)\" is cancelled")
-        case let .ticketAlreadyCancelled(ticketId):
-            self.init(slug: "ticket-cancelled", status: .conflict, detail: "ticket \"\(ticketId)\" is already cancelled")
-        case let .ticketUsed(ticketId):
-            self.init(slug: "ticket-used", status: .conflict, detail: "ticket \"\(ticketId)\" was scanned at the door; a used ticket cannot be cancelled")
-        case let .alreadyCheckedIn(date, node, gate):
-            let place = gate.map { "gate \($0) on node \(node)" } ?? "node \(node)"
-            self.init(slug: "already-checked-in", status: .conflict, detail: "already checked in at \(date.formatted(.iso8601)) at \(place)")
-        case let .duplicateAccount(holder):
-            self.init(
-                slug: "duplicate-account", status: .conflict,
-                detail: "this email was registered earlier on another venue's node (account \(holder)); this account is a duplicate and cannot sign in until staff resolve it",
-                field: "email")
-        case let .conflictResolved(id):
-            self.init(slug: "conflict-resolved", status: .conflict, detail: "conflict \(id) is resolved already; it does not go back to acknowledged")
-        case let .ticketNotValid(code, status):
-            self.init(slug: "ticket-not-valid", status: .gone, detail: "ticket \(code) is \(status) and admits no one")
-        case let .holdExpired(holdId, date):
-            self.init(
-                slug: "hold-expired", status: .gone,
-                detail: "reservation \"\(holdId)\" expired at \(date.formatted(.iso8601)) and its seats went back on sale; hold seats again")
-        case let .holdReleased(holdId):
-            self.init(slug: "hold-released", status: .gone, detail: "reservation \"\(holdId)\" was released; hold seats again")
-        case let .holdConfirmed(holdId):
-            self.init(
-                slug: "hold-confirmed", status: .conflict,
-                detail: "reservation \"\(holdId)\" is already confirmed; cancel its tickets instead")
-        case let .holdOnAnotherNode(holdId, node):
-            self.init(
-                slug: "hold-on-another-node", status: .conflict,
-                detail: "reservation \"\(holdId)\" holds seats of node \(node); confirm or release it there")
-        case .idempotencyKeyReused:
-            self.init(
-                slug: "idempotency-key-reused", status: .unprocessableContent,
-                detail: "this Idempotency-Key was already used with a different request")
-        }
+        let (slug, status): (String, HTTPResponse.Status) =
+            switch error {
+            case .invalidField: ("invalid-field", .badRequest)
+            case .notFound: ("not-found", .notFound)
+            case .unauthenticated: ("unauthenticated", .unauthorized)
+            case .invalidCredentials: ("invalid-credentials", .unauthorized)
+            case .forbidden: ("forbidden", .forbidden)
+            case .emailTaken: ("email-taken", .conflict)
+            case .notEnoughSeats: ("not-enough-seats", .conflict)
+            case .eventCancelled: ("event-cancelled", .conflict)
+            case .ticketAlreadyCancelled: ("ticket-cancelled", .conflict)
+            case .ticketUsed: ("ticket-used", .conflict)
+            case .alreadyCheckedIn: ("already-checked-in", .conflict)
+            case .duplicateAccount: ("duplicate-account", .conflict)
+            case .conflictResolved: ("conflict-resolved", .conflict)
+            case .ticketNotValid: ("ticket-not-valid", .gone)
+            case .holdExpired: ("hold-expired", .gone)
+            case .holdReleased: ("hold-released", .gone)
+            case .holdConfirmed: ("hold-confirmed", .conflict)
+            case .holdOnAnotherNode: ("hold-on-another-node", .conflict)
+            case .idempotencyKeyReused: ("idempotency-key-reused", .unprocessableContent)
+            }
+        let field: String? =
+            switch error {
+            case let .invalidField(field, _): field
+            case .emailTaken, .duplicateAccount: "email"
+            default: nil
+            }
+        var available: Int?
+        if case let .notEnoughSeats(_, seats) = error { available = seats }
+        self.init(slug: slug, status: status, detail: error.description, field: field, available: available)
     }
 
     private init(document error: DocumentError) {

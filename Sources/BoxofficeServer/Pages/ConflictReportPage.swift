@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Foundation
 
 /// The conflict report as the `conflicts` template shows it: counts by kind, a filter, and every

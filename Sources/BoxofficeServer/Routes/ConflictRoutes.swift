@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Hummingbird
 
 /// `/conflicts.json` and the state changes of a conflict record (staff, bearer token). The

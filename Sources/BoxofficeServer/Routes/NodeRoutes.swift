@@ -1,4 +1,5 @@
 import BoxofficeStore
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 

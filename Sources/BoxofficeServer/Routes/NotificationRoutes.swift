@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Hummingbird
 
 /// `/notifications`: send (staff), list (the user or staff), mark read.

@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Hummingbird
 
 /// `/reservations`: hold seats, confirm them into tickets, release them.

@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 

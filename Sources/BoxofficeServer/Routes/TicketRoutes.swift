@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import HTTPTypes
 import Hummingbird
 

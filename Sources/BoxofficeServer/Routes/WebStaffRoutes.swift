@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeStore
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 

@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Foundation
 
 /// An event as the pages show it: when in the venue's time zone, the price, and what is left.

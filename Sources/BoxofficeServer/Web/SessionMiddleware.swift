@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Hummingbird
 
 /// For the web pages: the signed-in person from the session cookie, and this browser's CSRF nonce

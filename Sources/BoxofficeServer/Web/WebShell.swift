@@ -1,6 +1,7 @@
 import BoxofficeCore
 import BoxofficeStore
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 

@@ -1,12 +1,12 @@
-import BoxofficeStore
+package import BoxofficeStore
 import CoreMetrics
 import Prometheus
 
 /// The node's Prometheus metrics: request counts and latencies by route and status (recorded by
 /// Hummingbird's MetricsMiddleware), journal syncs, documents, tickets sold.
-final class NodeMetrics: Sendable {
+package final class NodeMetrics: Sendable {
     /// One registry per process: swift-metrics can be bootstrapped only once.
-    static let shared = NodeMetrics()
+    package static let shared = NodeMetrics()
 
     private let registry = PrometheusCollectorRegistry()
     private let sold: CoreMetrics.Counter
@@ -31,7 +31,7 @@ final class NodeMetrics: Sendable {
     }
 
     /// The Prometheus text exposition, with the store's counters read now.
-    func render(_ statistics: StoreStatistics) -> [UInt8] {
+    package func render(_ statistics: StoreStatistics) -> [UInt8] {
         syncs.record(statistics.journalSyncs)
         syncSeconds.record(statistics.journalSyncSeconds)
         documents.record(statistics.documents)

@@ -1,14 +1,21 @@
-import BoxofficeCore
-import BoxofficeStore
+package import BoxofficeCore
+package import BoxofficeStore
 import Crypto
-import Foundation
+package import Foundation
 
 /// A request to buy tickets, as POST /tickets takes it.
-struct SaleRequest: Codable, Sendable, Equatable {
-    var eventId: String
-    var quantity: Int
-    var holderName: String?
-    var holderEmail: String?
+package struct SaleRequest: Codable, Sendable, Equatable {
+    package var eventId: String
+    package var quantity: Int
+    package var holderName: String?
+    package var holderEmail: String?
+
+    package init(eventId: String, quantity: Int, holderName: String? = nil, holderEmail: String? = nil) {
+        self.eventId = eventId
+        self.quantity = quantity
+        self.holderName = holderName
+        self.holderEmail = holderEmail
+    }
 }
 
 /// What an idempotency key remembers: the request it was first used with, and what it sold.
@@ -20,27 +27,35 @@ private struct IdempotencyRecord: Codable {
 
 /// Selling and cancelling tickets. Each sale is one transaction on the store: the seat check and
 /// the new ticket documents are atomic, so concurrent buyers never oversell a node.
-struct TicketService: Sendable {
-    let store: DocumentStore
-    let events: EventService
-    let metrics: NodeMetrics
-    let demand: SeatDemand
-    let now: @Sendable () -> Date
+package struct TicketService: Sendable {
+    package let store: DocumentStore
+    package let events: EventService
+    package let metrics: NodeMetrics
+    package let demand: SeatDemand
+    package let now: @Sendable () -> Date
 
-    static let maxQuantity = 10
+    package init(store: DocumentStore, events: EventService, metrics: NodeMetrics, demand: SeatDemand, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.events = events
+        self.metrics = metrics
+        self.demand = demand
+        self.now = now
+    }
+
+    package static let maxQuantity = 10
 
     /// Who tickets or a hold are for: the buyer, or (sold by staff) a named walk-in holder.
-    struct Holder: Sendable {
-        var name: String
-        var email: String?
+    package struct Holder: Sendable {
+        package var name: String
+        package var email: String?
         /// The buyer's account; nil for a walk-in.
-        var userId: String?
+        package var userId: String?
         /// The staff member who sold to a walk-in.
-        var soldByUser: String?
+        package var soldByUser: String?
     }
 
     /// Checks the quantity and holder fields of a sale or hold request and says who it is for.
-    static func holder(of request: SaleRequest, buyer: Identity) throws -> Holder {
+    package static func holder(of request: SaleRequest, buyer: Identity) throws -> Holder {
         guard (1...maxQuantity).contains(request.quantity) else {
             throw DomainError.invalidField("quantity", "quantity must be between 1 and \(maxQuantity)")
         }
@@ -58,7 +73,7 @@ struct TicketService: Sendable {
 
     /// Sells `request.quantity` tickets to the caller (or, by staff, to a walk-in holder).
     /// With an idempotency key, the same request returns the same tickets and never sells twice.
-    func sell(_ request: SaleRequest, by buyer: Identity, idempotencyKey: String?) async throws -> [Identified<Ticket>] {
+    package func sell(_ request: SaleRequest, by buyer: Identity, idempotencyKey: String?) async throws -> [Identified<Ticket>] {
         let eventId = try Validate.id(request.eventId, field: "eventId")
         let holder = try Self.holder(of: request, buyer: buyer)
         let keyID = try idempotencyKey.map { try Self.idempotencyID(key: $0, userId: buyer.userId) }
@@ -89,7 +104,7 @@ struct TicketService: Sendable {
     /// `holder`, and tells a buyer with an account, inside `transaction`. POST /tickets and the
     /// confirmation of a hold both sell through here; `confirming` is that hold, whose seats are
     /// the ones sold.
-    static func sell(
+    package static func sell(
         _ quantity: Int, of eventId: String, event: Event, to holder: Holder, node: String, at soldAt: Date,
         confirming holdId: String? = nil, in transaction: inout Transaction
     ) throws -> [Identified<Ticket>] {
@@ -113,12 +128,12 @@ struct TicketService: Sendable {
     }
 
     /// Tickets by id as `transaction` sees them (a repeated request answers with what it sold).
-    static func tickets(_ ids: [String], in transaction: borrowing Transaction) throws -> [Identified<Ticket>] {
+    package static func tickets(_ ids: [String], in transaction: borrowing Transaction) throws -> [Identified<Ticket>] {
         try ids.compactMap { id in try transaction.get(Ticket.collection, id).map(Identified<Ticket>.init(decoding:)) }
     }
 
     /// The tickets of an event: all of them for staff, the caller's own for an attendee.
-    func tickets(of eventId: String, for caller: Identity) async throws -> [Identified<Ticket>] {
+    package func tickets(of eventId: String, for caller: Identity) async throws -> [Identified<Ticket>] {
         let eventId = try Validate.id(eventId, field: "eventId")
         guard let event = try await store.get(Event.collection, eventId), !event.deleted else {
             throw DomainError.notFound(kind: "event", id: eventId)
@@ -128,12 +143,12 @@ struct TicketService: Sendable {
     }
 
     /// The live tickets of an event, oldest first; for listings that show no holder data.
-    func liveTickets(of eventId: String) async throws -> [Identified<Ticket>] {
+    package func liveTickets(of eventId: String) async throws -> [Identified<Ticket>] {
         try Self.oldestFirst(await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId)))
     }
 
     /// The caller's tickets across events, oldest first.
-    func tickets(ofUser userId: String) async throws -> [Identified<Ticket>] {
+    package func tickets(ofUser userId: String) async throws -> [Identified<Ticket>] {
         try Self.oldestFirst(await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId)))
     }
 
@@ -143,7 +158,7 @@ struct TicketService: Sendable {
     }
 
     /// Cancels a ticket (its holder or staff): the seat is free again and the holder is told.
-    func cancel(_ id: String, by caller: Identity) async throws -> Identified<Ticket> {
+    package func cancel(_ id: String, by caller: Identity) async throws -> Identified<Ticket> {
         let id = try Validate.id(id, field: "id")
         let date = now()
         return try await store.transact { transaction in

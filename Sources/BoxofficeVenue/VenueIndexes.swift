@@ -1,15 +1,15 @@
-public import BoxofficeStore
 import BoxofficeCore
+public import BoxofficeStore
 
 /// The lookups the venue services need, kept by the store. One index per collection, with keys
 /// namespaced by purpose, so each write decodes its body once.
 public enum VenueIndexes {
-    static let users = "users"
-    static let tickets = "tickets"
-    static let notifications = "notifications"
-    static let allocations = "allocations"
-    static let holds = "holds"
-    static let checkIns = "checkins"
+    package static let users = "users"
+    package static let tickets = "tickets"
+    package static let notifications = "notifications"
+    package static let allocations = "allocations"
+    package static let holds = "holds"
+    package static let checkIns = "checkins"
 
     /// Pass these in `StoreOptions.indexes` when opening a node's store. Keys are read with
     /// `JSONBody.strings`, not a decoder: they are computed for every version written or synced.
@@ -49,17 +49,17 @@ public enum VenueIndexes {
         },
     ]
 
-    static func email(_ canonicalEmail: String) -> String { "email:" + canonicalEmail }
-    static func ofEvent(_ eventId: String) -> String { "event:" + eventId }
+    package static func email(_ canonicalEmail: String) -> String { "email:" + canonicalEmail }
+    package static func ofEvent(_ eventId: String) -> String { "event:" + eventId }
     /// Tickets that hold a seat: the sold count of an event is the size of this set.
-    static func liveOfEvent(_ eventId: String) -> String { "live:" + eventId }
+    package static func liveOfEvent(_ eventId: String) -> String { "live:" + eventId }
     /// The live tickets of an event sold by one node: what it has used of its allocation.
-    static func liveOfEvent(_ eventId: String, soldBy node: String) -> String { "live:" + eventId + "@" + node }
-    static func ofUser(_ userId: String) -> String { "user:" + userId }
+    package static func liveOfEvent(_ eventId: String, soldBy node: String) -> String { "live:" + eventId + "@" + node }
+    package static func ofUser(_ userId: String) -> String { "user:" + userId }
     /// The open holds of an event, expired or not: expiry depends on the reader's clock.
     static func openHoldsOf(_ eventId: String) -> String { "open:" + eventId }
     /// The open holds on one node's seats: what its sweep looks at.
     static func openHoldsHeld(by node: String) -> String { "open@" + node }
     /// The ticket a door scanner reads.
-    static func code(_ code: String) -> String { "code:" + code }
+    package static func code(_ code: String) -> String { "code:" + code }
 }

@@ -1,6 +1,6 @@
+package import BoxofficeCore
 public import BoxofficeStore
 public import BoxofficeSync
-import BoxofficeCore
 public import Foundation
 
 /// The venue's rules that run when versions arrive from a peer, and the node's sync side with
@@ -96,7 +96,7 @@ public enum VenueRules {
 
     /// The live documents filed under an index key, or stored by the batch (not yet filed), as
     /// the transaction sees them now, whose body satisfies `keep`.
-    static func current<T: Decodable>(
+    package static func current<T: Decodable>(
         _ type: T.Type, filed: [Document], stored: [Document], in transaction: borrowing Transaction, where keep: (T) -> Bool
     ) -> [(document: Document, value: T)] {
         var seen = Set<DocumentKey>()

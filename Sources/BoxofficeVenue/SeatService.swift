@@ -1,19 +1,19 @@
-import BoxofficeCore
-import BoxofficeStore
-import BoxofficeSync
-import Foundation
+package import BoxofficeCore
+package import BoxofficeStore
+package import BoxofficeSync
+package import Foundation
 import Logging
 
 /// What is left of an event: everywhere, and here (what this node may still sell on its own).
-struct Availability: Sendable, Equatable {
+package struct Availability: Sendable, Equatable {
     /// The capacity now: as created, plus what nodes added or removed since (their allocation rows).
-    var capacity: Int
-    var sold: Int
+    package var capacity: Int
+    package var sold: Int
     /// Seats in open, unexpired holds (reservations) on any node.
-    var held: Int = 0
-    var remaining: Int
+    package var held: Int = 0
+    package var remaining: Int
     /// Under escrow, this node's unsold allocation; under overbook, `remaining`.
-    var remainingHere: Int
+    package var remainingHere: Int
     /// Live tickets this node sold.
     var soldHere: Int
     /// When the first hold counted in `held` expires: until then nothing but a write changes
@@ -24,14 +24,20 @@ struct Availability: Sendable, Equatable {
 /// Seat allocations (escrow): each node sells from its own seats and may give unsold ones to a
 /// peer. Under `salesPolicy: escrow` no partition can make live tickets exceed capacity, because
 /// no two nodes ever sell the same seat.
-struct SeatService: Sendable {
-    let store: DocumentStore
-    let demand: SeatDemand
-    let now: @Sendable () -> Date
+package struct SeatService: Sendable {
+    package let store: DocumentStore
+    package let demand: SeatDemand
+    package let now: @Sendable () -> Date
+
+    package init(store: DocumentStore, demand: SeatDemand, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.demand = demand
+        self.now = now
+    }
 
     /// The availability of `event` (id `id`) for this node at `now`, as `transaction` sees the store;
     /// `excluding` leaves one hold out (the one being confirmed: its seats are the ones it sells).
-    static func availability(
+    package static func availability(
         of id: String, event: Event, node: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction
     ) -> Availability {
         let rows = allocationRows(of: id, in: transaction)
@@ -59,7 +65,7 @@ struct SeatService: Sendable {
     }
 
     /// The open holds of event `id` that take seats at `now`.
-    static func holding(_ id: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction) -> [Hold] {
+    package static func holding(_ id: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction) -> [Hold] {
         // Invariant: an expired hold counts for nothing, whatever its stored status says.
         transaction.documents(index: VenueIndexes.holds, key: VenueIndexes.openHoldsOf(id))
             .filter { $0.id != holdId }.compactMap { try? $0.body.decode(Hold.self) }.filter { $0.isHolding(at: now) }
@@ -80,7 +86,7 @@ struct SeatService: Sendable {
     }
 
     /// Gives `seats` of this node's unsold allocation for event `id` to node `peer`.
-    func transfer(event id: String, seats: Int, to peer: String, events: EventService) async throws -> EventView {
+    package func transfer(event id: String, seats: Int, to peer: String, events: EventService) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let peer = try Validate.id(peer, field: "to")
         let node = store.nodeID
@@ -131,7 +137,7 @@ struct SeatService: Sendable {
 
     /// Adds `seats` (negative: removes) to event `id`'s capacity out of `node`'s own share: a new
     /// version of `node`'s own row, so capacity changes made on two nodes apart both count.
-    static func resize(_ id: String, by seats: Int, at node: String, in transaction: inout Transaction) throws {
+    package static func resize(_ id: String, by seats: Int, at node: String, in transaction: inout Transaction) throws {
         try changeRow(of: id, at: node, in: &transaction) { $0.resized += seats }
     }
 
@@ -147,7 +153,7 @@ struct SeatService: Sendable {
     }
 
     /// Answers a peer that is short of seats (`POST /sync/seat-requests`) by `SeatLedger.grant`.
-    func grant(_ request: SeatRequest, to peer: String) async throws -> SeatGrant {
+    package func grant(_ request: SeatRequest, to peer: String) async throws -> SeatGrant {
         let id = try Validate.id(request.eventId, field: "eventId")
         let peer = try Validate.id(peer, field: "X-Boxoffice-Node")
         let node = store.nodeID
@@ -166,7 +172,7 @@ struct SeatService: Sendable {
 
     /// After a sync with `peer`: asks it for seats of every escrow event this node is short of
     /// while others still hold some. Returns whether it gave any (then the caller pulls them).
-    func rebalance(with peer: PeerClient) async throws -> Bool {
+    package func rebalance(with peer: PeerClient) async throws -> Bool {
         let node = store.nodeID
         let requests = try await store.transact { [self] transaction in
             transaction.documents(in: Event.collection).compactMap { document -> SeatRequest? in

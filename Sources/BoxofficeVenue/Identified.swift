@@ -1,13 +1,13 @@
-import BoxofficeCore
+package import BoxofficeCore
 
 /// A document body with its id, encoded as one flat JSON object: `{"id": …, <fields of value>}`.
-struct Identified<Value: Encodable & Sendable>: Encodable, Sendable {
-    let id: String
-    let value: Value
+package struct Identified<Value: Encodable & Sendable>: Encodable, Sendable {
+    package let id: String
+    package let value: Value
 
     private enum CodingKeys: String, CodingKey { case id }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try value.encode(to: encoder)
@@ -16,7 +16,7 @@ struct Identified<Value: Encodable & Sendable>: Encodable, Sendable {
 
 extension Identified where Value: Decodable {
     /// A document's body decoded as `Value`, with the document's id.
-    init(decoding document: Document) throws {
+    package init(decoding document: Document) throws {
         self.init(id: document.id, value: try document.body.decode(Value.self))
     }
 }

@@ -11,6 +11,3 @@ public func addUser(
     return try await users.register(name: name, email: email, password: password, role: role).id
 }
 
-extension DomainError: CustomStringConvertible {
-    public var description: String { ProblemDetails(self, instance: nil).detail }
-}

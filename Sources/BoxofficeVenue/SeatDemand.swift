@@ -20,7 +20,7 @@ public final class SeatDemand: Sendable {
         }
     }
 
-    func wasRefused(_ eventId: String) -> Bool {
+    package func wasRefused(_ eventId: String) -> Bool {
         refused.withLock { $0.contains(eventId) }
     }
 }

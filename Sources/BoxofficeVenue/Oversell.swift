@@ -1,14 +1,14 @@
-import BoxofficeCore
-import BoxofficeStore
+package import BoxofficeCore
+package import BoxofficeStore
 import BoxofficeSync
 import Foundation
 
 /// `OversellRule` on this node's store: an overbook event whose live tickets exceed its capacity
 /// after nodes met again (sync-spec.md, section 10.3).
-enum Oversell {
+package enum Oversell {
     /// The live tickets of event `eventId` that the rule finds oversold, as `transaction` sees the
     /// store plus `stored` (versions a sync batch stored, not yet filed in the indexes).
-    static func verdict(
+    package static func verdict(
         _ eventId: String, event: Event, adding stored: [Document] = [], in transaction: borrowing Transaction
     ) -> [(document: Document, ticket: Ticket)] {
         guard event.salesPolicy == .overbook else { return [] }
@@ -25,7 +25,7 @@ enum Oversell {
     }
 
     /// The event's capacity now, counting the allocation rows the batch stored.
-    static func capacity(of eventId: String, _ event: Event, adding stored: [Document], in transaction: borrowing Transaction) -> Int {
+    package static func capacity(of eventId: String, _ event: Event, adding stored: [Document], in transaction: borrowing Transaction) -> Int {
         let filed = transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(eventId))
         let rows = VenueRules.current(AllocationRow.self, filed: filed, stored: stored, in: transaction) { $0.eventId == eventId }
         return SeatLedger.capacity(created: event.capacity, rows: rows.map(\.value))

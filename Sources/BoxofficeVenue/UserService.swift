@@ -1,19 +1,19 @@
-import BoxofficeCore
-import BoxofficeStore
+package import BoxofficeCore
+package import BoxofficeStore
 import BoxofficeSync
-import Foundation
+package import Foundation
 
 /// What the API shows of a user: never the password hash.
-struct UserView: Encodable, Sendable {
-    let id: String
-    let name: String
-    let email: String
-    let role: Role
-    let createdAt: Date
+package struct UserView: Encodable, Sendable {
+    package let id: String
+    package let name: String
+    package let email: String
+    package let role: Role
+    package let createdAt: Date
     /// The account that keeps this email, when this one is a duplicate made on another node.
     let duplicateOf: String?
 
-    init(id: String, user: User, duplicateOf: String? = nil) {
+    package init(id: String, user: User, duplicateOf: String? = nil) {
         self.id = id
         self.name = user.name
         self.email = user.email
@@ -25,14 +25,20 @@ struct UserView: Encodable, Sendable {
 
 /// Accounts: registration, sign-in, lookup. Emails are unique per node at once, and across
 /// nodes after sync (the conflict rules settle registrations made while apart).
-struct UserService: Sendable {
-    let store: DocumentStore
-    let hasher: PasswordHasher
-    let now: @Sendable () -> Date
-    let cache = VersionedCache<Version, User>()
+package struct UserService: Sendable {
+    package let store: DocumentStore
+    package let hasher: PasswordHasher
+    package let now: @Sendable () -> Date
+
+    package init(store: DocumentStore, hasher: PasswordHasher, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.hasher = hasher
+        self.now = now
+    }
+    package let cache = VersionedCache<Version, User>()
 
     /// Creates an account; attendees register themselves, staff are added from the CLI.
-    func register(name: String, email: String, password: String, role: Role = .attendee) async throws -> UserView {
+    package func register(name: String, email: String, password: String, role: Role = .attendee) async throws -> UserView {
         let name = try Validate.text(name, field: "name", maxLength: 200)
         let email = User.canonicalEmail(email)
         guard User.isPlausibleEmail(email) else { throw DomainError.invalidField("email", "email must be an address like ada@example.com") }
@@ -56,7 +62,7 @@ struct UserService: Sendable {
     /// A duplicate account (its email was registered earlier on another node) cannot sign in
     /// until staff resolve its `duplicate-email` conflict; then each account signs in with its own
     /// password (the one that keeps the email first, when both passwords are the same).
-    func authenticate(email: String, password: String) async throws -> UserView {
+    package func authenticate(email: String, password: String) async throws -> UserView {
         let accounts = await accounts(withEmail: User.canonicalEmail(email))
         for document in accounts.sorted(by: { UniqueEmail.origin($0) < UniqueEmail.origin($1) }) {
             let user = try cache.decoded(document)
@@ -82,18 +88,18 @@ struct UserService: Sendable {
     }
 
     /// A live user by id, nil when there is none.
-    func user(_ id: String) async throws -> User? {
+    package func user(_ id: String) async throws -> User? {
         guard Identifier.isValid(id), let document = try await store.get(User.collection, id), !document.deleted else { return nil }
         return try cache.decoded(document)
     }
 
     /// Who a verified access token's user id is: nil when there is no such live user.
-    func identity(of userID: String?) async throws -> Identity? {
+    package func identity(of userID: String?) async throws -> Identity? {
         guard let userID, let user = try await user(userID) else { return nil }
         return Identity(userId: userID, name: user.name, email: user.email, role: user.role)
     }
 
-    func view(_ id: String) async throws -> UserView {
+    package func view(_ id: String) async throws -> UserView {
         guard let user = try await user(id) else { throw DomainError.notFound(kind: "user", id: id) }
         let holder = UniqueEmail.holder(of: await accounts(withEmail: user.email))
         return UserView(id: id, user: user, duplicateOf: holder.flatMap { $0.id == id ? nil : $0.id })

@@ -1,19 +1,27 @@
-import BoxofficeCore
-import BoxofficeStore
-import Foundation
+package import BoxofficeCore
+package import BoxofficeStore
+package import Foundation
 
 /// Seat holds (reservations): a buyer holds seats for the event's hold time, then confirms them
 /// into tickets through the same selling step as POST /tickets, or releases them. An expired
 /// hold is never rewritten by a timer: every availability read judges it against the clock.
-struct ReservationService: Sendable {
-    let store: DocumentStore
-    let events: EventService
-    let metrics: NodeMetrics
-    let demand: SeatDemand
-    let now: @Sendable () -> Date
+package struct ReservationService: Sendable {
+    package let store: DocumentStore
+    package let events: EventService
+    package let metrics: NodeMetrics
+    package let demand: SeatDemand
+    package let now: @Sendable () -> Date
+
+    package init(store: DocumentStore, events: EventService, metrics: NodeMetrics, demand: SeatDemand, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.events = events
+        self.metrics = metrics
+        self.demand = demand
+        self.now = now
+    }
 
     /// Holds `request.quantity` of this node's seats for the caller (or, by staff, a walk-in).
-    func hold(_ request: SaleRequest, by buyer: Identity) async throws -> Identified<Hold> {
+    package func hold(_ request: SaleRequest, by buyer: Identity) async throws -> Identified<Hold> {
         let eventId = try Validate.id(request.eventId, field: "eventId")
         let holder = try TicketService.holder(of: request, buyer: buyer)
         let date = now()
@@ -36,7 +44,7 @@ struct ReservationService: Sendable {
 
     /// Turns an open hold into tickets. Confirming again answers with the same tickets; after
     /// expiry or release the seats are gone (410).
-    func confirm(_ id: String, by caller: Identity) async throws -> [Identified<Ticket>] {
+    package func confirm(_ id: String, by caller: Identity) async throws -> [Identified<Ticket>] {
         let id = try Validate.id(id, field: "id")
         let date = now()
         let node = store.nodeID
@@ -65,7 +73,7 @@ struct ReservationService: Sendable {
     }
 
     /// Gives a hold's seats back at once. Releasing an expired or released hold changes nothing.
-    func release(_ id: String, by caller: Identity) async throws -> Identified<Hold> {
+    package func release(_ id: String, by caller: Identity) async throws -> Identified<Hold> {
         let id = try Validate.id(id, field: "id")
         let node = store.nodeID
         let date = now()
@@ -95,7 +103,7 @@ struct ReservationService: Sendable {
     }
 
     /// One hold, if the caller made it or is staff.
-    func hold(_ id: String, by caller: Identity) async throws -> Identified<Hold> {
+    package func hold(_ id: String, by caller: Identity) async throws -> Identified<Hold> {
         let id = try Validate.id(id, field: "id")
         return try await store.transact { transaction in Identified(id: id, value: try Self.hold(id, of: caller, in: transaction)) }
     }

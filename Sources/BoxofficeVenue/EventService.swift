@@ -1,17 +1,17 @@
-import BoxofficeCore
-import BoxofficeStore
-import Foundation
+package import BoxofficeCore
+package import BoxofficeStore
+package import Foundation
 
 /// An event as the API shows it: its fields, its id, and its availability.
-struct EventView: Encodable, Sendable {
-    let id: String
+package struct EventView: Encodable, Sendable {
+    package let id: String
     /// The event document; its `capacity` is as created, `availability.capacity` is the one now.
-    let event: Event
-    let availability: Availability
+    package let event: Event
+    package let availability: Availability
 
     private enum CodingKeys: String, CodingKey { case id, sold, held, remaining, remainingHere }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(availability.sold, forKey: .sold)
@@ -26,44 +26,62 @@ struct EventView: Encodable, Sendable {
 }
 
 /// The fields an organizer sets when creating or editing an event; nil leaves a field as it is.
-struct EventInput: Decodable, Sendable {
-    var name: String?
-    var description: String?
-    var date: Date?
-    var location: String?
-    var capacity: Int?
-    var price: Decimal?
-    var currency: String?
-    var salesPolicy: SalesPolicy?
+package struct EventInput: Decodable, Sendable {
+    package var name: String?
+    package var description: String?
+    package var date: Date?
+    package var location: String?
+    package var capacity: Int?
+    package var price: Decimal?
+    package var currency: String?
+    package var salesPolicy: SalesPolicy?
     /// How long a hold keeps seats, 1 to 120 minutes.
-    var holdMinutes: Int?
+    package var holdMinutes: Int?
     /// The initial split of the seats between nodes, at creation only; default: all seats here.
-    var allocations: [String: Int]?
+    package var allocations: [String: Int]?
+
+    package init(name: String? = nil, description: String? = nil, date: Date? = nil, location: String? = nil, capacity: Int? = nil, price: Decimal? = nil, currency: String? = nil, salesPolicy: SalesPolicy? = nil, holdMinutes: Int? = nil, allocations: [String: Int]? = nil) {
+        self.name = name
+        self.description = description
+        self.date = date
+        self.location = location
+        self.capacity = capacity
+        self.price = price
+        self.currency = currency
+        self.salesPolicy = salesPolicy
+        self.holdMinutes = holdMinutes
+        self.allocations = allocations
+    }
 }
 
 /// Events: created and changed by organizers, listed by everyone.
-struct EventService: Sendable {
-    let store: DocumentStore
-    let now: @Sendable () -> Date
-    let cache = VersionedCache<Version, Event>()
+package struct EventService: Sendable {
+    package let store: DocumentStore
+    package let now: @Sendable () -> Date
+
+    package init(store: DocumentStore, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.now = now
+    }
+    package let cache = VersionedCache<Version, Event>()
     /// Encoded `GET /events/{id}` answers: browsing is the most common request of all.
-    let responses = VersionedCache<ResponseStamp, [UInt8]>()
+    package let responses = VersionedCache<ResponseStamp, [UInt8]>()
     /// Pages of the listing by their query, each for the store's `lastSeq` it was read at and
     /// until the first moment time alone changes it (an event starts, a hold expires).
     let listings = VersionedCache<UInt64, Listing>(limit: 1_000)
 
-    struct Listing: Sendable {
-        let events: [EventView]
-        let next: EventCursor?
+    package struct Listing: Sendable {
+        package let events: [EventView]
+        package let next: EventCursor?
         let validUntil: Date
     }
 
-    struct ResponseStamp: Equatable, Sendable {
-        let version: Version
-        let availability: Availability
+    package struct ResponseStamp: Equatable, Sendable {
+        package let version: Version
+        package let availability: Availability
     }
 
-    func create(_ input: EventInput, by organizer: Identity) async throws -> EventView {
+    package func create(_ input: EventInput, by organizer: Identity) async throws -> EventView {
         func required<T>(_ value: T?, _ field: String) throws(DomainError) -> T {
             guard let value else { throw .invalidField(field, "\(field) is required") }
             return value
@@ -88,10 +106,10 @@ struct EventService: Sendable {
     }
 
     /// One event with its availability.
-    func view(_ id: String) async throws -> EventView { try await read(id).view }
+    package func view(_ id: String) async throws -> EventView { try await read(id).view }
 
     /// One event with its availability, as the JSON the API answers with.
-    func encodedView(_ id: String) async throws -> [UInt8] {
+    package func encodedView(_ id: String) async throws -> [UInt8] {
         let (version, view) = try await read(id)
         return try responses.value(for: view.id, stamp: ResponseStamp(version: version, availability: view.availability)) {
             try JSONCoding.encode(view)
@@ -116,7 +134,7 @@ struct EventService: Sendable {
     /// Events dated in `from...to` (default: from now on), soonest first, `limit` at a time.
     /// `cursor` is the `nextCursor` of the previous page; `name`, when given, is a part of the
     /// name to look for (case insensitive).
-    func list(from: Date?, to: Date?, matching name: String? = nil, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
+    package func list(from: Date?, to: Date?, matching name: String? = nil, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
         let date = now()
         let query = [from, to].map { $0.map { "\($0.timeIntervalSince1970)" } ?? "-" }.joined(separator: "|") + "|\(limit)|\(cursor?.token ?? "-")|" + (name ?? "")
         if let hit = listings.cached(query, stamp: store.lastSeq), date < hit.validUntil { return (hit.events, hit.next) }
@@ -150,7 +168,7 @@ struct EventService: Sendable {
     }
 
     /// Changes the given fields; ticket holders are told when the date or place moves.
-    func update(_ id: String, with input: EventInput, by organizer: Identity) async throws -> EventView {
+    package func update(_ id: String, with input: EventInput, by organizer: Identity) async throws -> EventView {
         try await changeScheduled(id) { event, transaction, date, node in
             let before = event
             if let name = input.name { event.name = name }
@@ -194,7 +212,7 @@ struct EventService: Sendable {
     }
 
     /// Cancels an event: nothing more is sold, and every ticket holder is told.
-    func cancel(_ id: String, by organizer: Identity) async throws -> EventView {
+    package func cancel(_ id: String, by organizer: Identity) async throws -> EventView {
         try await changeScheduled(id) { event, transaction, date, _ in
             event.status = .cancelled
             try Self.notifyHolders(of: id, in: &transaction, message: Self.cancellationMessage(event), kind: .eventCancelled, at: date)
@@ -226,7 +244,7 @@ struct EventService: Sendable {
     }
 
     /// A live event as `transaction` sees it, else 404.
-    func event(_ id: String, in transaction: borrowing Transaction) throws -> Event {
+    package func event(_ id: String, in transaction: borrowing Transaction) throws -> Event {
         guard let document = transaction.get(Event.collection, id), !document.deleted else {
             throw DomainError.notFound(kind: "event", id: id)
         }
@@ -291,19 +309,19 @@ struct EventService: Sendable {
 }
 
 /// A position in the event list: the date and id of the last event of a page.
-struct EventCursor: Sendable {
-    let date: Date
-    let id: String
+package struct EventCursor: Sendable {
+    package let date: Date
+    package let id: String
 
     /// Opaque to clients: `<unix milliseconds>_<id>`.
-    var token: String { "\(Int64((date.timeIntervalSince1970 * 1000).rounded()))_\(id)" }
+    package var token: String { "\(Int64((date.timeIntervalSince1970 * 1000).rounded()))_\(id)" }
 
-    init(date: Date, id: String) {
+    package init(date: Date, id: String) {
         self.date = date
         self.id = id
     }
 
-    init?(token: String) {
+    package init?(token: String) {
         guard let separator = token.firstIndex(of: "_"), let millis = Int64(token[..<separator]) else { return nil }
         let id = String(token[token.index(after: separator)...])
         guard Identifier.isValid(id) else { return nil }

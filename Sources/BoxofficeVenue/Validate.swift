@@ -1,10 +1,10 @@
-import BoxofficeCore
+package import BoxofficeCore
 import Foundation
 
 /// Field checks shared by the services; each failure names the field.
-enum Validate {
+package enum Validate {
     /// Trimmed, non-empty text of at most `maxLength` characters.
-    static func text(_ value: String, field: String, maxLength: Int) throws(DomainError) -> String {
+    package static func text(_ value: String, field: String, maxLength: Int) throws(DomainError) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .invalidField(field, "\(field) must not be empty") }
         guard trimmed.count <= maxLength else { throw .invalidField(field, "\(field) must be at most \(maxLength) characters") }
@@ -22,7 +22,7 @@ enum Validate {
     }
 
     /// An id from a path or a body: a valid identifier, else a 400 naming the field.
-    static func id(_ value: String, field: String) throws(DomainError) -> String {
+    package static func id(_ value: String, field: String) throws(DomainError) -> String {
         guard Identifier.isValid(value) else { throw .invalidField(field, "\(field) is not a valid id") }
         return value
     }

@@ -1,20 +1,31 @@
-import BoxofficeCore
-import BoxofficeStore
-import Foundation
+package import BoxofficeCore
+package import BoxofficeStore
+package import Foundation
 
 /// The conflict report: what the merges decided, for staff to acknowledge and resolve.
-struct ConflictService: Sendable {
-    let store: DocumentStore
-    let now: @Sendable () -> Date
+package struct ConflictService: Sendable {
+    package let store: DocumentStore
+    package let now: @Sendable () -> Date
 
-    struct Filter: Sendable {
-        var kind: String?
-        var eventId: String?
-        var state: ConflictRecord.State?
+    package init(store: DocumentStore, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.now = now
+    }
+
+    package struct Filter: Sendable {
+        package var kind: String?
+        package var eventId: String?
+        package var state: ConflictRecord.State?
+
+        package init(kind: String? = nil, eventId: String? = nil, state: ConflictRecord.State? = nil) {
+            self.kind = kind
+            self.eventId = eventId
+            self.state = state
+        }
     }
 
     /// Matching records, newest first, and the count of every kind among them.
-    func list(_ filter: Filter) async throws -> (conflicts: [Identified<ConflictRecord>], counts: [String: Int]) {
+    package func list(_ filter: Filter) async throws -> (conflicts: [Identified<ConflictRecord>], counts: [String: Int]) {
         let records = try await store.documents(in: ConflictRecord.collection).filter { !$0.deleted }
             .map(Identified<ConflictRecord>.init(decoding:))
             .filter { record in
@@ -26,7 +37,7 @@ struct ConflictService: Sendable {
     }
 
     /// Moves a record to `acknowledged` or `resolved`, saying who did it, when, and why.
-    func handle(_ id: String, state: ConflictRecord.State, note: String?, by staff: Identity) async throws -> Identified<ConflictRecord> {
+    package func handle(_ id: String, state: ConflictRecord.State, note: String?, by staff: Identity) async throws -> Identified<ConflictRecord> {
         let id = try Validate.id(id, field: "id")
         let note = try note.map { try Validate.text($0, field: "note", maxLength: 2_000) }
         let date = now()

@@ -1,22 +1,27 @@
-import BoxofficeCore
-import BoxofficeStore
-import Foundation
+package import BoxofficeCore
+package import BoxofficeStore
+package import Foundation
 
 /// What the door sees after a scan.
-struct Admission: Encodable, Sendable {
-    let ticket: Identified<Ticket>
-    let checkIn: CheckIn
+package struct Admission: Encodable, Sendable {
+    package let ticket: Identified<Ticket>
+    package let checkIn: CheckIn
 }
 
 /// Scanning tickets at the door, by ticket code as a scanner reads it.
-struct CheckInService: Sendable {
-    let store: DocumentStore
-    let now: @Sendable () -> Date
+package struct CheckInService: Sendable {
+    package let store: DocumentStore
+    package let now: @Sendable () -> Date
+
+    package init(store: DocumentStore, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.now = now
+    }
 
     /// Admits the holder of `code` once: a second scan here is a 409 saying when and where the
     /// first one was; a scan of the same ticket at another node while apart is settled by sync
     /// (the earliest scan stands; the later one becomes a conflict record).
-    func checkIn(code: String, gate: String?, by staff: Identity) async throws -> Admission {
+    package func checkIn(code: String, gate: String?, by staff: Identity) async throws -> Admission {
         let code = code.uppercased()
         guard !code.isEmpty, code.count <= 64, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw DomainError.invalidField("code", "a ticket code is letters and digits, as printed on the ticket")

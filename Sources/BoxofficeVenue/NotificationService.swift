@@ -1,14 +1,19 @@
-import BoxofficeCore
-import BoxofficeStore
-import Foundation
+package import BoxofficeCore
+package import BoxofficeStore
+package import Foundation
 
 /// Messages to users: sent by staff, or written by the other services when a ticket is bought or
 /// cancelled and when an event changes, in the same transaction as the change itself.
-struct NotificationService: Sendable {
-    let store: DocumentStore
-    let now: @Sendable () -> Date
+package struct NotificationService: Sendable {
+    package let store: DocumentStore
+    package let now: @Sendable () -> Date
 
-    func send(to userId: String, message: String, eventId: String?, by sender: Identity) async throws -> Identified<UserNotification> {
+    package init(store: DocumentStore, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.now = now
+    }
+
+    package func send(to userId: String, message: String, eventId: String?, by sender: Identity) async throws -> Identified<UserNotification> {
         let userId = try Validate.id(userId, field: "userId")
         let message = try Validate.text(message, field: "message", maxLength: 2_000)
         let eventId = try eventId.map { try Validate.id($0, field: "eventId") }
@@ -27,25 +32,25 @@ struct NotificationService: Sendable {
     }
 
     /// A user's notifications, newest first, for that user or staff.
-    func list(for userId: String, by caller: Identity) async throws -> [Identified<UserNotification>] {
+    package func list(for userId: String, by caller: Identity) async throws -> [Identified<UserNotification>] {
         let userId = try Validate.id(userId, field: "userId")
         guard caller.userId == userId || caller.isStaff else { throw DomainError.forbidden("these notifications belong to another user") }
         return try await list(for: userId)
     }
 
     /// A user's notifications, newest first.
-    func list(for userId: String) async throws -> [Identified<UserNotification>] {
+    package func list(for userId: String) async throws -> [Identified<UserNotification>] {
         let documents = await store.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
         return try documents.sorted { $0.version > $1.version }
             .map(Identified<UserNotification>.init(decoding:))
     }
 
-    func unreadCount(for userId: String) async throws -> Int {
+    package func unreadCount(for userId: String) async throws -> Int {
         try await list(for: userId).count { !$0.value.read }
     }
 
     /// Marks one notification read; only its user or staff may.
-    func markRead(_ id: String, by caller: Identity) async throws -> Identified<UserNotification> {
+    package func markRead(_ id: String, by caller: Identity) async throws -> Identified<UserNotification> {
         let id = try Validate.id(id, field: "id")
         return try await store.transact { transaction in
             guard let document = transaction.get(UserNotification.collection, id), !document.deleted else {
