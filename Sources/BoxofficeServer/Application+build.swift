@@ -56,14 +56,15 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
     for dialect in APIDialect.allCases {
         let group = router.group(dialect.prefix).add(middleware: AuthMiddleware(tokens: tokens, users: users))
-        UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now).addRoutes(to: group, dialect: dialect)
+        let accounts = UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now)
+        accounts.addRoutes(to: group, dialect: dialect)
         EventRoutes(events: events, seats: seats).addRoutes(to: group, dialect: dialect)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group, dialect: dialect)
         NotificationRoutes(notifications: notifications).addRoutes(to: group, dialect: dialect)
         if dialect == .webApp {
             WebAppRoutes(
-                users: users, events: events, tickets: tickets, notifications: notifications, timeZone: configuration.timeZone,
-                defaults: configuration.eventDefaults
+                accounts: accounts, events: events, tickets: tickets, notifications: notifications, timeZone: configuration.timeZone,
+                defaults: configuration.eventDefaults, now: now
             ).addRoutes(to: group)
         }
         ReservationRoutes(reservations: reservations).addRoutes(to: group)

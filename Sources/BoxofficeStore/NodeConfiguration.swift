@@ -33,8 +33,23 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
         case eventDefaults
     }
 
-    /// The venue's time zone: `timeZone` when it names one, else UTC.
-    public var venueTimeZone: TimeZone { timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt }
+    /// The venue's time zone: `timeZone`, UTC when absent.
+    /// - Throws: `StoreError.invalidConfiguration` for a name that is no time zone.
+    public func venueTimeZone() throws(StoreError) -> TimeZone {
+        guard let timeZone else { return .gmt }
+        guard let zone = TimeZone(identifier: timeZone) else {
+            throw .invalidConfiguration("timeZone \"\(timeZone)\" is not a time zone name such as Europe/Berlin")
+        }
+        return zone
+    }
+
+    /// The defaults for events created under `/api`, checked.
+    /// - Throws: `StoreError.invalidConfiguration` naming the field an operator must fix.
+    public func checkedEventDefaults() throws(StoreError) -> EventDefaults {
+        let defaults = eventDefaults ?? EventDefaults()
+        if let problem = defaults.problem { throw .invalidConfiguration(problem) }
+        return defaults
+    }
 
     /// Reads the configuration of a directory without opening it (it may belong to a running node).
     public static func read(in directory: DataDirectory) throws -> NodeConfiguration {

@@ -22,6 +22,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case closed
     /// The snapshot named is damaged: its trailer or a record checksum is wrong.
     case corruptSnapshot(path: String)
+    /// A value in `boxoffice.json` cannot be used; the text names it.
+    case invalidConfiguration(String)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -42,6 +44,8 @@ extension StoreError: CustomStringConvertible {
             return "the store is closed"
         case let .corruptSnapshot(path):
             return "snapshot \(path) is damaged; restore the data directory from a backup or a peer"
+        case let .invalidConfiguration(problem):
+            return "boxoffice.json: \(problem)"
         }
     }
 }

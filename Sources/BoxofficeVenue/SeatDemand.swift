@@ -15,9 +15,14 @@ public final class SeatDemand: Sendable {
         do {
             return try await sale()
         } catch DomainError.notEnoughSeats(let requested, let available) {
-            refused.withLock { _ = $0.insert(eventId) }
+            note(eventId)
             throw DomainError.notEnoughSeats(requested: requested, available: available)
         }
+    }
+
+    /// Notes that buyers here want seats of `eventId` that this node does not hold.
+    package func note(_ eventId: String) {
+        refused.withLock { _ = $0.insert(eventId) }
     }
 
     package func wasRefused(_ eventId: String) -> Bool {

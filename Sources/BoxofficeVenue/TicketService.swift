@@ -142,9 +142,11 @@ package struct TicketService: Sendable {
         return try Self.oldestFirst(documents).filter { caller.isStaff || $0.value.userId == caller.userId }
     }
 
-    /// The live tickets of an event, oldest first; for listings that show no holder data.
-    package func liveTickets(of eventId: String) async throws -> [Identified<Ticket>] {
-        try Self.oldestFirst(await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId)))
+    /// The `count` newest live tickets of an event, newest first; for listings that show no holder
+    /// data. Only those are decoded, whatever the event sold.
+    package func liveTickets(of eventId: String, newest count: Int) async throws -> [Identified<Ticket>] {
+        let documents = await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
+        return try documents.sorted { $0.version > $1.version }.prefix(count).map(Identified<Ticket>.init(decoding:))
     }
 
     /// The caller's tickets across events, oldest first.

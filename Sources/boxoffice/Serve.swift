@@ -53,6 +53,8 @@ struct Serve: AsyncParsableCommand {
         options.bootstrapLogging()
         let logger = Logger(label: "boxoffice")
         let store = try DocumentStore.open(DataDirectory(options.data), nodeID: nodeID, options: options.storeOptions, logger: logger)
+        // A value in boxoffice.json a request would trip on stops the start, named.
+        let (timeZone, eventDefaults) = try (store.configuration.venueTimeZone(), store.configuration.checkedEventDefaults())
         let recovery = store.recovery
         logger.info(
             "store open",
@@ -74,8 +76,8 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.allowedPeers = Set(allowedPeers)
-        configuration.timeZone = store.configuration.venueTimeZone
-        configuration.eventDefaults = store.configuration.eventDefaults ?? EventDefaults()
+        configuration.timeZone = timeZone
+        configuration.eventDefaults = eventDefaults
         let peerURLs = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
         configuration.peerStatus = SyncStatusBoard(urls: peerURLs)
         let continuous = ContinuousSync(

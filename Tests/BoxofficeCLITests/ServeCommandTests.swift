@@ -60,6 +60,32 @@ import Testing
         #expect(missing.standardOutput.contains("versions 1–3 at least are lost here") && missing.standardOutput.contains("--from-start"), "got: \(missing.standardOutput)")
     }
 
+    @Test func aNewNodeWritesItsEventDefaultsAndAnUnusableOneStopsTheStart() async throws {
+        let temporary = TemporaryDirectory("defaults")
+        defer { temporary.remove() }
+        let data = temporary.file("node")
+        let made = try ChildProcess("boxoffice", ["user", "add", "--data", data, "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"])
+        #expect(made.waitForExit() == 0, "\(made.standardError)")
+        let file = data + "/boxoffice.json"
+        let written = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+        #expect(written["eventDefaults"] == ["capacity": 100, "currency": "EUR", "hour": 20, "price": 0])
+        #expect(written["timeZone"]?.string.flatMap(TimeZone.init(identifier:)) != nil)
+
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        let edits = [
+            (#""hour": 20"#, #""hour": 25"#, "eventDefaults.hour must be between 0 and 23"),
+            (#""timeZone": "[^"]*""#, #""timeZone": "Mars/Olympus""#, #"timeZone "Mars/Olympus" is not a time zone"#),
+        ]
+        for (field, value, says) in edits {
+            let text = original.replacingOccurrences(of: field, with: value, options: .regularExpression)
+            #expect(text != original, "\(field)")
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let serve = try ChildProcess("boxoffice", ["serve", "--data", data, "--port", "0"])
+            #expect(serve.waitForExit() != 0, "\(field)")
+            #expect(serve.standardError.contains(says), "\(field): \(serve.standardError)")
+        }
+    }
+
     @Test func badArgumentsGetUsageNotACrash() throws {
         let badPort = try ChildProcess("boxoffice", ["serve", "--port", "70000"])
         #expect(badPort.waitForExit() == 64)

@@ -2,7 +2,7 @@ public import Foundation
 
 /// What an event gets when its creator leaves a field out: the original web app's Create Event
 /// form sends only a name, a description, a calendar day and a place. An operator sets these in
-/// `boxoffice.json` (`eventDefaults`, `timeZone`).
+/// `boxoffice.json` (`eventDefaults`, any of its fields; `timeZone`).
 public struct EventDefaults: Codable, Sendable, Equatable {
     public var capacity: Int
     /// In the currency's major unit; 0 is a free event.
@@ -19,17 +19,41 @@ public struct EventDefaults: Codable, Sendable, Equatable {
         self.hour = hour
     }
 
-    /// `text` as a calendar day `YYYY-MM-DD`: that day at `hour` in `timeZone`; nil for anything else.
-    public func start(ofDay text: String, in timeZone: TimeZone) -> Date? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
-            return nil
+    /// A field left out of the file keeps its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let standard = EventDefaults()
+        capacity = try container.decodeIfPresent(Int.self, forKey: .capacity) ?? standard.capacity
+        price = try container.decodeIfPresent(Decimal.self, forKey: .price) ?? standard.price
+        currency = try container.decodeIfPresent(String.self, forKey: .currency) ?? standard.currency
+        hour = try container.decodeIfPresent(Int.self, forKey: .hour) ?? standard.hour
+    }
+
+    /// What is wrong with these defaults, in words for the operator; nil when every event
+    /// made from them can be created.
+    public var problem: String? {
+        if !(1...1_000_000).contains(capacity) { return "eventDefaults.capacity must be between 1 and 1,000,000" }
+        if price < 0 || price > 1_000_000 { return "eventDefaults.price must be between 0 and 1,000,000" }
+        if currency.count != 3 || !currency.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            return "eventDefaults.currency must be a three-letter ISO 4217 code such as EUR"
         }
+        if !(0...23).contains(hour) { return "eventDefaults.hour must be between 0 and 23" }
+        return nil
+    }
+
+    /// `text` as a calendar day `YYYY-MM-DD`: that day at `hour` in `timeZone` (on a day the
+    /// clocks skip that hour, the first moment after the gap); nil for anything else.
+    public func start(ofDay text: String, in timeZone: TimeZone) -> Date? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
+            utf8.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0.element) })
+        else { return nil }
+        let number = { (range: Range<Int>) in range.reduce(0) { $0 * 10 + Int(utf8[$1] - UInt8(ascii: "0")) } }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let components = DateComponents(year: year, month: month, day: day, hour: hour)
+        let day = DateComponents(year: number(0..<4), month: number(5..<7), day: number(8..<10))
         // Invariant: a day the month does not have (2031-02-30) is refused, not rolled into the next month.
-        guard components.isValidDate(in: calendar), (0...23).contains(hour) else { return nil }
-        return calendar.date(from: components)
+        guard (0...23).contains(hour), day.isValidDate(in: calendar), let midnight = calendar.date(from: day) else { return nil }
+        return calendar.date(bySettingHour: hour, minute: 0, second: 0, of: midnight, matchingPolicy: .nextTime)
     }
 }

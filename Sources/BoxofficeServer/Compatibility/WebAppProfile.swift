@@ -7,23 +7,21 @@ import Hummingbird
 /// holds live tickets for (its dashboard maps over them); `tickets` and `unreadNotifications` as
 /// the venue API's profile has them.
 struct WebAppProfile: ResponseEncodable, Sendable {
-    let user: UserView
-    let tickets: [Identified<Ticket>]
-    let unreadNotifications: Int
+    let profile: UserRoutes.Profile
 
     private enum CodingKeys: String, CodingKey { case events, tickets, unreadNotifications }
 
     /// Events of live tickets, each once, in the order of their first purchase.
     var events: [String] {
         var seen = Set<String>()
-        return tickets.filter(\.value.isLive).map(\.value.eventId).filter { seen.insert($0).inserted }
+        return profile.tickets.filter(\.value.isLive).map(\.value.eventId).filter { seen.insert($0).inserted }
     }
 
     func encode(to encoder: any Encoder) throws {
-        try user.encode(to: encoder)
+        try profile.user.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(events, forKey: .events)
-        try container.encode(tickets, forKey: .tickets)
-        try container.encode(unreadNotifications, forKey: .unreadNotifications)
+        try container.encode(profile.tickets, forKey: .tickets)
+        try container.encode(profile.unreadNotifications, forKey: .unreadNotifications)
     }
 }

@@ -11,12 +11,13 @@ import Hummingbird
 /// controllers leave these paths to it under `/api` (`APIDialect.webApp`); `WebAppMiddleware`
 /// adds `_id` beside every `id`, and every error carries `msg`.
 struct WebAppRoutes {
-    let users: UserService
+    let accounts: UserRoutes
     let events: EventService
     let tickets: TicketService
     let notifications: NotificationService
     let timeZone: TimeZone
     let defaults: EventDefaults
+    let now: @Sendable () -> Date
 
     /// Seats for sale an event's ticket list shows at most (each entry sells one).
     static let offersShown = 10
@@ -34,9 +35,10 @@ struct WebAppRoutes {
         // Home page: `res.data.map(event => …)`. A bare array; the next page, when there is one,
         // is in a `Link: <…>; rel="next"` header (RFC 8288).
         group.get("events") { request, _ -> EditedResponse<[EventView]> in
-            let page = try await EventRoutes.page(of: events, for: request, defaultLimit: 100)
+            let query = try EventQuery(request, defaultLimit: 100)
+            let page = try await query.page(of: events)
             var headers = HTTPFields()
-            if let next = page.next { headers[Self.link] = "<\(Self.uri(of: request, cursor: next.token))>; rel=\"next\"" }
+            if let next = page.next { headers[Self.link] = "<\(request.uri.path)?\(query.query(after: next))>; rel=\"next\"" }
             return EditedResponse(headers: headers, response: page.events)
         }
         // The Create Event form: `{name, description, date: "YYYY-MM-DD", location}` with a bare
@@ -49,20 +51,20 @@ struct WebAppRoutes {
             input.capacity = input.capacity ?? defaults.capacity
             input.price = input.price ?? defaults.price
             input.currency = input.currency ?? defaults.currency
+            // The home page lists events from now on: one made in the past would vanish.
+            if let date = input.date, date < now() { throw DomainError.invalidField("date", "date is in the past") }
             return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
         }
         // The event page and the dashboard, without a token: seats for sale first (`available`,
         // with a Purchase button), then sold tickets, newest first, with no holder data.
         group.get("tickets/:id") { request, context -> [WebAppTicketEntry] in
-            let limit = try request.query("limit", "a whole number from 1 to \(Self.soldShown.max)") {
-                Int($0).flatMap { (1...Self.soldShown.max).contains($0) ? $0 : nil }
-            } ?? Self.soldShown.default
+            let limit = try request.limit(default: Self.soldShown.default, max: Self.soldShown.max)
             let view = try await events.view(try context.parameters.require("id"))
-            let offers = (0..<min(view.availability.remainingHere, Self.offersShown)).map { _ in
-                WebAppTicketEntry(offerOf: view.id, event: view.event)
-            }
-            let sold = try await tickets.liveTickets(of: view.id).suffix(limit).reversed().map(WebAppTicketEntry.init(sold:))
-            return offers + sold
+            let seats = view.event.date > now() ? view.availability : nil
+            // Seats left elsewhere but none here: the listing is demand, so the continuous sync asks peers.
+            if let seats, seats.remainingHere == 0, seats.remaining > 0 { tickets.demand.note(view.id) }
+            let offers = (0..<min(seats?.remainingHere ?? 0, Self.offersShown)).map { _ in WebAppTicketEntry(offerOf: view.id, event: view.event) }
+            return offers + (try await tickets.liveTickets(of: view.id, newest: limit)).map(WebAppTicketEntry.init(sold:))
         }
         // The Purchase button: `{ticketId, userId}` with a bare token. One seat through the one
         // sale step; the offer id is the idempotency key, so a repeat answers the same ticket.
@@ -75,17 +77,18 @@ struct WebAppRoutes {
             guard let eventId = WebAppTicketEntry.event(ofOffer: purchase.ticketId) else {
                 throw DomainError.invalidField("ticketId", "ticket \(purchase.ticketId) is not for sale: reload the event page to see the tickets on sale")
             }
-            let sold = try await tickets.sell(
-                SaleRequest(eventId: eventId, quantity: 1), by: buyer, idempotencyKey: "purchase " + purchase.ticketId)
-            return EditedResponse(status: .created, response: sold[0])
+            // A NUL never comes in an Idempotency-Key header: this key space is the web app's own.
+            let sold = try await tickets.sell(SaleRequest(eventId: eventId, quantity: 1), by: buyer, idempotencyKey: "\u{0}purchase " + purchase.ticketId)
+            guard let ticket = sold.first else { throw DomainError.notEnoughSeats(requested: 1, available: 0) }
+            // A repeat of a purchase whose ticket was cancelled since is no purchase.
+            guard ticket.value.isLive else {
+                throw ticket.value.status == .cancelled
+                    ? DomainError.ticketAlreadyCancelled(ticketId: ticket.id) : DomainError.ticketNotValid(code: ticket.value.code, status: ticket.value.status.rawValue)
+            }
+            return EditedResponse(status: .created, response: ticket)
         }
         // The dashboard and the session (AuthContext) read the user's fields at the top level.
-        group.get("users/profile") { _, context -> WebAppProfile in
-            let identity = try context.requireIdentity()
-            return WebAppProfile(
-                user: try await users.view(identity.userId), tickets: try await tickets.tickets(ofUser: identity.userId),
-                unreadNotifications: try await notifications.unreadCount(for: identity.userId))
-        }
+        group.get("users/profile") { _, context -> WebAppProfile in WebAppProfile(profile: try await accounts.profile(of: context.requireIdentity())) }
         // The profile page: `notifRes.data.map(notif => notif._id, message, createdAt)`, newest first.
         group.get("notifications/:id") { _, context -> [Identified<UserNotification>] in
             try await notifications.list(for: try context.parameters.require("id"), by: try context.requireIdentity())
@@ -105,12 +108,5 @@ struct WebAppRoutes {
             return date
         }
         return decoder
-    }
-
-    /// The request's own path and query with `cursor` set to `token`.
-    private static func uri(of request: Request, cursor token: String) -> String {
-        var parts = request.uri.query?.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.map(String.init) ?? []
-        parts.append("cursor=" + token)
-        return request.uri.path + "?" + parts.joined(separator: "&")
     }
 }

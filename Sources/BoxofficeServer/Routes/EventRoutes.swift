@@ -26,7 +26,7 @@ struct EventRoutes {
                 return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
             }
             group.get("events") { request, _ -> Page in
-                let page = try await Self.page(of: events, for: request, defaultLimit: 20)
+                let page = try await EventQuery(request, defaultLimit: 20).page(of: events)
                 return Page(events: page.events, nextCursor: page.next?.token)
             }
         }
@@ -49,15 +49,6 @@ struct EventRoutes {
         group.post("events/:id/cancel") { _, context -> EventView in
             try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())
         }
-    }
-
-    /// The page of events a listing asks for with `limit`, `from`, `to` and `cursor`.
-    static func page(of events: EventService, for request: Request, defaultLimit: Int) async throws -> (events: [EventView], next: EventCursor?) {
-        let limit = try request.query("limit", "a whole number from 1 to 100") { Int($0).flatMap { (1...100).contains($0) ? $0 : nil } } ?? defaultLimit
-        let from = try request.query("from", "an ISO 8601 date", JSONCoding.parseDate)
-        let to = try request.query("to", "an ISO 8601 date", JSONCoding.parseDate)
-        let cursor = try request.query("cursor", "the nextCursor of a previous page", EventCursor.init(token:))
-        return try await events.list(from: from, to: to, limit: limit, cursor: cursor)
     }
 }
 

@@ -29,6 +29,11 @@ extension Request {
         return declared > 0 ? try await decodeJSON(type, context: context) : absent
     }
 
+    /// The `limit` query parameter: a whole number from 1 to `max`, `default` when absent.
+    func limit(default value: Int, max: Int) throws(DomainError) -> Int {
+        try query("limit", "a whole number from 1 to \(max)") { Int($0).flatMap { (1...max).contains($0) ? $0 : nil } } ?? value
+    }
+
     /// A query parameter parsed by `parse`, or nil when absent; a value that does not parse is a 400.
     func query<T>(_ name: String, _ what: String, _ parse: (String) -> T?) throws(DomainError) -> T? {
         guard let text = uri.queryParameters[Substring(name)].map(String.init) else { return nil }

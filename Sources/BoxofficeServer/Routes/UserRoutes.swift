@@ -14,7 +14,7 @@ struct UserRoutes {
     struct Registration: Decodable { var name: String; var email: String; var password: String }
     struct Credentials: Decodable { var email: String; var password: String }
     struct Session: ResponseEncodable { var token: String; var user: UserView }
-    struct Profile: ResponseEncodable {
+    struct Profile: ResponseEncodable, Sendable {
         var user: UserView
         var tickets: [Identified<Ticket>]
         var unreadNotifications: Int
@@ -34,13 +34,15 @@ struct UserRoutes {
         }
         // Under /api the web app's flat profile answers here (WebAppRoutes).
         if dialect == .venue {
-            group.get("users/profile") { _, context -> Profile in
-                let identity = try context.requireIdentity()
-                return Profile(
-                    user: try await users.view(identity.userId), tickets: try await tickets.tickets(ofUser: identity.userId),
-                    unreadNotifications: try await notifications.unreadCount(for: identity.userId))
-            }
+            group.get("users/profile") { _, context -> Profile in try await profile(of: context.requireIdentity()) }
         }
+    }
+
+    /// The caller's account, tickets and unread count: what both profiles show.
+    func profile(of identity: Identity) async throws -> Profile {
+        Profile(
+            user: try await users.view(identity.userId), tickets: try await tickets.tickets(ofUser: identity.userId),
+            unreadNotifications: try await notifications.unreadCount(for: identity.userId))
     }
 
     private func session(for user: UserView) async throws -> Session {

@@ -1,0 +1,30 @@
+import BoxofficeCore
+import BoxofficeVenue
+import Foundation
+import Hummingbird
+
+/// What an event listing asks for: `limit`, `from`, `to` and `cursor` of `GET /events`.
+struct EventQuery {
+    let limit: Int
+    let from: Date?
+    let to: Date?
+    let cursor: EventCursor?
+
+    init(_ request: Request, defaultLimit: Int) throws(DomainError) {
+        limit = try request.limit(default: defaultLimit, max: 100)
+        from = try request.query("from", "an ISO 8601 date", JSONCoding.parseDate)
+        to = try request.query("to", "an ISO 8601 date", JSONCoding.parseDate)
+        cursor = try request.query("cursor", "the nextCursor of a previous page", EventCursor.init(token:))
+    }
+
+    func page(of events: EventService) async throws -> (events: [EventView], next: EventCursor?) {
+        try await events.list(from: from, to: to, limit: limit, cursor: cursor)
+    }
+
+    /// The query of the page after this one, rebuilt from what was understood (nothing a client
+    /// sent passes through unread).
+    func query(after next: EventCursor) -> String {
+        let dates = [("from", from), ("to", to)].compactMap { name, date in date.map { "&\(name)=\($0.formatted(.iso8601))" } }
+        return "limit=\(limit)" + dates.joined() + "&cursor=\(next.token)"
+    }
+}
