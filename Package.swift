@@ -7,9 +7,10 @@ let strictness: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Boxoffice runs on Linux: the store calls Linux's file and scheduler interfaces (O_TMPFILE,
+// syncfs, SCHED_IDLE) through CLinux and Glibc. No other platform is declared or built.
 let package = Package(
     name: "boxoffice",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "boxoffice", targets: ["boxoffice"]),
         .executable(name: "boxoffice-bench", targets: ["boxoffice-bench"]),
@@ -30,10 +31,12 @@ let package = Package(
     targets: [
         // Pure domain: documents, hybrid logical clock, version order, merge rules. No I/O.
         .target(name: "BoxofficeCore", swiftSettings: strictness),
+        // The Linux calls Glibc's module map leaves out (they need _GNU_SOURCE), as CCurl wraps libcurl.
+        .target(name: "CLinux"),
         // The durable journal, the readable document files, the in-memory index and the changes feed.
         .target(
             name: "BoxofficeStore",
-            dependencies: ["BoxofficeCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BoxofficeCore", "CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictness
         ),
         // The venue: every domain service (users, events, seats, tickets, holds, check-in,

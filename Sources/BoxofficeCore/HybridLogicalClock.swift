@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A hybrid logical clock (Kulkarni et al., 2014) for one node.
 ///

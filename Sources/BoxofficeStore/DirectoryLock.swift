@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// An exclusive `flock` on `LOCK` in the data directory, held while the store is open.
 /// The kernel drops it when the holder dies, so a crash never leaves a stale lock behind.

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
+import CLinux
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Thin POSIX helpers: every failure becomes `StoreError.io` naming the call and the path.
 enum FileIO {
@@ -78,7 +75,7 @@ enum FileIO {
     /// but cheaper for a file that does not exist yet: the bytes go to an unnamed file
     /// (`O_TMPFILE`) that is linked under `name` once complete, one directory entry where a named
     /// temporary and a rename make three directory changes. Not durable by itself.
-    /// - Parameter path: the file's full path, for errors and for systems without `O_TMPFILE`.
+    /// - Parameter path: the file's full path, for errors and for file systems without `O_TMPFILE`.
     static func replace(_ name: String, in folder: Int32, path: String, with bytes: [UInt8]) throws(StoreError) {
         let fd = openat(folder, ".", unnamedFileFlags | O_WRONLY | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return try replace(path, with: bytes, durable: false) }
@@ -94,8 +91,8 @@ enum FileIO {
         guard renameat(folder, temporary, folder, name) == 0 else { throw fail("rename", path + ".tmp") }
     }
 
-    /// `O_TMPFILE` (Linux; Glibc's module map leaves the macro out): an unnamed file in a directory.
-    private static let unnamedFileFlags: Int32 = 0o20_000_000 | O_DIRECTORY
+    /// `O_TMPFILE`: an unnamed file in a directory.
+    private static let unnamedFileFlags = bx_o_tmpfile
 
     static func makeDirectory(_ path: String) throws(StoreError) {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw fail("mkdir", path) }
@@ -154,18 +151,10 @@ enum FileIO {
 }
 
 extension FileIO {
-    /// Flushes every dirty page of the file system that holds `path`, in one call (Linux
-    /// `syncfs(2)`, which Glibc's module map leaves out).
+    /// Flushes every dirty page of the file system that holds `path`, in one call (`syncfs(2)`).
     static func syncFileSystem(containing path: String) throws(StoreError) {
         let fd = try open(path, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
-        guard let syncfs = syncfsFunction else {
-            Glibc.sync()
-            return
-        }
-        guard syncfs(fd) == 0 else { throw fail("syncfs", path) }
+        guard bx_syncfs(fd) == 0 else { throw fail("syncfs", path) }
     }
-
-    private typealias SyncFS = @convention(c) (Int32) -> Int32
-    private static let syncfsFunction = systemFunction("syncfs", as: SyncFS.self)
 }

@@ -1,4 +1,5 @@
 import BoxofficeCore
+import CLinux
 import Foundation
 import Logging
 import Synchronization
@@ -124,10 +125,9 @@ final class Materializer: @unchecked Sendable {
     private func run() {
         Thread.setSystemName("bo-files")
         // Files are a view that may lag: under load, requests and the journal go first.
-        // SCHED_IDLE (5): a request thread woken on this thread's core takes it at once (Linux).
+        // SCHED_IDLE: a request thread woken on this thread's core takes it at once.
         // It is not free CPU: under sustained load the files still cost their share (README).
-        var parameters = sched_param()
-        _ = sched_setscheduler(0, 5, &parameters)
+        _ = bx_set_idle_priority()
         while true {
             let work = queue.withLock { $0.take() }
             if work.isEmpty && !work.closing {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A snapshot holds the current version of every document up to a sequence number, so that the
 /// journal segments it covers can be removed (compaction) and recovery need not replay them.

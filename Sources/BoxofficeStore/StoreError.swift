@@ -1,9 +1,5 @@
 public import BoxofficeCore
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Why the store refused or failed an operation. Validation problems with an id or a body are
 /// `DocumentError`s; these are the store's own.
