@@ -58,7 +58,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         let group = router.group(dialect.prefix).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         let accounts = UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now)
         accounts.addRoutes(to: group, dialect: dialect)
-        EventRoutes(events: events, seats: seats).addRoutes(to: group, dialect: dialect)
+        EventRoutes(events: events, seats: seats, timeZone: configuration.timeZone).addRoutes(to: group, dialect: dialect)
         TicketRoutes(tickets: tickets, checkIns: CheckInService(store: store, now: now)).addRoutes(to: group, dialect: dialect)
         NotificationRoutes(notifications: notifications).addRoutes(to: group, dialect: dialect)
         if dialect == .webApp {

@@ -16,7 +16,8 @@ extension DomainError {
             self = .invalidField(field.isEmpty ? "body" : field, "\(field.isEmpty ? "the body" : field) must be \(Self.describe(type))")
         case let .valueNotFound(type, context):
             let field = path(context.codingPath)
-            self = .invalidField(field, "\(field) must be \(Self.describe(type)), not null")
+            self = field.isEmpty
+                ? .invalidField("body", "the body must be a JSON object, not null") : .invalidField(field, "\(field) must be \(Self.describe(type)), not null")
         case let .dataCorrupted(context):
             let field = path(context.codingPath)
             if field.isEmpty {

@@ -176,15 +176,17 @@ package struct EventService: Sendable {
             if let eventDate = input.date { event.date = eventDate }
             if let location = input.location { event.location = location }
             if let capacity = input.capacity {
+                try Self.check(capacity: capacity)
                 let current = SeatService.availability(of: id, event: event, node: node, at: date, in: transaction)
                 let change = capacity - current.capacity
                 // Invariant: the seats added or removed are this node's own (sync-spec.md, section
                 // 10.1), and it removes only seats it has not sold, held or given away.
                 if event.salesPolicy == .escrow && -change > current.remainingHere {
+                    let elsewhere = current.capacity - current.remainingHere
                     throw DomainError.invalidField(
-                        "capacity", "this node can remove at most its \(current.remainingHere) unsold seats (\(current.capacity - current.remainingHere) are sold, held or elsewhere)")
+                        "capacity",
+                        "this node can remove at most its \(current.remainingHere) unsold seat\(current.remainingHere == 1 ? "" : "s") (\(elsewhere) \(elsewhere == 1 ? "is" : "are") sold, held or elsewhere)")
                 }
-                try Self.check(capacity: capacity)
                 let live = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
                 // Invariant: the capacity never drops below the seats sold and held.
                 guard capacity >= live + current.held else {

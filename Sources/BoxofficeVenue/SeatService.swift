@@ -101,8 +101,9 @@ package struct SeatService: Sendable {
             // Invariant: seats go only to a node that exists: given to a mistyped id they are gone for good.
             let known = Self.knownNodes(of: id, event: event, in: transaction).subtracting([node])
             guard known.contains(peer) else {
+                let candidates = known.isEmpty ? "none yet: sync with the node first" : known.sorted().joined(separator: ", ")
                 throw DomainError.invalidField(
-                    "to", "\(peer) is not a node this one knows; give seats to a node with seats of this event or one it has synced with: \(known.sorted().joined(separator: ", "))")
+                    "to", "\(peer) is not a node this one knows; give seats to a node with seats of this event or one it has synced with: \(candidates)")
             }
             let before = Self.availability(of: id, event: event, node: node, at: date, in: transaction)
             // Invariant: a node only gives away seats it holds and has not sold.

@@ -70,6 +70,20 @@ struct TestNode {
 
 /// JSON helpers for the test client.
 extension TestClientProtocol {
+    /// Sends a request with an optional JSON body; `authorization` goes out as it is given (the
+    /// web app sends a bare token). The answer comes back decoded with its types.
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, authorization: String? = nil, json: JSONValue? = nil, raw: String? = nil
+    ) async throws -> (status: Int, body: JSONValue, headers: HTTPFields) {
+        var headers: HTTPFields = [.accept: "application/json, text/plain, */*"]
+        if let authorization { headers[.authorization] = authorization }
+        if json != nil || raw != nil { headers[.contentType] = "application/json" }
+        let body = try json.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) } ?? raw.map { ByteBuffer(string: $0) }
+        return try await execute(uri: path, method: method, headers: headers, body: body) { response in
+            (Int(response.status.code), (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body))) ?? .null, response.headers)
+        }
+    }
+
     /// Sends a request with an optional JSON body and bearer token; returns status and parsed body.
     @discardableResult
     func call(

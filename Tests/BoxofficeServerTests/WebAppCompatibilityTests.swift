@@ -31,17 +31,11 @@ import Testing
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).steps
     }
 
-    /// Sends `method path` with a bare token (as the web app does) and decodes the answer.
+    /// Sends `method path` with a bare token, as the web app does, and decodes the answer.
     static func send(
         _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSONValue? = nil
     ) async throws -> (status: Int, body: JSONValue, headers: HTTPFields) {
-        var headers: HTTPFields = [.accept: "application/json, text/plain, */*"]
-        if let token { headers[.authorization] = token }
-        if json != nil { headers[.contentType] = "application/json" }
-        let body = try json.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) }
-        return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
-            (Int(response.status.code), (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body))) ?? .null, response.headers)
-        }
+        try await client.send(method, path, authorization: token, json: json)
     }
 
     @Test func everyRequestOfTheWebAppGetsWhatItsCodeReads() async throws {

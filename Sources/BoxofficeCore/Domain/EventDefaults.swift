@@ -44,16 +44,6 @@ public struct EventDefaults: Codable, Sendable, Equatable {
     /// `text` as a calendar day `YYYY-MM-DD`: that day at `hour` in `timeZone` (on a day the
     /// clocks skip that hour, the first moment after the gap); nil for anything else.
     public func start(ofDay text: String, in timeZone: TimeZone) -> Date? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
-            utf8.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0.element) })
-        else { return nil }
-        let number = { (range: Range<Int>) in range.reduce(0) { $0 * 10 + Int(utf8[$1] - UInt8(ascii: "0")) } }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let day = DateComponents(year: number(0..<4), month: number(5..<7), day: number(8..<10))
-        // Invariant: a day the month does not have (2031-02-30) is refused, not rolled into the next month.
-        guard (0...23).contains(hour), day.isValidDate(in: calendar), let midnight = calendar.date(from: day) else { return nil }
-        return calendar.date(bySettingHour: hour, minute: 0, second: 0, of: midnight, matchingPolicy: .nextTime)
+        CalendarDay(text)?.start(in: timeZone, hour: hour)
     }
 }

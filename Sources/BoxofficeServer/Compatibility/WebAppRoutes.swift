@@ -35,7 +35,7 @@ struct WebAppRoutes {
         // Home page: `res.data.map(event => …)`. A bare array; the next page, when there is one,
         // is in a `Link: <…>; rel="next"` header (RFC 8288).
         group.get("events") { request, _ -> EditedResponse<[EventView]> in
-            let query = try EventQuery(request, defaultLimit: 100)
+            let query = try EventQuery(request, defaultLimit: 100, timeZone: timeZone)
             let page = try await query.page(of: events)
             var headers = HTTPFields()
             if let next = page.next { headers[Self.link] = "<\(request.uri.path)?\(query.query(after: next))>; rel=\"next\"" }

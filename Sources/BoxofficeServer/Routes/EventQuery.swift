@@ -10,10 +10,12 @@ struct EventQuery {
     let to: Date?
     let cursor: EventCursor?
 
-    init(_ request: Request, defaultLimit: Int) throws(DomainError) {
+    /// `from` and `to` take a date-time, or a day in the venue's `timeZone` (from its start, to its end).
+    init(_ request: Request, defaultLimit: Int, timeZone: TimeZone) throws(DomainError) {
+        let what = "an ISO 8601 date-time such as 2030-01-01T20:00:00Z or a day such as 2030-01-01"
         limit = try request.limit(default: defaultLimit, max: 100)
-        from = try request.query("from", "an ISO 8601 date", JSONCoding.parseDate)
-        to = try request.query("to", "an ISO 8601 date", JSONCoding.parseDate)
+        from = try request.query("from", what) { JSONCoding.parseDate($0) ?? CalendarDay($0)?.start(in: timeZone) }
+        to = try request.query("to", what) { JSONCoding.parseDate($0) ?? CalendarDay($0)?.end(in: timeZone) }
         cursor = try request.query("cursor", "the nextCursor of a previous page", EventCursor.init(token:))
     }
 

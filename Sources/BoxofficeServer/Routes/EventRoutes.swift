@@ -7,6 +7,8 @@ import Hummingbird
 struct EventRoutes {
     let events: EventService
     let seats: SeatService
+    /// The venue's: a day in a listing's `from` or `to` is a day here.
+    let timeZone: TimeZone
 
     struct Transfer: Decodable { var to: String; var seats: Int }
 
@@ -26,7 +28,7 @@ struct EventRoutes {
                 return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
             }
             group.get("events") { request, _ -> Page in
-                let page = try await EventQuery(request, defaultLimit: 20).page(of: events)
+                let page = try await EventQuery(request, defaultLimit: 20, timeZone: timeZone).page(of: events)
                 return Page(events: page.events, nextCursor: page.next?.token)
             }
         }
