@@ -111,6 +111,7 @@ let package = Package(
         .testTarget(
             name: "BoxofficeStoreTests",
             dependencies: ["BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictness
         ),
         .testTarget(

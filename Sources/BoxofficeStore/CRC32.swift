@@ -1,8 +1,10 @@
 /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as zlib computes it; slice-by-8 so
 /// that recovery can check a large journal at memory speed.
 enum CRC32 {
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
+    /// The checksum of `bytes`; with `seed`, the checksum of the bytes `seed` was the checksum
+    /// of followed by `bytes` (zlib's `crc32(seed, …)`).
+    static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+        var crc: UInt32 = ~seed
         var index = 0
         let count = bytes.count
         tables.withUnsafeBufferPointer { t in

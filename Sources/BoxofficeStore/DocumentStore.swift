@@ -61,11 +61,25 @@ public actor DocumentStore {
             report.journalFrames = replay.frames
             report.damage = replay.damage
             let lastSeq = max(replay.lastSeq, index.lastSeq)
+            var tail = replay.tail
+            var snapshotBytes = snapshot?.bytes ?? 0
+            if (snapshot.map { $0.format < FileHeader.currentFormat } ?? false) || replay.olderFormatSegments > 0 {
+                report.olderFormat = 1
+                // Invariant: an upgrade never drops a damaged frame (peers restore what it held).
+                if !report.lostVersions {
+                    snapshotBytes = try upgrade(directory, entries: index.allInSequenceOrder(), lastSeq: lastSeq)
+                    tail = nil
+                    report.upgraded = true
+                    logger.notice("upgraded the data directory to format \(FileHeader.currentFormat)", metadata: ["snapshotSeq": "\(lastSeq)"])
+                } else {
+                    logger.warning("the data directory stays in format 1 while journal frames are damaged; sync with a peer, then run boxoffice store compact")
+                }
+            }
 
             var clock = HybridLogicalClock(maxSkewMillis: options.maxSkewMillis, wallClock: options.wallClock)
             clock.observe(index.maxHLC)
             let journal = try Journal(
-                directory: directory.journal, tail: replay.tail, lastSeq: lastSeq, segmentLimit: options.segmentBytes, logger: logger)
+                directory: directory.journal, tail: tail, lastSeq: lastSeq, segmentLimit: options.segmentBytes, logger: logger)
             let filesMark = Materializer.mark(in: directory)
             // The files were written from versions the journal and snapshot no longer hold (a
             // segment deleted, or an older copy of it put back): those versions are lost here.
@@ -84,11 +98,23 @@ public actor DocumentStore {
             return DocumentStore(
                 directory: directory, configuration: configuration, recovery: report, options: options, logger: logger,
                 index: index, clock: clock, journal: journal, materializer: materializer, lock: lock,
-                lastSnapshotBytes: snapshot?.bytes ?? 0)
+                lastSnapshotBytes: snapshotBytes)
         } catch {
             lock.release()
             throw error
         }
+    }
+
+    /// Replaces the snapshot and journal segments of an older format by one snapshot in the
+    /// current format holding every current version (all durable: they were read from disk).
+    private static func upgrade(_ directory: DataDirectory, entries: [SequencedDocument], lastSeq: UInt64) throws(StoreError) -> Int {
+        let size = try Snapshot.write(entries, lastSeq: lastSeq, in: directory.snapshots)
+        try Snapshot.removeOlder(than: lastSeq, in: directory.snapshots)
+        for firstSeq in try DataDirectory.sequenceFiles(in: directory.journal, suffix: ".log") {
+            try FileIO.remove(directory.journal + "/" + DataDirectory.sequenceName(firstSeq, suffix: ".log"))
+        }
+        try FileIO.syncDirectory(directory.journal)
+        return size
     }
 
     private init(

@@ -37,6 +37,8 @@ extension Journal {
         var lastSeq: UInt64
         var frames = 0
         var segments = 0
+        /// Segments in an older format than this build writes (read, never appended to).
+        var olderFormatSegments = 0
         var damage: [JournalDamage] = []
     }
 
@@ -54,17 +56,21 @@ extension Journal {
             let nextFirstSeq = isLast ? nil : firstSeqs[position + 1]
             let bytes = try FileIO.readFile(path)
             var validEnd = bytes.count
+            let header = try FileHeader.read(bytes, kind: .segment, path: path)
+            if header.format < FileHeader.currentFormat { replay.olderFormatSegments += 1 }
+            let format = header.format
+            let framesBefore = replay.frames
             bytes.withUnsafeBytes { buffer in
-                var offset = 0
+                var offset = header.framesStart
                 while offset < buffer.count {
-                    if case let .record(.versions(entries), end) = JournalRecord.scan(buffer, at: offset) {
+                    if case let .record(.versions(entries), end) = JournalRecord.scan(buffer, at: offset, format: format) {
                         for entry in entries where entry.seq > snapshotSeq { apply(entry) }
                         replay.lastSeq = max(replay.lastSeq, entries.last?.seq ?? 0)
                         replay.frames += 1
                         offset = end
                         continue
                     }
-                    if let next = resynchronize(buffer, from: offset, after: replay.lastSeq) {
+                    if let next = resynchronize(buffer, from: offset, after: replay.lastSeq, format: format) {
                         let damage = JournalDamage(
                             kind: .damaged, segment: path, offset: offset, length: next.offset - offset,
                             missingSeqs: gap(after: replay.lastSeq, before: next.firstSeq))
@@ -91,7 +97,14 @@ extension Journal {
             if isLast {
                 // Invariant: new frames are appended right after the last valid one, never after garbage.
                 if validEnd < bytes.count { try FileIO.truncate(path, to: validEnd) }
-                replay.tail = (path, validEnd)
+                // Invariant: frames are appended only to a segment of the format they are written in.
+                if format == FileHeader.currentFormat && validEnd >= FileHeader.size {
+                    replay.tail = (path, validEnd)
+                } else if replay.frames == framesBefore {
+                    // A segment a crash left without a whole header or frame: the next write starts it again.
+                    try FileIO.remove(path)
+                    replay.segments -= 1
+                }
             }
         }
         return replay
@@ -105,7 +118,7 @@ extension Journal {
     /// `lastSeq`. Tries the end of the damaged frame first (a flipped payload byte leaves its
     /// length intact), then every byte.
     private static func resynchronize(
-        _ buffer: UnsafeRawBufferPointer, from start: Int, after lastSeq: UInt64
+        _ buffer: UnsafeRawBufferPointer, from start: Int, after lastSeq: UInt64, format: UInt32
     ) -> (offset: Int, firstSeq: UInt64)? {
         func frame(at offset: Int) -> UInt64? {
             // Cheap filters before the checksum: a plausible length, kind 1, a plausible first seq.
@@ -116,7 +129,7 @@ extension Journal {
             else { return nil }
             let seq = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset + JournalRecord.headerSize + 5, as: UInt64.self))
             guard seq > lastSeq, seq - lastSeq < 1 << 32,
-                case .record = JournalRecord.scan(buffer, at: offset)
+                case .record = JournalRecord.scan(buffer, at: offset, format: format)
             else { return nil }
             return seq
         }

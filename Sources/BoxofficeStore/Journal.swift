@@ -184,7 +184,7 @@ final class Journal: @unchecked Sendable {
     }
 
     private func write(_ batch: [UInt8], firstSeq: UInt64) throws(StoreError) {
-        if segmentFD < 0 || (segmentSize > 0 && segmentSize + batch.count > segmentLimit) {
+        if segmentFD < 0 || (segmentSize > FileHeader.size && segmentSize + batch.count > segmentLimit) {
             try startSegment(firstSeq: firstSeq)
         }
         try FileIO.writeAll(segmentFD, batch, path: segmentPath)
@@ -196,7 +196,10 @@ final class Journal: @unchecked Sendable {
         if segmentFD >= 0 { Glibc.close(segmentFD) }
         segmentPath = directory + "/" + DataDirectory.sequenceName(firstSeq, suffix: ".log")
         segmentFD = try FileIO.open(segmentPath, O_WRONLY | O_CREAT | O_EXCL | O_APPEND)
-        segmentSize = 0
+        // The header is made durable by the first batch's sync, before anything in it is acknowledged.
+        let header = FileHeader.bytes(for: .segment)
+        try FileIO.writeAll(segmentFD, header, path: segmentPath)
+        segmentSize = header.count
         // The new file's directory entry must be durable before anything in it is acknowledged.
         try FileIO.syncDirectory(directory)
         logger.debug("journal segment started", metadata: ["segment": "\(segmentPath)"])

@@ -11,9 +11,10 @@ public struct SequencedDocument: Sendable, Hashable {
     }
 }
 
-/// The framing and encoding shared by journal segments and snapshots.
+/// The framing and encoding shared by journal segments and snapshots, after their `FileHeader`.
 ///
-///     frame   := u32 payloadLength | u32 crc32(payload) | payload        (little-endian)
+///     frame   := u32 payloadLength | u32 crc32(payloadLength ‖ payload) | payload   (little-endian;
+///                format 1 checksummed the payload alone)
 ///     payload := u8 kind | body
 ///     kind 1  := u32 count | entry × count          one atomic write of `count` versions
 ///     kind 2  := u64 lastSeq | u64 documentCount     snapshot trailer
@@ -53,18 +54,26 @@ enum JournalRecord {
         var framed = BinaryWriter()
         framed.bytes.reserveCapacity(body.bytes.count + headerSize)
         framed.u32(UInt32(body.bytes.count))
-        framed.u32(CRC32.checksum(body.bytes))
+        let sum = framed.bytes.withUnsafeBytes { length in body.bytes.withUnsafeBytes { checksum(length: length, payload: $0) } }
+        framed.u32(sum)
         framed.bytes += body.bytes
         return framed.bytes
     }
 
-    /// Reads the frame that starts at `offset`.
-    static func scan(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Scan {
+    /// Format 2's checksum: the length's four bytes, then the payload, so a damaged length is
+    /// caught by the checksum too (as PostgreSQL's WAL record CRC covers its header).
+    private static func checksum(length: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) -> UInt32 {
+        CRC32.checksum(payload, seed: CRC32.checksum(length))
+    }
+
+    /// Reads the frame that starts at `offset` of a file in `format`.
+    static func scan(_ buffer: UnsafeRawBufferPointer, at offset: Int, format: UInt32) -> Scan {
         var header = BinaryReader(buffer, offset: offset)
         guard let length = try? header.u32(), let checksum = try? header.u32() else { return .torn }
         guard Int(length) >= 1, Int(length) <= maxPayloadSize else { return .corrupt }
         guard let payload = try? header.take(Int(length)) else { return .torn }
-        guard CRC32.checksum(payload) == checksum, let decoded = try? decode(payload) else { return .corrupt }
+        let expected = format == 1 ? CRC32.checksum(payload) : Self.checksum(length: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 4]), payload: payload)
+        guard expected == checksum, let decoded = try? decode(payload) else { return .corrupt }
         return .record(decoded, end: header.offset)
     }
 

@@ -4,6 +4,9 @@ public import Foundation
 /// The node's configuration file, `boxoffice.json` in the data directory. It fixes the node id
 /// on first start: one data directory is one node, for life.
 public struct NodeConfiguration: Codable, Sendable, Equatable {
+    /// The file's magic and format version, `boxoffice-node/<version>`; absent in files written
+    /// before format 2 (they are upgraded at open).
+    public var format: String?
     public var nodeID: String
     /// The cluster secret, generated on first start: it signs access tokens and authenticates
     /// peers, so every node of a cluster needs the same one (copy it, or pass `--secret`).
@@ -18,6 +21,7 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
     public var eventDefaults: EventDefaults?
 
     public init(nodeID: String, secret: String?, peers: [String]? = nil, timeZone: String? = nil, eventDefaults: EventDefaults? = nil) {
+        self.format = Self.currentFormat
         self.nodeID = nodeID
         self.secret = secret
         self.peers = peers
@@ -26,6 +30,7 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
+        case format
         case nodeID = "nodeId"
         case secret
         case peers
@@ -51,9 +56,23 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
         return defaults
     }
 
+    static let magic = "boxoffice-node/"
+    static var currentFormat: String { magic + "\(FileHeader.currentFormat)" }
+
     /// Reads the configuration of a directory without opening it (it may belong to a running node).
     public static func read(in directory: DataDirectory) throws -> NodeConfiguration {
-        try JSONCoding.decode(NodeConfiguration.self, from: FileIO.readFile(directory.configuration))
+        let configuration = try JSONCoding.decode(NodeConfiguration.self, from: FileIO.readFile(directory.configuration))
+        try configuration.checkFormat(path: directory.configuration)
+        return configuration
+    }
+
+    /// Refuses a file of another kind, or of a format newer than this build reads.
+    private func checkFormat(path: String) throws(StoreError) {
+        guard let format else { return }
+        guard format.hasPrefix(Self.magic), let version = UInt32(format.dropFirst(Self.magic.count)), version >= 2 else {
+            throw .unknownFile(path: path)
+        }
+        if version > FileHeader.currentFormat { throw .newerFormat(path: path, format: version, supported: FileHeader.currentFormat) }
     }
 
     /// Reads the configuration, creating it on first start.
@@ -62,19 +81,20 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
     static func resolve(in directory: DataDirectory, requestedNodeID: String?) throws -> NodeConfiguration {
         var configuration: NodeConfiguration
         if FileIO.exists(directory.configuration) {
-            configuration = try JSONCoding.decode(NodeConfiguration.self, from: FileIO.readFile(directory.configuration))
+            configuration = try read(in: directory)
             try Identifier.validate(configuration.nodeID, field: "nodeId in \(directory.configuration)")
             if let requestedNodeID, requestedNodeID != configuration.nodeID {
                 throw StoreError.nodeIDMismatch(directory: directory.path, stored: configuration.nodeID, requested: requestedNodeID)
             }
-            if configuration.secret != nil { return configuration }
+            if configuration.secret != nil, configuration.format == currentFormat { return configuration }
         } else {
             // A new node writes its defaults out, so an operator finds them in the file to change.
             configuration = NodeConfiguration(
                 nodeID: requestedNodeID ?? "node-" + randomSuffix(), secret: nil, timeZone: TimeZone.current.identifier, eventDefaults: EventDefaults())
             try Identifier.validate(configuration.nodeID, field: "node id")
         }
-        configuration.secret = Identifier.randomCode(length: 52).lowercased()  // 260 random bits
+        configuration.format = currentFormat
+        if configuration.secret == nil { configuration.secret = Identifier.randomCode(length: 52).lowercased() }  // 260 random bits
         let bytes = JSONPrettyPrinter.format(try JSONCoding.encode(configuration)) + [UInt8(ascii: "\n")]
         try FileIO.replace(directory.configuration, with: bytes, durable: true)
         return configuration

@@ -9,6 +9,11 @@ public struct RecoveryReport: Sendable {
     public var damage: [JournalDamage] = []
     public var documents = 0
     public var lastSeq: UInt64 = 0
+    /// The format of the snapshot and segments found, when older than this build writes: opening
+    /// upgraded them (one snapshot in the current format replaced them), unless frames were
+    /// damaged, when they stay readable as they are until `store compact`.
+    public var olderFormat: UInt32?
+    public var upgraded = false
     /// Document files queued for rewriting because they may lag the journal.
     public var filesToRewrite = 0
     public var seconds = 0.0

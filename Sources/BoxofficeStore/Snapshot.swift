@@ -3,8 +3,9 @@ import Glibc
 /// A snapshot holds the current version of every document up to a sequence number, so that the
 /// journal segments it covers can be removed (compaction) and recovery need not replay them.
 ///
-/// `snapshots/<lastSeq>.snapshot` is a run of `JournalRecord` frames of up to 1,000 versions in
-/// sequence order, closed by a trailer frame with the last sequence number and the document count.
+/// `snapshots/<lastSeq>.snapshot` is a `FileHeader` and a run of `JournalRecord` frames of up to
+/// 1,000 versions in sequence order, closed by a trailer frame with the last sequence number and
+/// the document count.
 /// Invariant: a snapshot is written to a temporary file, synced, then renamed; one without its
 /// trailer or with a bad checksum is refused whole.
 enum Snapshot {
@@ -18,7 +19,7 @@ enum Snapshot {
         let fd = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
         var size = 0
         do {
-            var pending: [UInt8] = []
+            var pending = FileHeader.bytes(for: .snapshot)
             var start = 0
             while start < entries.count {
                 let end = min(start + framesPerChunk, entries.count)
@@ -48,18 +49,19 @@ enum Snapshot {
     /// Loads the newest snapshot, if there is one, handing every version to `apply` in sequence order.
     static func loadLatest(
         from folder: String, apply: (SequencedDocument) -> Void
-    ) throws(StoreError) -> (lastSeq: UInt64, documents: Int, bytes: Int)? {
+    ) throws(StoreError) -> (lastSeq: UInt64, documents: Int, bytes: Int, format: UInt32)? {
         for name in try FileIO.list(folder) where name.hasSuffix(".tmp") {
             try FileIO.remove(folder + "/" + name)  // an unfinished snapshot from a crash
         }
         guard let lastSeq = try DataDirectory.sequenceFiles(in: folder, suffix: suffix).last else { return nil }
         let path = folder + "/" + DataDirectory.sequenceName(lastSeq, suffix: suffix)
         let bytes = try FileIO.readFile(path)
+        let header = try FileHeader.read(bytes, kind: .snapshot, path: path)
         let count: Int? = bytes.withUnsafeBytes { buffer in
-            var offset = 0
+            var offset = header.framesStart
             var documents = 0
             while offset < buffer.count {
-                switch JournalRecord.scan(buffer, at: offset) {
+                switch JournalRecord.scan(buffer, at: offset, format: header.format) {
                 case let .record(.versions(entries), end):
                     entries.forEach(apply)
                     documents += entries.count
@@ -74,7 +76,7 @@ enum Snapshot {
             return nil
         }
         guard let count else { throw .corruptSnapshot(path: path) }
-        return (lastSeq, count, bytes.count)
+        return (lastSeq, count, bytes.count, header.format)
     }
 
     /// Removes every snapshot older than `lastSeq`.

@@ -20,6 +20,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case corruptSnapshot(path: String)
     /// A value in `boxoffice.json` cannot be used; the text names it.
     case invalidConfiguration(String)
+    /// A file of the data directory is in a format newer than this build reads.
+    case newerFormat(path: String, format: UInt32, supported: UInt32)
+    /// A file where a journal segment or snapshot belongs is neither, or its header is damaged.
+    case unknownFile(path: String)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -42,6 +46,10 @@ extension StoreError: CustomStringConvertible {
             return "snapshot \(path) is damaged; restore the data directory from a backup or a peer"
         case let .invalidConfiguration(problem):
             return "boxoffice.json: \(problem)"
+        case let .newerFormat(path, format, supported):
+            return "\(path) is in format \(format), written by a newer Boxoffice; this build reads formats up to \(supported): run the newer release on this directory"
+        case let .unknownFile(path):
+            return "\(path) is not a Boxoffice file of its kind, or its header is damaged; move it out of the data directory or restore it from a backup"
         }
     }
 }

@@ -29,6 +29,8 @@ struct StoreCheck: AsyncParsableCommand {
         print("last sequence   \(recovery.lastSeq)")
         print("snapshot        \(recovery.snapshotSeq.map { "up to \($0), \(recovery.snapshotDocuments) documents" } ?? "none")")
         print("journal         \(recovery.journalSegments) segments, \(recovery.journalFrames) frames replayed")
+        let upgrade = recovery.olderFormat.map { " (found format \($0): \(recovery.upgraded ? "upgraded" : "stays until the damage is gone and store compact runs"))" } ?? ""
+        print("format          \(FileHeader.currentFormat)\(upgrade)")
         print("recovery        \(String(format: "%.3f", recovery.seconds)) s")
         print("damage          \(recovery.damage.isEmpty && recovery.journalEndsBefore == nil ? "none" : "")")
         for damage in recovery.damage { print("  - \(damage)") }

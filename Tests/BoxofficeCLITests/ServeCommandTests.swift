@@ -41,7 +41,7 @@ import Testing
         await store.close()
         let journal = directory.path + "/journal/00000000000000000001.log"
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: journal)))
-        bytes[12] ^= 0xFF  // inside the first frame
+        bytes[journalFrameOffsets(bytes)[0] + 12] ^= 0xFF  // inside the first frame
         try Data(bytes).write(to: URL(fileURLWithPath: journal))
 
         let check = try ChildProcess("boxoffice", ["store", "check", "--data", directory.path])
