@@ -5,6 +5,7 @@ import BoxofficeVenue
 import Foundation
 public import Hummingbird
 public import Logging
+import ServiceLifecycle
 
 /// Builds the node's HTTP application on an open store. The CLI runs it; tests build the same
 /// application in process on a temporary store.
@@ -12,11 +13,21 @@ public func buildApplication(
     store: DocumentStore, configuration: ServerConfiguration, logger: Logger
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(store: store, configuration: configuration)
+    // Shut down in reverse: the server, then the sync, then the store's close.
+    var services: [any Service] = [StoreService(store: store, logger: logger)]
+    if !configuration.peers.isEmpty {
+        let sync = ContinuousSync(
+            local: VenueRules.localNode(store, now: configuration.now), peers: configuration.peers, secret: configuration.secret,
+            interval: configuration.syncInterval, board: configuration.peerStatus,
+            afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand))
+        services.append(ContinuousSyncService(sync: sync))
+    }
     return Application(
         router: MethodHandling(router: router),
         // A sale opening is a burst of new connections: queue up to 1,024 while the node accepts.
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice", backlog: 1_024),
+        services: services,
         onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

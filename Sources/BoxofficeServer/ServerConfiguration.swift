@@ -16,6 +16,11 @@ public struct ServerConfiguration: Sendable {
     public var passwordCost = 10
     /// Node ids allowed to sync with this node; empty accepts any node that has the secret.
     public var allowedPeers: Set<String> = []
+    /// Peer URLs to sync with continuously, every `syncInterval`.
+    public var peers: [String] = [] {
+        didSet { peerStatus = SyncStatusBoard(urls: peers) }
+    }
+    public var syncInterval: Duration = .seconds(2)
     /// The continuous sync's view of each peer, for `GET /sync/status`.
     public var peerStatus = SyncStatusBoard()
     /// Escrow events buyers were turned away from here; shared with the continuous sync, which

@@ -53,37 +53,38 @@ struct Serve: AsyncParsableCommand {
         options.bootstrapLogging()
         let logger = Logger(label: "boxoffice")
         let store = try DocumentStore.open(DataDirectory(options.data), nodeID: nodeID, options: options.storeOptions, logger: logger)
-        // A value in boxoffice.json a request would trip on stops the start, named.
-        let (timeZone, eventDefaults) = try (store.configuration.venueTimeZone(), store.configuration.checkedEventDefaults())
-        let recovery = store.recovery
-        logger.info(
-            "store open",
-            metadata: [
-                "documents": "\(recovery.documents)", "seq": "\(recovery.lastSeq)",
-                "seconds": "\(String(format: "%.3f", recovery.seconds))", "damage": "\(recovery.damage.count)",
-            ])
-        try await LocalNode.pullAgainIfVersionsWereLost(store, logger: logger)
-        Task {
-            let audit = await store.auditFiles()
-            if !audit.rebuilt.isEmpty || audit.missing > 0 {
-                logger.warning("document files rebuilt", metadata: ["rebuilt": "\(audit.rebuilt.count)", "missing": "\(audit.missing)"])
-            }
+        do {
+            let recovery = store.recovery
+            logger.info(
+                "store open",
+                metadata: [
+                    "documents": "\(recovery.documents)", "seq": "\(recovery.lastSeq)",
+                    "seconds": "\(String(format: "%.3f", recovery.seconds))", "damage": "\(recovery.damage.count)",
+                ])
+            try await LocalNode.pullAgainIfVersionsWereLost(store, logger: logger)
+            // The application's services audit the files, sync with the peers and close the store.
+            try await buildApplication(store: store, configuration: configuration(for: store, logger: logger), logger: logger).runService()
+        } catch {
+            await store.close()  // already closed when the services ran; closing twice is nothing
+            throw error
         }
+        try? FileManager.default.removeItem(atPath: store.directory.listening)
+        logger.info("shutting down: store closed")
+    }
 
+    /// The server's configuration from the options and the directory's `boxoffice.json`.
+    private func configuration(for store: DocumentStore, logger: Logger) throws -> ServerConfiguration {
         let (clusterSecret, fromFile) = try secretOptions.resolve(store.configuration)
         if fromFile { logger.notice("using the cluster secret from \(store.directory.configuration); peers need the same one") }
         var configuration = ServerConfiguration(secret: clusterSecret)
         configuration.host = host
         configuration.port = port
         configuration.allowedPeers = Set(allowedPeers)
-        configuration.timeZone = timeZone
-        configuration.eventDefaults = eventDefaults
-        let peerURLs = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
-        configuration.peerStatus = SyncStatusBoard(urls: peerURLs)
-        let continuous = ContinuousSync(
-            local: VenueRules.localNode(store), peers: peerURLs, secret: clusterSecret, interval: .seconds(syncInterval),
-            board: configuration.peerStatus, afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand))
-        let syncing = Task { await continuous.run() }
+        // A value in boxoffice.json a request would trip on stops the start, named.
+        configuration.timeZone = try store.configuration.venueTimeZone()
+        configuration.eventDefaults = try store.configuration.checkedEventDefaults()
+        configuration.peers = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
+        configuration.syncInterval = .seconds(syncInterval)
         let (nodeID, data, host) = (store.nodeID, options.data, host)
         let listening = store.directory.listening
         configuration.onListening = { port in
@@ -91,20 +92,6 @@ struct Serve: AsyncParsableCommand {
             print("boxoffice node \(nodeID) on \(data) at http://\(host):\(port)")
             fflush(nil)  // a supervisor or test reading a pipe sees the line now
         }
-        // Order matters: stop syncing, then close the store it writes to.
-        func shutDown() async {
-            syncing.cancel()
-            await syncing.value
-            try? FileManager.default.removeItem(atPath: listening)
-            await store.close()
-        }
-        do {
-            try await buildApplication(store: store, configuration: configuration, logger: logger).runService()
-        } catch {
-            await shutDown()
-            throw error
-        }
-        await shutDown()
-        logger.info("shutting down: store closed")
+        return configuration
     }
 }
