@@ -1,15 +1,18 @@
 package import BoxofficeCore
-import Synchronization
 
 /// Values derived from documents read on every request (decoded events and users, encoded event
 /// responses), each valid for exactly the stamp it was made from (a document version, plus the
 /// sold count for a response), so a changed or synced document is never served stale.
 package final class VersionedCache<Stamp: Equatable & Sendable, Value: Sendable>: Sendable {
-    private let entries = Mutex<[String: (stamp: Stamp, value: Value)]>([:])
-    private let limit: Int
+    private let entries: BoundedCache<String, Entry>
+
+    private struct Entry: Sendable {
+        let stamp: Stamp
+        let value: Value
+    }
 
     package init(limit: Int = 10_000) {
-        self.limit = limit
+        entries = BoundedCache(limit: limit)
     }
 
     /// The value for `id` made from `stamp`, from the cache when the stamp matches, else `make()`.
@@ -21,16 +24,13 @@ package final class VersionedCache<Stamp: Equatable & Sendable, Value: Sendable>
     }
 
     /// The value kept for `id` if it was made from `stamp`.
-    func cached(_ id: String, stamp: Stamp) -> Value? {
-        entries.withLock { $0[id] }.flatMap { $0.stamp == stamp ? $0.value : nil }
+    package func cached(_ id: String, stamp: Stamp) -> Value? {
+        entries[id].flatMap { $0.stamp == stamp ? $0.value : nil }
     }
 
     /// Keeps `value`, made from `stamp`, for `id`.
     package func keep(_ value: Value, for id: String, stamp: Stamp) {
-        entries.withLock { entries in
-            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }  // bounded: start over rather than grow
-            entries[id] = (stamp, value)
-        }
+        entries.set(Entry(stamp: stamp, value: value), for: id)
     }
 }
 

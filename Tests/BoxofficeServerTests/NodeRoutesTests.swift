@@ -1,10 +1,10 @@
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
 @testable import BoxofficeServer
-import BoxofficeVenue
 
 @Suite struct NodeRoutesTests {
     @Test func healthNodeAndMetrics() async throws {

@@ -1,4 +1,5 @@
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 import Logging
@@ -6,7 +7,6 @@ import NIOEmbedded
 import Testing
 
 @testable import BoxofficeServer
-import BoxofficeVenue
 
 /// The page cache keeps pages that are seen again, and only those.
 @Suite struct PageCacheTests {

@@ -1,9 +1,9 @@
+import BoxofficeVenue
 import Foundation
 import HummingbirdTesting
 import Testing
 
 @testable import BoxofficeServer
-import BoxofficeVenue
 
 /// Signing in from the pages: where the browser goes afterwards.
 @Suite struct WebAccountPageTests {

@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -9,7 +10,6 @@ import NIOEmbedded
 import Testing
 
 @testable import BoxofficeServer
-import BoxofficeVenue
 
 /// Browsers get error pages everywhere outside the API; API clients get the problem+json they
 /// always got.

@@ -1,10 +1,10 @@
+import BoxofficeVenue
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
 @testable import BoxofficeServer
-import BoxofficeVenue
 
 /// The buyer's pages: events, checkout as hold → confirm, tickets, account, and what guards them.
 @Suite struct WebShopPageTests {

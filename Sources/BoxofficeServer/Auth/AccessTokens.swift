@@ -1,8 +1,8 @@
 import BoxofficeCore
+import BoxofficeVenue
 import Crypto
 import Foundation
 import JWTKit
-import Synchronization
 
 /// The claims of an access token. `userId` duplicates `sub` for clients of the original web app,
 /// which read it from the decoded token.
@@ -24,7 +24,12 @@ final class AccessTokens: Sendable {
     private let keys: JWTKeyCollection
     private let lifetime: TimeInterval
     /// Tokens already verified: a client sends the same token on every request.
-    private let verified = Mutex<[String: (userId: String, expires: Date)]>([:])
+    private let verified = BoundedCache<String, Verified>(limit: 10_000)
+
+    private struct Verified: Sendable {
+        let userId: String
+        let expires: Date
+    }
 
     init(secret: String, lifetime: TimeInterval) async {
         keys = JWTKeyCollection()
@@ -44,12 +49,9 @@ final class AccessTokens: Sendable {
     /// The user id a valid, unexpired token names; nil for anything else.
     func userID(from token: String) async -> String? {
         let now = Date()
-        if let hit = verified.withLock({ $0[token] }) { return hit.expires > now ? hit.userId : nil }
+        if let hit = verified[token] { return hit.expires > now ? hit.userId : nil }
         guard let claims = try? await keys.verify(token, as: AccessTokenClaims.self) else { return nil }
-        verified.withLock { verified in
-            if verified.count >= 10_000 { verified.removeAll(keepingCapacity: true) }  // bounded: start over rather than grow
-            verified[token] = (claims.sub.value, claims.exp.value)
-        }
+        verified.set(Verified(userId: claims.sub.value, expires: claims.exp.value), for: token)
         return claims.sub.value
     }
 }

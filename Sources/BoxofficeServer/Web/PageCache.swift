@@ -1,5 +1,5 @@
 import BoxofficeCore
-import Synchronization
+import BoxofficeVenue
 
 /// Rendered pages by everything they show, so a page seen again is not rendered again: browsing
 /// is the most common request of all. Pages are stored with a placeholder where each browser's
@@ -17,23 +17,19 @@ final class PageCache: Sendable {
     /// can be taken for it.
     let placeholder = "csrf" + Identifier.randomCode(length: 24)
     /// A page is kept as the parts between its placeholders.
-    private let pages = Mutex<[Key: [String]]>([:])
-    private let limit = 2_000
+    private let pages = BoundedCache<Key, [String]>(limit: 2_000)
 
     /// The page for `key` with `token` in place, rendered by `render` the first time; a page that
     /// fails to render (nil) is not kept, nor one that will not be seen again (`keep` false).
     func page(_ key: Key, token: String, keep: Bool = true, render: () -> String?) -> String? {
-        if keep, let parts = pages.withLock({ $0[key] }) { return parts.joined(separator: token) }
+        if keep, let parts = pages[key] { return parts.joined(separator: token) }
         guard let html = render() else { return nil }
         let parts = html.components(separatedBy: placeholder)
         guard keep else { return parts.joined(separator: token) }
-        pages.withLock { pages in
-            if pages.count >= limit { pages.removeAll(keepingCapacity: true) }  // bounded: start over rather than grow
-            pages[key] = parts
-        }
+        pages.set(parts, for: key)
         return parts.joined(separator: token)
     }
 
     /// How many pages are kept.
-    var count: Int { pages.withLock { $0.count } }
+    var count: Int { pages.count }
 }

@@ -1,5 +1,5 @@
+import BoxofficeVenue
 import Foundation
-import Synchronization
 
 /// How the pages write dates and money. Dates are shown in the node's time zone: a node runs at
 /// its venue, so that is the venue's.
@@ -42,23 +42,8 @@ enum WebFormat {
 
     // Formatting costs more than the rest of a home page, and the same dates and prices come back
     // on every page: each is formatted once.
-    private static let dates = Memo<Date>()
-    private static let amounts = Memo<Money>()
-
-    /// Formatted texts by what they show, bounded.
-    private final class Memo<Key: Hashable & Sendable>: Sendable {
-        private let texts = Mutex<[Key: String]>([:])
-
-        func value(for key: Key, format: () -> String) -> String {
-            if let known = texts.withLock({ $0[key] }) { return known }
-            let text = format()
-            texts.withLock { texts in
-                if texts.count >= 10_000 { texts.removeAll(keepingCapacity: true) }  // bounded: start over rather than grow
-                texts[key] = text
-            }
-            return text
-        }
-    }
+    private static let dates = BoundedCache<Date, String>(limit: 10_000)
+    private static let amounts = BoundedCache<Money, String>(limit: 10_000)
 
     /// A day from a date input ("2030-06-01"), at its start in the venue's time zone.
     static func day(_ text: String?) -> Date? {
