@@ -54,7 +54,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
         conflicts: conflictService, peerStatus: configuration.peerStatus, nodeID: store.nodeID)
 
-    let router = Router(context: BoxofficeRequestContext.self)
+    let router = Router(context: BoxofficeRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
         MetricsMiddleware()
         ProblemMiddleware()

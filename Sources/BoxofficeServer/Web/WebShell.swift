@@ -77,13 +77,11 @@ struct WebShell: Sendable {
     func form(_ request: Request, context: BoxofficeRequestContext) async throws -> [String: String] {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
-                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-            }
-            guard let name = parts[0], let value = parts.count > 1 ? parts[1] : "" else { continue }  // undecodable: left out
-            fields[name] = value
+        let fields: [String: String]
+        do {
+            fields = try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
+        } catch {
+            throw DomainError.invalidField("form", "the form's fields could not be read; reload the page and send it again")
         }
         guard session.isValid(csrf: fields[WebSession.csrfField], nonce: request.cookies[WebSession.nonceCookie]?.value) else {
             throw DomainError.forbidden("this form is out of date or came from another site: reload the page and send it again")
