@@ -10,14 +10,21 @@ PORT ?= 8080
 CONFIG ?= release
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test build bootstrap bootstrap-browser bench-store fuzz-api clean
+.PHONY: serve test lint format build bootstrap bootstrap-browser bench-store fuzz-api clean
 
 serve: bootstrap
 	$(SWIFT) build -c $(CONFIG) --product boxoffice
 	.build/$(CONFIG)/boxoffice serve --data $(DATA) --host $(HOST) --port $(PORT)
 
-test: bootstrap-browser
+test: bootstrap-browser lint
 	$(SWIFT) test
+
+# The code keeps Hummingbird's swift-format configuration (.swift-format); `make format` applies it.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 build: bootstrap
 	$(SWIFT) build

@@ -10,26 +10,36 @@ import ServiceLifecycle
 /// Builds the node's HTTP application on an open store. The CLI runs it; tests build the same
 /// application in process on a temporary store.
 public func buildApplication(
-    store: DocumentStore, configuration: ServerConfiguration, logger: Logger
+    store: DocumentStore,
+    configuration: ServerConfiguration,
+    logger: Logger
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(store: store, configuration: configuration)
     // Shut down in reverse: the server, then the sync, then the store's close.
     var services: [any Service] = [StoreService(store: store, logger: logger)]
     if !configuration.peers.isEmpty {
         let sync = ContinuousSync(
-            local: VenueRules.localNode(store, now: configuration.now), peers: configuration.peers, secret: configuration.secret,
-            interval: configuration.syncInterval, board: configuration.peerStatus,
-            afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand))
+            local: VenueRules.localNode(store, now: configuration.now),
+            peers: configuration.peers,
+            secret: configuration.secret,
+            interval: configuration.syncInterval,
+            board: configuration.peerStatus,
+            afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand)
+        )
         services.append(ContinuousSyncService(sync: sync))
     }
     return Application(
         router: MethodHandling(router: router),
         // A sale opening is a burst of new connections: queue up to 1,024 while the node accepts.
         configuration: ApplicationConfiguration(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice", backlog: 1_024),
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "boxoffice",
+            backlog: 1_024
+        ),
         services: services,
         onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port) },
-        logger: logger)
+        logger: logger
+    )
 }
 
 /// The routes of the venue API, each at its path and again under `/api`, where the original web
@@ -51,8 +61,13 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
 
     let conflictService = ConflictService(store: store, now: now)
     let shell = WebShell(
-        renderer: try await PageRenderer.load(), session: WebSession(secret: configuration.secret), notifications: notifications,
-        conflicts: conflictService, peerStatus: configuration.peerStatus, nodeID: store.nodeID)
+        renderer: try await PageRenderer.load(),
+        session: WebSession(secret: configuration.secret),
+        notifications: notifications,
+        conflicts: conflictService,
+        peerStatus: configuration.peerStatus,
+        nodeID: store.nodeID
+    )
 
     let router = Router(context: BoxofficeRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
@@ -64,7 +79,8 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
     }
     // Peers authenticate with the cluster secret; people with access tokens.
     SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
-        to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers)))
+        to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers))
+    )
     for dialect in APIDialect.allCases {
         let group = router.group(dialect.prefix).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         let accounts = UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now)
@@ -74,19 +90,36 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
         NotificationRoutes(notifications: notifications).addRoutes(to: group, dialect: dialect)
         if dialect == .webApp {
             WebAppRoutes(
-                accounts: accounts, events: events, tickets: tickets, notifications: notifications, timeZone: configuration.timeZone,
-                defaults: configuration.eventDefaults, now: now
+                accounts: accounts,
+                events: events,
+                tickets: tickets,
+                notifications: notifications,
+                timeZone: configuration.timeZone,
+                defaults: configuration.eventDefaults,
+                now: now
             ).addRoutes(to: group)
         }
         ReservationRoutes(reservations: reservations).addRoutes(to: group)
         ConflictRoutes(conflicts: conflictService).addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
-    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(middleware: WebErrorMiddleware(shell: shell, scope: .pages))
+    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(
+        middleware: WebErrorMiddleware(shell: shell, scope: .pages)
+    )
     ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell, now: now).addRoutes(to: pages)
     addPages(
-        to: pages, shell: shell, store: store, configuration: configuration, tokens: tokens, users: users, events: events, seats: seats,
-        tickets: tickets, notifications: notifications, reservations: reservations)
+        to: pages,
+        shell: shell,
+        store: store,
+        configuration: configuration,
+        tokens: tokens,
+        users: users,
+        events: events,
+        seats: seats,
+        tickets: tickets,
+        notifications: notifications,
+        reservations: reservations
+    )
     return router
 }
 
@@ -94,22 +127,38 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
 /// paths no API client uses, so the JSON API answers exactly as before. A session cookie stands
 /// in for the bearer token.
 private func addPages(
-    to pages: RouterGroup<BoxofficeRequestContext>, shell: WebShell, store: DocumentStore, configuration: ServerConfiguration,
-    tokens: AccessTokens, users: UserService, events: EventService, seats: SeatService, tickets: TicketService,
-    notifications: NotificationService, reservations: ReservationService
+    to pages: RouterGroup<BoxofficeRequestContext>,
+    shell: WebShell,
+    store: DocumentStore,
+    configuration: ServerConfiguration,
+    tokens: AccessTokens,
+    users: UserService,
+    events: EventService,
+    seats: SeatService,
+    tickets: TicketService,
+    notifications: NotificationService,
+    reservations: ReservationService
 ) {
     let now = configuration.now
     WebShopRoutes(shell: shell, events: events, tickets: tickets, reservations: reservations, now: now).addRoutes(to: pages)
     WebAccountRoutes(
-        shell: shell, users: users, tickets: tickets, notifications: notifications, tokens: tokens, tokenLifetime: configuration.tokenLifetime, now: now
+        shell: shell,
+        users: users,
+        tickets: tickets,
+        notifications: notifications,
+        tokens: tokens,
+        tokenLifetime: configuration.tokenLifetime,
+        now: now
     ).addRoutes(to: pages)
     WebStaffRoutes(shell: shell, store: store, events: events, tickets: tickets, checkIns: CheckInService(store: store, now: now), now: now)
         .addRoutes(to: pages)
     WebOrganizerRoutes(shell: shell, store: store, events: events, seats: seats).addRoutes(to: pages)
     pages.get("web/style.css") { _, _ in
         Response(
-            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-            body: .init(byteBuffer: shell.renderer.stylesheet))
+            status: .ok,
+            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+            body: .init(byteBuffer: shell.renderer.stylesheet)
+        )
     }
     // Any other page path is a 404 page, not problem+json.
     pages.get("web/**") { request, _ -> Response in throw DomainError.notFound(kind: "page", id: request.uri.path) }

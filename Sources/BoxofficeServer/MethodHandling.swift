@@ -26,7 +26,10 @@ struct MethodHandling<Context: RequestContext>: HTTPResponderBuilder {
                 return response
             }
             let names = allowed.subtracting([.head]).map(\.rawValue).sorted() + (allowed.contains(.get) ? ["HEAD"] : [])
-            let error = HTTPError(.methodNotAllowed, message: "\(request.method) is not served at \(request.uri.path); it takes \(names.joined(separator: ", "))")
+            let error = HTTPError(
+                .methodNotAllowed,
+                message: "\(request.method) is not served at \(request.uri.path); it takes \(names.joined(separator: ", "))"
+            )
             var refused = ProblemDetails(error, instance: request.uri.path).response()
             refused.headers[.allow] = names.joined(separator: ", ")
             return refused

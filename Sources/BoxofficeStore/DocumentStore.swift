@@ -39,7 +39,9 @@ public actor DocumentStore {
     /// - Throws: `StoreError.locked` when another process has the directory, `.nodeIDMismatch`,
     ///   `.corruptSnapshot`, or `.io`.
     public static func open(
-        _ directory: DataDirectory, nodeID: String? = nil, options: StoreOptions = StoreOptions(),
+        _ directory: DataDirectory,
+        nodeID: String? = nil,
+        options: StoreOptions = StoreOptions(),
         logger: Logger = Logger(label: "boxoffice.store")
     ) throws -> DocumentStore {
         let started = DispatchTime.now()
@@ -72,21 +74,33 @@ public actor DocumentStore {
                     report.upgraded = true
                     logger.notice("upgraded the data directory to format \(FileHeader.currentFormat)", metadata: ["snapshotSeq": "\(lastSeq)"])
                 } else {
-                    logger.warning("the data directory stays in format 1 while journal frames are damaged; sync with a peer, then run boxoffice store compact")
+                    logger.warning(
+                        "the data directory stays in format 1 while journal frames are damaged; sync with a peer, then run boxoffice store compact"
+                    )
                 }
             }
 
             var clock = HybridLogicalClock(maxSkewMillis: options.maxSkewMillis, wallClock: options.wallClock)
             clock.observe(index.maxHLC)
             let journal = try Journal(
-                directory: directory.journal, tail: tail, lastSeq: lastSeq, segmentLimit: options.segmentBytes, logger: logger)
+                directory: directory.journal,
+                tail: tail,
+                lastSeq: lastSeq,
+                segmentLimit: options.segmentBytes,
+                logger: logger
+            )
             let filesMark = Materializer.mark(in: directory)
             // The files were written from versions the journal and snapshot no longer hold (a
             // segment deleted, or an older copy of it put back): those versions are lost here.
             if filesMark > lastSeq { report.journalEndsBefore = filesMark }
             let mark = min(filesMark, lastSeq)
             let materializer = Materializer(
-                directory: directory, journal: journal, markedThrough: mark, syncInterval: options.materializeSyncSeconds, logger: logger)
+                directory: directory,
+                journal: journal,
+                markedThrough: mark,
+                syncInterval: options.materializeSyncSeconds,
+                logger: logger
+            )
             // Files written after the last mark may not have reached the disk: write them again.
             let lagging = index.changes(since: mark, through: lastSeq, limit: .max)
             materializer.enqueue(lagging)
@@ -96,9 +110,18 @@ public actor DocumentStore {
             report.lastSeq = lastSeq
             report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             return DocumentStore(
-                directory: directory, configuration: configuration, recovery: report, options: options, logger: logger,
-                index: index, clock: clock, journal: journal, materializer: materializer, lock: lock,
-                lastSnapshotBytes: snapshotBytes)
+                directory: directory,
+                configuration: configuration,
+                recovery: report,
+                options: options,
+                logger: logger,
+                index: index,
+                clock: clock,
+                journal: journal,
+                materializer: materializer,
+                lock: lock,
+                lastSnapshotBytes: snapshotBytes
+            )
         } catch {
             lock.release()
             throw error
@@ -118,8 +141,16 @@ public actor DocumentStore {
     }
 
     private init(
-        directory: DataDirectory, configuration: NodeConfiguration, recovery: RecoveryReport, options: StoreOptions, logger: Logger,
-        index: DocumentIndex, clock: HybridLogicalClock, journal: Journal, materializer: Materializer, lock: DirectoryLock,
+        directory: DataDirectory,
+        configuration: NodeConfiguration,
+        recovery: RecoveryReport,
+        options: StoreOptions,
+        logger: Logger,
+        index: DocumentIndex,
+        clock: HybridLogicalClock,
+        journal: Journal,
+        materializer: Materializer,
+        lock: DirectoryLock,
         lastSnapshotBytes: Int
     ) {
         self.directory = directory
@@ -182,9 +213,13 @@ public actor DocumentStore {
     public var statistics: StoreStatistics {
         let journalStatistics = journal.currentStatistics
         return StoreStatistics(
-            documents: index.count, lastSeq: index.lastSeq, durableSeq: journal.durableSeq,
-            journalSyncs: journalStatistics.syncs, journalSyncSeconds: Double(journalStatistics.syncNanoseconds) / 1e9,
-            journalBytes: journalStatistics.bytesWritten)
+            documents: index.count,
+            lastSeq: index.lastSeq,
+            durableSeq: journal.durableSeq,
+            journalSyncs: journalStatistics.syncs,
+            journalSyncSeconds: Double(journalStatistics.syncNanoseconds) / 1e9,
+            journalBytes: journalStatistics.bytesWritten
+        )
     }
 
     // MARK: Writing

@@ -45,7 +45,10 @@ extension Journal {
     /// Reads every segment in order and hands each version after `snapshotSeq` to `apply`.
     /// Never stops at damage: see `JournalDamage.Kind` for what it does with each kind.
     static func replay(
-        directory: String, after snapshotSeq: UInt64, logger: Logger, apply: (SequencedDocument) -> Void
+        directory: String,
+        after snapshotSeq: UInt64,
+        logger: Logger,
+        apply: (SequencedDocument) -> Void
     ) throws(StoreError) -> Replay {
         let firstSeqs = try DataDirectory.sequenceFiles(in: directory, suffix: ".log")
         var replay = Replay(lastSeq: snapshotSeq)
@@ -72,22 +75,35 @@ extension Journal {
                     }
                     if let next = resynchronize(buffer, from: offset, after: replay.lastSeq, format: format) {
                         let damage = JournalDamage(
-                            kind: .damaged, segment: path, offset: offset, length: next.offset - offset,
-                            missingSeqs: gap(after: replay.lastSeq, before: next.firstSeq))
+                            kind: .damaged,
+                            segment: path,
+                            offset: offset,
+                            length: next.offset - offset,
+                            missingSeqs: gap(after: replay.lastSeq, before: next.firstSeq)
+                        )
                         logger.error("\(damage)")
                         replay.damage.append(damage)
                         offset = next.offset
                     } else if isLast {
                         let damage = JournalDamage(
-                            kind: .tornTail, segment: path, offset: offset, length: buffer.count - offset, missingSeqs: nil)
+                            kind: .tornTail,
+                            segment: path,
+                            offset: offset,
+                            length: buffer.count - offset,
+                            missingSeqs: nil
+                        )
                         logger.warning("\(damage)")
                         replay.damage.append(damage)
                         validEnd = offset
                         offset = buffer.count
                     } else {
                         let damage = JournalDamage(
-                            kind: .damaged, segment: path, offset: offset, length: buffer.count - offset,
-                            missingSeqs: gap(after: replay.lastSeq, before: nextFirstSeq!))
+                            kind: .damaged,
+                            segment: path,
+                            offset: offset,
+                            length: buffer.count - offset,
+                            missingSeqs: gap(after: replay.lastSeq, before: nextFirstSeq!)
+                        )
                         logger.error("\(damage)")
                         replay.damage.append(damage)
                         offset = buffer.count
@@ -118,7 +134,10 @@ extension Journal {
     /// `lastSeq`. Tries the end of the damaged frame first (a flipped payload byte leaves its
     /// length intact), then every byte.
     private static func resynchronize(
-        _ buffer: UnsafeRawBufferPointer, from start: Int, after lastSeq: UInt64, format: UInt32
+        _ buffer: UnsafeRawBufferPointer,
+        from start: Int,
+        after lastSeq: UInt64,
+        format: UInt32
     ) -> (offset: Int, firstSeq: UInt64)? {
         func frame(at offset: Int) -> UInt64? {
             // Cheap filters before the checksum: a plausible length, kind 1, a plausible first seq.

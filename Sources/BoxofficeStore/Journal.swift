@@ -170,8 +170,8 @@ final class Journal: @unchecked Sendable {
             }
             condition.unlock()
             switch result {
-            case .success: ready.forEach { $0.resume() }
-            case let .failure(error): ready.forEach { $0.resume(throwing: StoreError.journalFailed(error.description)) }
+            case .success: for waiter in ready { waiter.resume() }
+            case let .failure(error): for waiter in ready { waiter.resume(throwing: StoreError.journalFailed(error.description)) }
             }
             if case .failure = result {
                 condition.lock()

@@ -72,7 +72,9 @@ enum JournalRecord {
         guard let length = try? header.u32(), let checksum = try? header.u32() else { return .torn }
         guard Int(length) >= 1, Int(length) <= maxPayloadSize else { return .corrupt }
         guard let payload = try? header.take(Int(length)) else { return .torn }
-        let expected = format == 1 ? CRC32.checksum(payload) : Self.checksum(length: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 4]), payload: payload)
+        let expected =
+            format == 1
+            ? CRC32.checksum(payload) : Self.checksum(length: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 4]), payload: payload)
         guard expected == checksum, let decoded = try? decode(payload) else { return .corrupt }
         return .record(decoded, end: header.offset)
     }
@@ -123,7 +125,13 @@ enum JournalRecord {
         for _ in 0..<historyCount { history.append(try decodeVersion(&reader)) }
         let body = JSONBody(unchecked: try reader.blob())
         let document = Document(
-            collection: collection, id: id, version: version, history: history, deleted: flags & 1 != 0, body: body)
+            collection: collection,
+            id: id,
+            version: version,
+            history: history,
+            deleted: flags & 1 != 0,
+            body: body
+        )
         return SequencedDocument(seq: seq, document: document)
     }
 

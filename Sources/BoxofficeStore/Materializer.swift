@@ -150,14 +150,16 @@ final class Materializer: @unchecked Sendable {
                 writtenThrough = work.pendingThrough
             }
             if writtenThrough > markedThrough && (work.closing || secondsSinceSync() >= syncInterval) { markDurable() }
-            work.idleWaiters.forEach { $0.resume() }
+            for waiter in work.idleWaiters { waiter.resume() }
 
-            let exiting = work.closing && queue.withLock { queue in
-                if queue.isEmpty { queue.finished = true }
-                return queue.finished
-            }
+            let exiting =
+                work.closing
+                && queue.withLock { queue in
+                    if queue.isEmpty { queue.finished = true }
+                    return queue.finished
+                }
             if exiting {
-                folders.values.forEach { _ = Glibc.close($0) }
+                for folder in folders.values { _ = Glibc.close(folder) }
                 stopped.signal()
                 return
             }
@@ -230,8 +232,9 @@ final class Materializer: @unchecked Sendable {
                     continue
                 }
                 let reason =
-                    if let actual { (try? JSONSerialization.jsonObject(with: Data(actual))) == nil ? "not valid JSON" : "differs from the journal" }
-                    else { "unreadable" }
+                    if let actual {
+                        (try? JSONSerialization.jsonObject(with: Data(actual))) == nil ? "not valid JSON" : "differs from the journal"
+                    } else { "unreadable" }
                 logger.warning("document file \(reason); rebuilding it from the journal", metadata: ["path": "\(path)"])
                 report.rebuilt.append("\(path): \(reason)")
                 write(entry.document)

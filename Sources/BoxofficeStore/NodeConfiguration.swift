@@ -90,7 +90,11 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
         } else {
             // A new node writes its defaults out, so an operator finds them in the file to change.
             configuration = NodeConfiguration(
-                nodeID: requestedNodeID ?? "node-" + randomSuffix(), secret: nil, timeZone: TimeZone.current.identifier, eventDefaults: EventDefaults())
+                nodeID: requestedNodeID ?? "node-" + randomSuffix(),
+                secret: nil,
+                timeZone: TimeZone.current.identifier,
+                eventDefaults: EventDefaults()
+            )
             try Identifier.validate(configuration.nodeID, field: "node id")
         }
         configuration.format = currentFormat

@@ -48,7 +48,8 @@ enum Snapshot {
 
     /// Loads the newest snapshot, if there is one, handing every version to `apply` in sequence order.
     static func loadLatest(
-        from folder: String, apply: (SequencedDocument) -> Void
+        from folder: String,
+        apply: (SequencedDocument) -> Void
     ) throws(StoreError) -> (lastSeq: UInt64, documents: Int, bytes: Int, format: UInt32)? {
         for name in try FileIO.list(folder) where name.hasSuffix(".tmp") {
             try FileIO.remove(folder + "/" + name)  // an unfinished snapshot from a crash

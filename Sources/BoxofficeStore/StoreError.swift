@@ -47,9 +47,11 @@ extension StoreError: CustomStringConvertible {
         case let .invalidConfiguration(problem):
             return "boxoffice.json: \(problem)"
         case let .newerFormat(path, format, supported):
-            return "\(path) is in format \(format), written by a newer Boxoffice; this build reads formats up to \(supported): run the newer release on this directory"
+            return
+                "\(path) is in format \(format), written by a newer Boxoffice; this build reads formats up to \(supported): run the newer release on this directory"
         case let .unknownFile(path):
-            return "\(path) is not a Boxoffice file of its kind, or its header is damaged; move it out of the data directory or restore it from a backup"
+            return
+                "\(path) is not a Boxoffice file of its kind, or its header is damaged; move it out of the data directory or restore it from a backup"
         }
     }
 }

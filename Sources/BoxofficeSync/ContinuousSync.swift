@@ -48,7 +48,11 @@ public struct ContinuousSync: Sendable {
     public typealias AfterSync = @Sendable (_ peer: PeerClient) async throws -> Bool
 
     public init(
-        local: LocalNode, peers: [String], secret: String, interval: Duration = .seconds(2), board: SyncStatusBoard,
+        local: LocalNode,
+        peers: [String],
+        secret: String,
+        interval: Duration = .seconds(2),
+        board: SyncStatusBoard,
         afterSync: AfterSync? = nil
     ) {
         self.local = local

@@ -76,7 +76,8 @@ public struct LocalNode: SyncEndpoint {
         }
         logger.warning(
             "the journal lost versions; the next sync pulls every peer's feed from the start. If the journal lost its end, peers may have counted sequence numbers this node will reuse: run `boxoffice sync <peer-url> --from-start` against each peer",
-            metadata: ["checkpoints": "\(reset)"])
+            metadata: ["checkpoints": "\(reset)"]
+        )
         return reset
     }
 
@@ -110,7 +111,11 @@ public struct LocalNode: SyncEndpoint {
                 let current = transaction.get(Self.checkpoints, "from-" + checkpoint.peer).flatMap { try? $0.body.decode(Checkpoint.self).seq } ?? 0
                 // Invariant: a checkpoint only moves forward, unless a run from the start says to.
                 if checkpoint.seq > current || checkpoint.restart == true {
-                    try transaction.put(Self.checkpoints, "from-" + checkpoint.peer, body: JSONBody(encoding: Checkpoint(peer: checkpoint.peer, seq: checkpoint.seq)))
+                    try transaction.put(
+                        Self.checkpoints,
+                        "from-" + checkpoint.peer,
+                        body: JSONBody(encoding: Checkpoint(peer: checkpoint.peer, seq: checkpoint.seq))
+                    )
                 }
             }
             return result
@@ -125,10 +130,18 @@ public struct LocalNode: SyncEndpoint {
         let differing = Set(loserFields.keys).union(winnerFields.keys).filter { loserFields[$0] != winnerFields[$0] }.sorted()
         let eventId = loser.collection == Event.collection ? loser.id : loserFields["eventId"]
         let record = ConflictRecord(
-            kind: ConflictRecord.kind(of: loser.collection), collection: loser.collection, documentId: loser.id,
-            eventId: eventId, differingFields: differing, rule: MergeRule.of(collection: loser.collection).rawValue,
-            winner: winner.version.description, loser: loser.version.description,
-            loserDocument: String(decoding: DocumentJSON.compact(loser), as: UTF8.self), detectedBy: node, detectedAt: date)
+            kind: ConflictRecord.kind(of: loser.collection),
+            collection: loser.collection,
+            documentId: loser.id,
+            eventId: eventId,
+            differingFields: differing,
+            rule: MergeRule.of(collection: loser.collection).rawValue,
+            winner: winner.version.description,
+            loser: loser.version.description,
+            loserDocument: String(decoding: DocumentJSON.compact(loser), as: UTF8.self),
+            detectedBy: node,
+            detectedAt: date
+        )
         try write(record, identity: "\(loser.collection)/\(loser.id)/\(loser.version)/\(winner.version)", in: &transaction)
     }
 

@@ -65,7 +65,11 @@ public struct Synchronizer: Sendable {
     }
 
     private func transfer(
-        _ direction: Direction, from source: any SyncEndpoint, info: SyncInfo, to target: any SyncEndpoint, started: DispatchTime,
+        _ direction: Direction,
+        from source: any SyncEndpoint,
+        info: SyncInfo,
+        to target: any SyncEndpoint,
+        started: DispatchTime,
         progress: (Progress) -> Void
     ) async throws -> (versions: Int, conflicts: Int, batches: Int) {
         var since = fromStart ? 0 : try await target.checkpoint(from: info.nodeId)

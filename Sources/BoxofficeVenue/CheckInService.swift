@@ -47,7 +47,14 @@ package struct CheckInService: Sendable {
                 throw DomainError.alreadyCheckedIn(at: first.scannedAt, node: first.node, gate: first.gate)
             }
             let checkIn = CheckIn(
-                ticketId: document.id, eventId: ticket.eventId, code: code, node: node, gate: gate, by: staff.userId, scannedAt: scannedAt)
+                ticketId: document.id,
+                eventId: ticket.eventId,
+                code: code,
+                node: node,
+                gate: gate,
+                by: staff.userId,
+                scannedAt: scannedAt
+            )
             try transaction.put(CheckIn.collection, document.id, body: JSONBody(encoding: checkIn))
             return Admission(ticket: Identified(id: document.id, value: ticket), checkIn: checkIn)
         }

@@ -16,13 +16,17 @@ extension DomainError {
             self = .invalidField(field.isEmpty ? "body" : field, "\(field.isEmpty ? "the body" : field) must be \(Self.describe(type))")
         case let .valueNotFound(type, context):
             let field = path(context.codingPath)
-            self = field.isEmpty
-                ? .invalidField("body", "the body must be a JSON object, not null") : .invalidField(field, "\(field) must be \(Self.describe(type)), not null")
+            self =
+                field.isEmpty
+                ? .invalidField("body", "the body must be a JSON object, not null")
+                : .invalidField(field, "\(field) must be \(Self.describe(type)), not null")
         case let .dataCorrupted(context):
             let field = path(context.codingPath)
             if field.isEmpty {
                 self = .invalidField("body", "the body is not valid JSON")
-            } else if context.debugDescription.hasPrefix("Cannot initialize"), let value = context.debugDescription.components(separatedBy: "value ").last {
+            } else if context.debugDescription.hasPrefix("Cannot initialize"),
+                let value = context.debugDescription.components(separatedBy: "value ").last
+            {
                 self = .invalidField(field, "\(field) cannot be \(value) (see /openapi.yaml for the values it takes)")
             } else {
                 self = .invalidField(field, "\(field) is invalid: \(context.debugDescription)")

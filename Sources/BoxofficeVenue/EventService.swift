@@ -40,7 +40,18 @@ package struct EventInput: Decodable, Sendable {
     /// The initial split of the seats between nodes, at creation only; default: all seats here.
     package var allocations: [String: Int]?
 
-    package init(name: String? = nil, description: String? = nil, date: Date? = nil, location: String? = nil, capacity: Int? = nil, price: Decimal? = nil, currency: String? = nil, salesPolicy: SalesPolicy? = nil, holdMinutes: Int? = nil, allocations: [String: Int]? = nil) {
+    package init(
+        name: String? = nil,
+        description: String? = nil,
+        date: Date? = nil,
+        location: String? = nil,
+        capacity: Int? = nil,
+        price: Decimal? = nil,
+        currency: String? = nil,
+        salesPolicy: SalesPolicy? = nil,
+        holdMinutes: Int? = nil,
+        allocations: [String: Int]? = nil
+    ) {
         self.name = name
         self.description = description
         self.date = date
@@ -88,11 +99,21 @@ package struct EventService: Sendable {
         }
         let date = now()
         var event = Event(
-            name: try required(input.name, "name"), description: input.description ?? "", date: try required(input.date, "date"),
-            location: try required(input.location, "location"), capacity: try required(input.capacity, "capacity"),
-            price: try required(input.price, "price"), currency: try required(input.currency, "currency"),
-            salesPolicy: input.salesPolicy ?? .escrow, allocations: input.allocations, homeNode: store.nodeID,
-            holdMinutes: input.holdMinutes, organizerId: organizer.userId, createdAt: date, updatedAt: date)
+            name: try required(input.name, "name"),
+            description: input.description ?? "",
+            date: try required(input.date, "date"),
+            location: try required(input.location, "location"),
+            capacity: try required(input.capacity, "capacity"),
+            price: try required(input.price, "price"),
+            currency: try required(input.currency, "currency"),
+            salesPolicy: input.salesPolicy ?? .escrow,
+            allocations: input.allocations,
+            homeNode: store.nodeID,
+            holdMinutes: input.holdMinutes,
+            organizerId: organizer.userId,
+            createdAt: date,
+            updatedAt: date
+        )
         try Self.normalize(&event)
         if let allocations = event.allocations {
             guard allocations.keys.allSatisfy(Identifier.isValid), allocations.values.allSatisfy({ $0 >= 0 }),
@@ -102,7 +123,11 @@ package struct EventService: Sendable {
         let id = Identifier.random(prefix: "e")
         try await store.put(Event.collection, id, body: JSONBody(encoding: event))
         let here = event.salesPolicy == .escrow ? event.initialAllocations[store.nodeID] ?? 0 : event.capacity
-        return EventView(id: id, event: event, availability: Availability(capacity: event.capacity, sold: 0, remaining: event.capacity, remainingHere: here, soldHere: 0))
+        return EventView(
+            id: id,
+            event: event,
+            availability: Availability(capacity: event.capacity, sold: 0, remaining: event.capacity, remainingHere: here, soldHere: 0)
+        )
     }
 
     /// One event with its availability.
@@ -134,9 +159,17 @@ package struct EventService: Sendable {
     /// Events dated in `from...to` (default: from now on), soonest first, `limit` at a time.
     /// `cursor` is the `nextCursor` of the previous page; `name`, when given, is a part of the
     /// name to look for (case insensitive).
-    package func list(from: Date?, to: Date?, matching name: String? = nil, limit: Int, cursor: EventCursor?) async throws -> (events: [EventView], next: EventCursor?) {
+    package func list(
+        from: Date?,
+        to: Date?,
+        matching name: String? = nil,
+        limit: Int,
+        cursor: EventCursor?
+    ) async throws -> (events: [EventView], next: EventCursor?) {
         let date = now()
-        let query = [from, to].map { $0.map { "\($0.timeIntervalSince1970)" } ?? "-" }.joined(separator: "|") + "|\(limit)|\(cursor?.token ?? "-")|" + (name ?? "")
+        let query =
+            [from, to].map { $0.map { "\($0.timeIntervalSince1970)" } ?? "-" }.joined(separator: "|") + "|\(limit)|\(cursor?.token ?? "-")|"
+            + (name ?? "")
         if let hit = listings.cached(query, stamp: store.lastSeq), date < hit.validUntil { return (hit.events, hit.next) }
         let node = store.nodeID
         // One read on the store for the listing and the availability of the whole page.
@@ -185,7 +218,8 @@ package struct EventService: Sendable {
                     let elsewhere = current.capacity - current.remainingHere
                     throw DomainError.invalidField(
                         "capacity",
-                        "this node can remove at most its \(current.remainingHere) unsold seat\(current.remainingHere == 1 ? "" : "s") (\(elsewhere) \(elsewhere == 1 ? "is" : "are") sold, held or elsewhere)")
+                        "this node can remove at most its \(current.remainingHere) unsold seat\(current.remainingHere == 1 ? "" : "s") (\(elsewhere) \(elsewhere == 1 ? "is" : "are") sold, held or elsewhere)"
+                    )
                 }
                 let live = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
                 // Invariant: the capacity never drops below the seats sold and held.
@@ -199,10 +233,16 @@ package struct EventService: Sendable {
             // Invariant: the sales policy never changes: nodes apart sell by it, and the seat rules
             // of one policy cannot settle sales made under the other (sync-spec.md, section 10).
             if let salesPolicy = input.salesPolicy, salesPolicy != event.salesPolicy {
-                throw DomainError.invalidField("salesPolicy", "the sales policy is fixed when the event is created; cancel the event and create another to change it")
+                throw DomainError.invalidField(
+                    "salesPolicy",
+                    "the sales policy is fixed when the event is created; cancel the event and create another to change it"
+                )
             }
             if let allocations = input.allocations, allocations != event.initialAllocations {
-                throw DomainError.invalidField("allocations", "allocations are set at creation; move seats with POST /events/{id}/allocations/transfer")
+                throw DomainError.invalidField(
+                    "allocations",
+                    "allocations are set at creation; move seats with POST /events/{id}/allocations/transfer"
+                )
             }
             if let holdMinutes = input.holdMinutes { event.holdMinutes = holdMinutes }
             try Self.normalize(&event)
@@ -224,7 +264,8 @@ package struct EventService: Sendable {
     /// Runs `change` on an event that is not cancelled, in one transaction with saving it, and
     /// returns its view as it is then. `change` gets the time and this node's id.
     private func changeScheduled(
-        _ id: String, _ change: @Sendable (_ event: inout Event, _ transaction: inout Transaction, _ date: Date, _ node: String) throws -> Void
+        _ id: String,
+        _ change: @Sendable (_ event: inout Event, _ transaction: inout Transaction, _ date: Date, _ node: String) throws -> Void
     ) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let date = now()
@@ -254,11 +295,16 @@ package struct EventService: Sendable {
     }
 
     private static func notifyHolders(
-        of eventId: String, in transaction: inout Transaction, message: String, kind: NotificationKind, at date: Date
+        of eventId: String,
+        in transaction: inout Transaction,
+        message: String,
+        kind: NotificationKind,
+        at date: Date
     ) throws {
         let holders = Set(
             transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
-                .compactMap { try? $0.body.decode(Ticket.self).userId })
+                .compactMap { try? $0.body.decode(Ticket.self).userId }
+        )
         for userId in holders.sorted() { try transaction.notify(userId, message, kind: kind, eventId: eventId, at: date) }
     }
 
@@ -268,7 +314,12 @@ package struct EventService: Sendable {
     /// this one tells the holders of the tickets it sold that have not been told (sold while apart),
     /// once each. `stored` are the batch's versions, not yet in the indexes.
     static func notifyOwnHoldersOfCancellation(
-        _ eventId: String, event: Event, stored: [Document], in transaction: inout Transaction, node: String, at date: Date
+        _ eventId: String,
+        event: Event,
+        stored: [Document],
+        in transaction: inout Transaction,
+        node: String,
+        at date: Date
     ) throws {
         let sold = transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId, soldBy: node))
         let holders = Set(sold.compactMap { $0.body.strings(["userId"])["userId"] })

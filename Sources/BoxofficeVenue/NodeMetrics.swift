@@ -17,7 +17,9 @@ package final class NodeMetrics: Sendable {
 
     private init() {
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2)]
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2),
+        ]
         MetricsSystem.bootstrap(factory)
         sold = CoreMetrics.Counter(label: "boxoffice_tickets_sold_total")
         syncs = CoreMetrics.Gauge(label: "boxoffice_journal_syncs_total")

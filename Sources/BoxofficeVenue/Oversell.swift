@@ -9,7 +9,10 @@ package enum Oversell {
     /// The live tickets of event `eventId` that the rule finds oversold, as `transaction` sees the
     /// store plus `stored` (versions a sync batch stored, not yet filed in the indexes).
     package static func verdict(
-        _ eventId: String, event: Event, adding stored: [Document] = [], in transaction: borrowing Transaction
+        _ eventId: String,
+        event: Event,
+        adding stored: [Document] = [],
+        in transaction: borrowing Transaction
     ) -> [(document: Document, ticket: Ticket)] {
         guard event.salesPolicy == .overbook else { return [] }
         let capacity = capacity(of: eventId, event, adding: stored, in: transaction)
@@ -45,14 +48,22 @@ package enum Oversell {
             ticket.status = .oversold
             try transaction.put(Ticket.collection, ticketDocument.id, body: JSONBody(encoding: ticket))
             let record = ConflictRecord(
-                kind: "oversold", collection: Ticket.collection, documentId: ticketDocument.id, eventId: eventId,
-                differingFields: ["status"], rule: OversellRule.rule,
+                kind: "oversold",
+                collection: Ticket.collection,
+                documentId: ticketDocument.id,
+                eventId: eventId,
+                differingFields: ["status"],
+                rule: OversellRule.rule,
                 winner: "the first \(standing) sales of \(event.name) stand",
                 loser: "\(ticketDocument.id) sold by \(sold.soldBy) at \(sold.saleOrder) to \(sold.holderName)",
-                loserDocument: String(decoding: DocumentJSON.compact(ticketDocument), as: UTF8.self), detectedBy: node, detectedAt: now)
+                loserDocument: String(decoding: DocumentJSON.compact(ticketDocument), as: UTF8.self),
+                detectedBy: node,
+                detectedAt: now
+            )
             try LocalNode.write(record, identity: "oversold/\(ticketDocument.id)", in: &transaction)
             if let userId = sold.userId {
-                let message = "Sorry: \(event.name) was oversold while our box offices were offline, and your ticket \(sold.code) "
+                let message =
+                    "Sorry: \(event.name) was oversold while our box offices were offline, and your ticket \(sold.code) "
                     + "is not valid. Please contact the box office for a refund or another date."
                 try transaction.notify(userId, message, kind: .ticketOversold, eventId: eventId, at: now)
             }

@@ -33,8 +33,16 @@ package struct ReservationService: Sendable {
                 // Invariant: a hold takes only seats this node may still sell.
                 try SeatService.requireSeats(request.quantity, of: eventId, event: event, node: node, at: date, in: transaction)
                 let hold = Hold(
-                    eventId: eventId, seats: request.quantity, userId: holder.userId, holderName: holder.name, holderEmail: holder.email,
-                    heldBy: buyer.userId, node: node, createdAt: date, expiresAt: date.addingTimeInterval(event.holdDuration))
+                    eventId: eventId,
+                    seats: request.quantity,
+                    userId: holder.userId,
+                    holderName: holder.name,
+                    holderEmail: holder.email,
+                    heldBy: buyer.userId,
+                    node: node,
+                    createdAt: date,
+                    expiresAt: date.addingTimeInterval(event.holdDuration)
+                )
                 let id = Identifier.random(prefix: "h")
                 try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
                 return Identified(id: id, value: hold)
@@ -60,9 +68,21 @@ package struct ReservationService: Sendable {
             guard hold.node == node else { throw DomainError.holdOnAnotherNode(holdId: id, node: hold.node) }
             let event = try events.event(hold.eventId, in: transaction)
             let holder = TicketService.Holder(
-                name: hold.holderName, email: hold.holderEmail, userId: hold.userId, soldByUser: hold.userId == nil ? hold.heldBy : nil)
+                name: hold.holderName,
+                email: hold.holderEmail,
+                userId: hold.userId,
+                soldByUser: hold.userId == nil ? hold.heldBy : nil
+            )
             let tickets = try TicketService.sell(
-                hold.seats, of: hold.eventId, event: event, to: holder, node: node, at: date, confirming: id, in: &transaction)
+                hold.seats,
+                of: hold.eventId,
+                event: event,
+                to: holder,
+                node: node,
+                at: date,
+                confirming: id,
+                in: &transaction
+            )
             hold.status = .confirmed
             hold.ticketIds = tickets.map(\.id)
             try transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))

@@ -38,7 +38,12 @@ package struct SeatService: Sendable {
     /// The availability of `event` (id `id`) for this node at `now`, as `transaction` sees the store;
     /// `excluding` leaves one hold out (the one being confirmed: its seats are the ones it sells).
     package static func availability(
-        of id: String, event: Event, node: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction
+        of id: String,
+        event: Event,
+        node: String,
+        at now: Date,
+        excluding holdId: String? = nil,
+        in transaction: borrowing Transaction
     ) -> Availability {
         let rows = allocationRows(of: id, in: transaction)
         // Shares as created; what nodes added or removed since is in their rows.
@@ -54,8 +59,14 @@ package struct SeatService: Sendable {
         let remaining = event.remaining(sold: sold, held: held)
         let soldHere = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
         var availability = Availability(
-            capacity: event.capacity, sold: sold, held: held, remaining: remaining, remainingHere: remaining, soldHere: soldHere,
-            heldUntil: heldUntil)
+            capacity: event.capacity,
+            sold: sold,
+            held: held,
+            remaining: remaining,
+            remainingHere: remaining,
+            soldHere: soldHere,
+            heldUntil: heldUntil
+        )
         guard event.salesPolicy == .escrow, !initial.isEmpty else { return availability }
         let seats = SeatLedger.seats(of: node, initial: initial, rows: rows)
         // A hold takes seats from its own node's allocation only.
@@ -75,7 +86,12 @@ package struct SeatService: Sendable {
     /// is not cancelled, and the seats are within what it may still sell (`confirming` is the hold
     /// whose own seats are being sold). Sales and holds both pass through here.
     static func requireSeats(
-        _ quantity: Int, of id: String, event: Event, node: String, at now: Date, confirming holdId: String? = nil,
+        _ quantity: Int,
+        of id: String,
+        event: Event,
+        node: String,
+        at now: Date,
+        confirming holdId: String? = nil,
         in transaction: borrowing Transaction
     ) throws {
         guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
@@ -103,7 +119,9 @@ package struct SeatService: Sendable {
             guard known.contains(peer) else {
                 let candidates = known.isEmpty ? "none yet: sync with the node first" : known.sorted().joined(separator: ", ")
                 throw DomainError.invalidField(
-                    "to", "\(peer) is not a node this one knows; give seats to a node with seats of this event or one it has synced with: \(candidates)")
+                    "to",
+                    "\(peer) is not a node this one knows; give seats to a node with seats of this event or one it has synced with: \(candidates)"
+                )
             }
             let before = Self.availability(of: id, event: event, node: node, at: date, in: transaction)
             // Invariant: a node only gives away seats it holds and has not sold.
@@ -144,10 +162,14 @@ package struct SeatService: Sendable {
 
     /// Invariant: a node writes only its own allocation row.
     private static func changeRow(
-        of id: String, at node: String, in transaction: inout Transaction, _ change: (inout AllocationRow) -> Void
+        of id: String,
+        at node: String,
+        in transaction: inout Transaction,
+        _ change: (inout AllocationRow) -> Void
     ) throws {
         let rowID = AllocationRow.id(eventId: id, node: node)
-        var row = try transaction.get(AllocationRow.collection, rowID).map { try $0.body.decode(AllocationRow.self) }
+        var row =
+            try transaction.get(AllocationRow.collection, rowID).map { try $0.body.decode(AllocationRow.self) }
             ?? AllocationRow(eventId: id, node: node)
         change(&row)
         try transaction.put(AllocationRow.collection, rowID, body: JSONBody(encoding: row))

@@ -105,17 +105,32 @@ package struct TicketService: Sendable {
     /// confirmation of a hold both sell through here; `confirming` is that hold, whose seats are
     /// the ones sold.
     package static func sell(
-        _ quantity: Int, of eventId: String, event: Event, to holder: Holder, node: String, at soldAt: Date,
-        confirming holdId: String? = nil, in transaction: inout Transaction
+        _ quantity: Int,
+        of eventId: String,
+        event: Event,
+        to holder: Holder,
+        node: String,
+        at soldAt: Date,
+        confirming holdId: String? = nil,
+        in transaction: inout Transaction
     ) throws -> [Identified<Ticket>] {
         try SeatService.requireSeats(quantity, of: eventId, event: event, node: node, at: soldAt, confirming: holdId, in: transaction)
         var tickets: [Identified<Ticket>] = []
         let saleHLC = transaction.timestamp()
         for _ in 0..<quantity {
             let ticket = Ticket(
-                eventId: eventId, userId: holder.userId, holderName: holder.name, holderEmail: holder.email,
-                code: Identifier.randomCode(length: 16), price: event.price, currency: event.currency, soldAt: soldAt,
-                saleHLC: saleHLC, soldBy: node, soldByUser: holder.soldByUser)
+                eventId: eventId,
+                userId: holder.userId,
+                holderName: holder.name,
+                holderEmail: holder.email,
+                code: Identifier.randomCode(length: 16),
+                price: event.price,
+                currency: event.currency,
+                soldAt: soldAt,
+                saleHLC: saleHLC,
+                soldBy: node,
+                soldByUser: holder.soldByUser
+            )
             let id = Identifier.random(prefix: "t")
             try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
             tickets.append(Identified(id: id, value: ticket))
@@ -170,7 +185,8 @@ package struct TicketService: Sendable {
             var ticket = try document.body.decode(Ticket.self)
             guard ticket.userId == caller.userId || caller.isStaff else { throw DomainError.forbidden("this ticket belongs to another user") }
             guard ticket.isLive else {
-                throw ticket.status == .cancelled ? DomainError.ticketAlreadyCancelled(ticketId: id) : DomainError.ticketNotValid(code: ticket.code, status: ticket.status.rawValue)
+                throw ticket.status == .cancelled
+                    ? DomainError.ticketAlreadyCancelled(ticketId: id) : DomainError.ticketNotValid(code: ticket.code, status: ticket.status.rawValue)
             }
             // Invariant: a ticket used at the door keeps its seat; cancelling it would sell the seat twice.
             if let scan = transaction.get(CheckIn.collection, id), !scan.deleted { throw DomainError.ticketUsed(ticketId: id) }

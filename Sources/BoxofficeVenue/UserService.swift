@@ -44,7 +44,10 @@ package struct UserService: Sendable {
         guard User.isPlausibleEmail(email) else { throw DomainError.invalidField("email", "email must be an address like ada@example.com") }
         guard password.count >= 8, password.utf8.count <= 72 else {
             // bcrypt reads 72 bytes: 72 plain letters, fewer accented ones or emoji.
-            throw DomainError.invalidField("password", "password must be at least 8 characters and at most 72 bytes in UTF-8 (72 plain letters, fewer accented ones)")
+            throw DomainError.invalidField(
+                "password",
+                "password must be at least 8 characters and at most 72 bytes in UTF-8 (72 plain letters, fewer accented ones)"
+            )
         }
         let user = User(name: name, email: email, passwordHash: try await hasher.hash(password), role: role, createdAt: now())
         let id = Identifier.random(prefix: "u")
@@ -68,7 +71,8 @@ package struct UserService: Sendable {
             let user = try cache.decoded(document)
             guard try await hasher.verify(password, against: user.passwordHash) else { continue }
             if let holder = UniqueEmail.holder(of: accounts), holder.id != document.id,
-                try await !isResolved(duplicate: document.id, of: holder.id) {
+                try await !isResolved(duplicate: document.id, of: holder.id)
+            {
                 throw DomainError.duplicateAccount(of: holder.id)
             }
             return UserView(id: document.id, user: user)

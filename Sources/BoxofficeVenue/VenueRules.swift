@@ -12,7 +12,9 @@ public enum VenueRules {
 
     /// What `serve` runs after each sync with a peer: escrow seat rebalancing (`SeatService`).
     public static func rebalance(
-        _ store: DocumentStore, demand: SeatDemand, now: @escaping @Sendable () -> Date = { Date() }
+        _ store: DocumentStore,
+        demand: SeatDemand,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) -> ContinuousSync.AfterSync {
         let seats = SeatService(store: store, demand: demand, now: now)
         return { peer in try await seats.rebalance(with: peer) }
@@ -62,7 +64,9 @@ public enum VenueRules {
             _ = try document.body.decode(type)
         } catch let error as DecodingError {
             guard case let .invalidField(_, detail) = DomainError(decoding: error) else { throw error }
-            throw SyncError.badRequest("\(document.collection)/\(document.id) at \(document.version) does not read as a document of \(document.collection): \(detail)")
+            throw SyncError.badRequest(
+                "\(document.collection)/\(document.id) at \(document.version) does not read as a document of \(document.collection): \(detail)"
+            )
         }
     }
 
@@ -75,7 +79,11 @@ public enum VenueRules {
     /// registration keeps the email by `UniqueEmail`, derived on every read), but the collision
     /// becomes a conflict record so staff see it.
     private static func recordDuplicates(
-        of email: String, stored: [Document], in transaction: inout Transaction, node: String, now: Date
+        of email: String,
+        stored: [Document],
+        in transaction: inout Transaction,
+        node: String,
+        now: Date
     ) throws {
         let filed = transaction.documents(index: VenueIndexes.users, key: VenueIndexes.email(email))
         let accounts = current(User.self, filed: filed, stored: stored, in: transaction) { $0.email == email }.map(\.document)
@@ -83,10 +91,18 @@ public enum VenueRules {
         for duplicate in accounts where duplicate.id != holder.id {
             let summary = try JSONCoding.encode(["id": duplicate.id, "email": email])
             let record = ConflictRecord(
-                kind: "duplicate-email", collection: User.collection, documentId: duplicate.id, eventId: nil, differingFields: [],
-                rule: UniqueEmail.rule, winner: "\(holder.id) (\(UniqueEmail.origin(holder)))",
-                loser: "\(duplicate.id) (\(UniqueEmail.origin(duplicate)))", loserDocument: String(decoding: summary, as: UTF8.self),
-                detectedBy: node, detectedAt: now)
+                kind: "duplicate-email",
+                collection: User.collection,
+                documentId: duplicate.id,
+                eventId: nil,
+                differingFields: [],
+                rule: UniqueEmail.rule,
+                winner: "\(holder.id) (\(UniqueEmail.origin(holder)))",
+                loser: "\(duplicate.id) (\(UniqueEmail.origin(duplicate)))",
+                loserDocument: String(decoding: summary, as: UTF8.self),
+                detectedBy: node,
+                detectedAt: now
+            )
             try LocalNode.write(record, identity: duplicateIdentity(holder: holder.id, duplicate: duplicate.id), in: &transaction)
         }
     }
@@ -97,7 +113,11 @@ public enum VenueRules {
     /// The live documents filed under an index key, or stored by the batch (not yet filed), as
     /// the transaction sees them now, whose body satisfies `keep`.
     package static func current<T: Decodable>(
-        _ type: T.Type, filed: [Document], stored: [Document], in transaction: borrowing Transaction, where keep: (T) -> Bool
+        _ type: T.Type,
+        filed: [Document],
+        stored: [Document],
+        in transaction: borrowing Transaction,
+        where keep: (T) -> Bool
     ) -> [(document: Document, value: T)] {
         var seen = Set<DocumentKey>()
         return (filed + stored).compactMap { candidate in

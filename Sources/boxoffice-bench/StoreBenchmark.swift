@@ -88,7 +88,9 @@ struct StoreBenchmark: AsyncParsableCommand {
         await fromJournal.close()
 
         let fromSnapshot = try DocumentStore.open(directory, options: options)
-        print(String(format: "recovery        %d documents from a snapshot in %.2f s", fromSnapshot.recovery.documents, fromSnapshot.recovery.seconds))
+        print(
+            String(format: "recovery        %d documents from a snapshot in %.2f s", fromSnapshot.recovery.documents, fromSnapshot.recovery.seconds)
+        )
         await fromSnapshot.close()
     }
 

@@ -99,7 +99,8 @@ struct Conflicts: AsyncParsableCommand {
             let what =
                 record.kind == "double-check-in"
                 ? "ticket \(record.documentId) scanned twice"
-                : "\(record.collection)/\(record.documentId) edited apart" + (record.differingFields.isEmpty ? "" : " (\(record.differingFields.joined(separator: ", ")))")
+                : "\(record.collection)/\(record.documentId) edited apart"
+                    + (record.differingFields.isEmpty ? "" : " (\(record.differingFields.joined(separator: ", ")))")
             let outcome = "\(record.rule): \(record.winner) stands over \(record.loser)"
             rows.append([record.kind, record.eventId ?? "-", what, outcome, age(now.timeIntervalSince(record.detectedAt)), record.state.rawValue])
         }
@@ -108,7 +109,9 @@ struct Conflicts: AsyncParsableCommand {
             row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .trimmingCharacters(in: .whitespaces)
         }
-        let summary = entries.isEmpty ? "no conflicts" : "\(entries.count) conflict\(entries.count == 1 ? "" : "s"), \(entries.count { $0.record.state == .open }) open"
+        let summary =
+            entries.isEmpty
+            ? "no conflicts" : "\(entries.count) conflict\(entries.count == 1 ? "" : "s"), \(entries.count { $0.record.state == .open }) open"
         return (lines + [summary]).joined(separator: "\n")
     }
 

@@ -32,10 +32,16 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var secretOptions: SecretOptions
 
-    @Option(name: .customLong("peer"), help: ArgumentHelp("A peer to sync with continuously (repeatable; also 'peers' in boxoffice.json).", valueName: "url"))
+    @Option(
+        name: .customLong("peer"),
+        help: ArgumentHelp("A peer to sync with continuously (repeatable; also 'peers' in boxoffice.json).", valueName: "url")
+    )
     var peers: [String] = []
 
-    @Option(name: .customLong("allow-peer"), help: ArgumentHelp("Accept sync only from these node ids (repeatable; default: any node with the secret).", valueName: "id"))
+    @Option(
+        name: .customLong("allow-peer"),
+        help: ArgumentHelp("Accept sync only from these node ids (repeatable; default: any node with the secret).", valueName: "id")
+    )
     var allowedPeers: [String] = []
 
     @Option(help: "Seconds between syncs with each peer.")
@@ -60,7 +66,8 @@ struct Serve: AsyncParsableCommand {
                 metadata: [
                     "documents": "\(recovery.documents)", "seq": "\(recovery.lastSeq)",
                     "seconds": "\(String(format: "%.3f", recovery.seconds))", "damage": "\(recovery.damage.count)",
-                ])
+                ]
+            )
             try await LocalNode.pullAgainIfVersionsWereLost(store, logger: logger)
             // The application's services audit the files, sync with the peers and close the store.
             try await buildApplication(store: store, configuration: configuration(for: store, logger: logger), logger: logger).runService()

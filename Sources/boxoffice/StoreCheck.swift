@@ -29,13 +29,18 @@ struct StoreCheck: AsyncParsableCommand {
         print("last sequence   \(recovery.lastSeq)")
         print("snapshot        \(recovery.snapshotSeq.map { "up to \($0), \(recovery.snapshotDocuments) documents" } ?? "none")")
         print("journal         \(recovery.journalSegments) segments, \(recovery.journalFrames) frames replayed")
-        let upgrade = recovery.olderFormat.map { " (found format \($0): \(recovery.upgraded ? "upgraded" : "stays until the damage is gone and store compact runs"))" } ?? ""
+        let upgrade =
+            recovery.olderFormat.map {
+                " (found format \($0): \(recovery.upgraded ? "upgraded" : "stays until the damage is gone and store compact runs"))"
+            } ?? ""
         print("format          \(FileHeader.currentFormat)\(upgrade)")
         print("recovery        \(String(format: "%.3f", recovery.seconds)) s")
         print("damage          \(recovery.damage.isEmpty && recovery.journalEndsBefore == nil ? "none" : "")")
         for damage in recovery.damage { print("  - \(damage)") }
         if let mark = recovery.journalEndsBefore {
-            print("  - the journal ends at \(recovery.lastSeq), but document files were written up to \(mark) (or later): versions \(recovery.lastSeq + 1)–\(mark) at least are lost here (a journal segment deleted?); the node will reuse those sequence numbers, so run `boxoffice sync <peer-url> --data \(options.data) --from-start` against each peer before serving")
+            print(
+                "  - the journal ends at \(recovery.lastSeq), but document files were written up to \(mark) (or later): versions \(recovery.lastSeq + 1)–\(mark) at least are lost here (a journal segment deleted?); the node will reuse those sequence numbers, so run `boxoffice sync <peer-url> --data \(options.data) --from-start` against each peer before serving"
+            )
         }
         print("document files  \(audit.verified) verified, \(audit.rebuilt.count) rebuilt, \(audit.missing) written, \(audit.strays.count) strays")
         for rebuilt in audit.rebuilt { print("  - rebuilt \(rebuilt)") }

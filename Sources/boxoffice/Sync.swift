@@ -26,7 +26,10 @@ struct Sync: AsyncParsableCommand {
     @Flag(help: "Only push this node's changes.")
     var pushOnly = false
 
-    @Flag(help: "Send and fetch everything from the beginning, whatever the checkpoints say: run it once against each peer after restoring this node from a backup.")
+    @Flag(
+        help:
+            "Send and fetch everything from the beginning, whatever the checkpoints say: run it once against each peer after restoring this node from a backup."
+    )
     var fromStart = false
 
     @OptionGroup var secretOptions: SecretOptions
@@ -60,7 +63,8 @@ struct Sync: AsyncParsableCommand {
         await store?.close()
         print(
             "synced with \(peerURL): pulled \(summary.pulled), pushed \(summary.pushed), conflicts \(summary.conflicts), "
-                + "\(summary.batches) batches in \(String(format: "%.3f", summary.seconds)) s")
+                + "\(summary.batches) batches in \(String(format: "%.3f", summary.seconds)) s"
+        )
     }
 
     /// This node's side: its store when the node is stopped, else the running node's API.

@@ -14,7 +14,8 @@ struct UserAdd: AsyncParsableCommand {
 
     @Option(
         name: .customLong("node-id"),
-        help: ArgumentHelp("The node's id, when this makes its data directory (as serve --node-id; default: generated).", valueName: "id"))
+        help: ArgumentHelp("The node's id, when this makes its data directory (as serve --node-id; default: generated).", valueName: "id")
+    )
     var nodeID: String?
 
     @Option(help: "The email to sign in with.")

@@ -33,7 +33,7 @@ struct HTTPTestClient: Sendable {
         while true {
             do {
                 return try await TestClient.withClient(host: "127.0.0.1", port: port, operation: operation)
-            } catch where attempt < 3 && String(describing: type(of: error)) == "NIOConnectionError" {
+            } catch  where attempt < 3 && String(describing: type(of: error)) == "NIOConnectionError" {
                 attempt += 1
             }
         }

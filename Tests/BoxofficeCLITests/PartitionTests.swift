@@ -63,14 +63,23 @@ import Testing
         let overbooked = try await nodes[0].createEvent("Overbook night", capacity: Self.capacity, with: ["salesPolicy": "overbook"])
         var registered: [(token: String, id: String)] = []
         for (i, node) in nodes.enumerated() {
-            let reply = try await node.client.call(.post, "/users/register", json: ["name": "Buyer \(i)", "email": "buyer\(i)@venue.test", "password": "buyer-password"])
+            let reply = try await node.client.call(
+                .post,
+                "/users/register",
+                json: ["name": "Buyer \(i)", "email": "buyer\(i)@venue.test", "password": "buyer-password"]
+            )
             registered.append((try #require(reply.body["token"] as? String), try #require((reply.body["user"] as? [String: Any])?["id"] as? String)))
         }
         let buyers = registered
-        #expect(try await eventually(within: 30) {
-            for node in nodes { for event in [escrow, overbooked] where try await node.client.call(.get, "/events/\(event)").status != .ok { return false } }
-            return true
-        }, "the events never reached every node")
+        #expect(
+            try await eventually(within: 30) {
+                for node in nodes {
+                    for event in [escrow, overbooked] where try await node.client.call(.get, "/events/\(event)").status != .ok { return false }
+                }
+                return true
+            },
+            "the events never reached every node"
+        )
 
         // Apart, every node sells 40 overbook seats: 120 sales for 100 seats.
         cluster.setAll(open: false)
@@ -93,7 +102,12 @@ import Testing
                             var pace = SeededRandom(seed: paceSeed)
                             while !Task.isCancelled {
                                 let quantity = Int.random(in: 1...2, using: &pace)
-                                let sale = try await nodes[i].client.call(.post, "/tickets", token: buyers[i].token, json: ["eventId": event, "quantity": quantity])
+                                let sale = try await nodes[i].client.call(
+                                    .post,
+                                    "/tickets",
+                                    token: buyers[i].token,
+                                    json: ["eventId": event, "quantity": quantity]
+                                )
                                 if sale.status == .created { await ledger.record(Self.ticketIds(sale), event: event, node: i) }
                                 try? await Task.sleep(for: .milliseconds(Int.random(in: 60...200, using: &pace)))
                             }
@@ -117,18 +131,24 @@ import Testing
             }
         }
         cluster.setAll(open: true)
-        #expect(try await eventually(within: 60) {
-            for node in nodes where try await node.client.call(.get, "/events/\(escrow)").body["remaining"] as? Int != 0 { return false }
-            return true
-        }, "escrow seats left unsold although buyers wanted them")
+        #expect(
+            try await eventually(within: 60) {
+                for node in nodes where try await node.client.call(.get, "/events/\(escrow)").body["remaining"] as? Int != 0 { return false }
+                return true
+            },
+            "escrow seats left unsold although buyers wanted them"
+        )
         buying.cancel()
         _ = await buying.result
 
-        #expect(try await eventually(within: 60) {
-            let first = try await nodes[0].documents()
-            for node in nodes.dropFirst() where try await node.documents() != first { return false }
-            return true
-        }, "the nodes never converged")
+        #expect(
+            try await eventually(within: 60) {
+                let first = try await nodes[0].documents()
+                for node in nodes.dropFirst() where try await node.documents() != first { return false }
+                return true
+            },
+            "the nodes never converged"
+        )
 
         let documents = try await nodes[0].documents()
         let (sold, soldBy) = (await ledger.sold, await ledger.soldBy)

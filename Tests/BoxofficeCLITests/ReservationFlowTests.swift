@@ -16,16 +16,26 @@ import Testing
         init(capacity: Int) async throws {
             data = temporary.file("node")
             let add = try ChildProcess(
-                "boxoffice", ["user", "add", "--data", data, "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"])
+                "boxoffice",
+                ["user", "add", "--data", data, "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"]
+            )
             #expect(add.waitForExit() == 0, "user add failed: \(add.standardError)")
             node = try RunningNode(data: data)
             client = HTTPTestClient(port: node.port)
-            organizer = try #require(try await client.call(.post, "/users/login", json: ["email": "olga@venue.test", "password": "organizer-pw"]).body["token"] as? String)
+            organizer = try #require(
+                try await client.call(.post, "/users/login", json: ["email": "olga@venue.test", "password": "organizer-pw"]).body["token"] as? String
+            )
             event = try #require(
                 try await client.call(
-                    .post, "/events", token: organizer,
-                    json: ["name": "Small Room", "date": "2031-03-01T19:30:00Z", "location": "Studio", "capacity": capacity, "price": 10, "currency": "EUR"]
-                ).body["id"] as? String)
+                    .post,
+                    "/events",
+                    token: organizer,
+                    json: [
+                        "name": "Small Room", "date": "2031-03-01T19:30:00Z", "location": "Studio", "capacity": capacity, "price": 10,
+                        "currency": "EUR",
+                    ]
+                ).body["id"] as? String
+            )
         }
     }
 
@@ -38,7 +48,11 @@ import Testing
         let (client, event) = (venue.client, venue.event)
         var tokens: [String] = []
         for n in 0..<10 {
-            let registered = try await client.call(.post, "/users/register", json: ["name": "Buyer \(n)", "email": "buyer\(n)@example.com", "password": "buyer-password"])
+            let registered = try await client.call(
+                .post,
+                "/users/register",
+                json: ["name": "Buyer \(n)", "email": "buyer\(n)@example.com", "password": "buyer-password"]
+            )
             tokens.append(try #require(registered.body["token"] as? String))
         }
         let seats = try await withThrowingTaskGroup(of: (Int, Int).self) { group in

@@ -57,14 +57,20 @@ import Testing
         try FileManager.default.removeItem(atPath: emptied.path + "/journal/00000000000000000001.log")
         let missing = try ChildProcess("boxoffice", ["store", "check", "--data", emptied.path])
         #expect(missing.waitForExit() == 1)
-        #expect(missing.standardOutput.contains("versions 1–3 at least are lost here") && missing.standardOutput.contains("--from-start"), "got: \(missing.standardOutput)")
+        #expect(
+            missing.standardOutput.contains("versions 1–3 at least are lost here") && missing.standardOutput.contains("--from-start"),
+            "got: \(missing.standardOutput)"
+        )
     }
 
     @Test func aNewNodeWritesItsEventDefaultsAndAnUnusableOneStopsTheStart() async throws {
         let temporary = TemporaryDirectory("defaults")
         defer { temporary.remove() }
         let data = temporary.file("node")
-        let made = try ChildProcess("boxoffice", ["user", "add", "--data", data, "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"])
+        let made = try ChildProcess(
+            "boxoffice",
+            ["user", "add", "--data", data, "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"]
+        )
         #expect(made.waitForExit() == 0, "\(made.standardError)")
         let file = data + "/boxoffice.json"
         let written = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: file)))

@@ -18,7 +18,12 @@ import Testing
         init(_ temporary: TemporaryDirectory, _ name: String, arguments: [String] = []) async throws {
             let data = temporary.file(name)
             let add = try ChildProcess(
-                "boxoffice", ["user", "add", "--data", data, "--email", "org@\(name).test", "--name", "Org \(name)", "--password", "organizer-pw", "--role", "organizer"])
+                "boxoffice",
+                [
+                    "user", "add", "--data", data, "--email", "org@\(name).test", "--name", "Org \(name)", "--password", "organizer-pw", "--role",
+                    "organizer",
+                ]
+            )
             #expect(add.waitForExit() == 0, "\(add.standardError)")
             running = try RunningNode(data: data, secret: SyncTests.secret, extraArguments: arguments)
             client = HTTPTestClient(port: running.port)
@@ -28,7 +33,9 @@ import Testing
 
         /// Creates an event here; `with` adds fields such as `salesPolicy` or `allocations`.
         func createEvent(_ name: String, capacity: Int = 100, with extra: [String: any Sendable] = [:]) async throws -> String {
-            let fields: [String: any Sendable] = ["name": name, "date": "2031-05-01T20:00:00Z", "location": "Hall", "capacity": capacity, "price": 10, "currency": "EUR"]
+            let fields: [String: any Sendable] = [
+                "name": name, "date": "2031-05-01T20:00:00Z", "location": "Hall", "capacity": capacity, "price": 10, "currency": "EUR",
+            ]
             let created = try await client.call(.post, "/events", token: organizer, json: fields.merging(extra) { $1 })
             return try #require(created.body["id"] as? String, "\(created.body)")
         }
@@ -106,7 +113,10 @@ import Testing
         defer { a.running.stop() }
         let d = temporary.file("d")  // a stopped node, synced through its data directory
         func addUser(_ name: String) throws {
-            let add = try ChildProcess("boxoffice", ["user", "add", "--data", d, "--email", "\(name)@d.test", "--name", name, "--password", "password-\(name)"])
+            let add = try ChildProcess(
+                "boxoffice",
+                ["user", "add", "--data", d, "--email", "\(name)@d.test", "--name", name, "--password", "password-\(name)"]
+            )
             #expect(add.waitForExit() == 0, "\(add.standardError)")
         }
         func sync(_ extra: [String] = []) throws {
@@ -153,7 +163,10 @@ import Testing
         #expect(try Self.sync(a, with: b).process.terminationStatus == 0)
 
         for node in [a, b] {
-            let token = try #require(try await node.client.call(.post, "/users/login", json: ["email": "bob@example.com", "password": "password-bob"]).body["token"] as? String)
+            let token = try #require(
+                try await node.client.call(.post, "/users/login", json: ["email": "bob@example.com", "password": "password-bob"]).body["token"]
+                    as? String
+            )
             let inbox = try await node.client.call(.get, "/notifications/\(bobID)", token: token).body["notifications"] as? [[String: Any]] ?? []
             #expect(inbox.filter { $0["kind"] as? String == "eventCancelled" }.count == 1, "Bob is told once, on every node: \(inbox)")
         }
@@ -292,18 +305,24 @@ import Testing
             let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
             return (status.body["peers"] as? [[String: Any]])?.first?["lastSuccess"] as? String
         }
-        #expect(try await eventually {
-            let before = try await a.client.call(.get, "/sync/info", token: Self.secret).body["lastSeq"] as? Int
-            let round = try await lastSuccess()
-            guard try await eventually(within: 10, { try await lastSuccess() != round }) else { return false }
-            return try await a.client.call(.get, "/sync/info", token: Self.secret).body["lastSeq"] as? Int == before
-        }, "idle syncing kept writing")
+        #expect(
+            try await eventually {
+                let before = try await a.client.call(.get, "/sync/info", token: Self.secret).body["lastSeq"] as? Int
+                let round = try await lastSuccess()
+                guard try await eventually(within: 10, { try await lastSuccess() != round }) else { return false }
+                return try await a.client.call(.get, "/sync/info", token: Self.secret).body["lastSeq"] as? Int == before
+            },
+            "idle syncing kept writing"
+        )
 
         b.running.stop()
-        #expect(try await eventually {
-            let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
-            return ((status.body["peers"] as? [[String: Any]])?.first?["lastError"] as? String)?.contains("unreachable") == true
-        }, "a never noticed that b is down")
+        #expect(
+            try await eventually {
+                let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
+                return ((status.body["peers"] as? [[String: Any]])?.first?["lastError"] as? String)?.contains("unreachable") == true
+            },
+            "a never noticed that b is down"
+        )
         #expect(try await a.client.call(.get, "/health").status == .ok)
     }
 
@@ -351,8 +370,16 @@ import Testing
         let a = try await Node(temporary, "a")
         let b = try await Node(temporary, "b")
         defer { for node in [a, b] { node.running.stop() } }
-        let first = try await a.client.call(.post, "/users/register", json: ["name": "Ada at A", "email": "ada@example.com", "password": "password-at-a"])
-        let second = try await b.client.call(.post, "/users/register", json: ["name": "Ada at B", "email": "ADA@example.com", "password": "password-at-b"])
+        let first = try await a.client.call(
+            .post,
+            "/users/register",
+            json: ["name": "Ada at A", "email": "ada@example.com", "password": "password-at-a"]
+        )
+        let second = try await b.client.call(
+            .post,
+            "/users/register",
+            json: ["name": "Ada at B", "email": "ADA@example.com", "password": "password-at-b"]
+        )
         #expect(first.status == .created && second.status == .created)
         let earlier = try #require((first.body["user"] as? [String: Any])?["id"] as? String)
         // Both nodes detect the collision and write the same record; a second round settles its versions.
@@ -397,7 +424,9 @@ import Testing
         // Apart: each node sells its own seats and no more, whatever the other has left.
         #expect(try await b.client.call(.post, "/tickets", token: b.organizer, json: ["eventId": event, "quantity": 2]).status == .created)
         #expect(try await b.client.call(.post, "/tickets", token: b.organizer, json: ["eventId": event, "quantity": 1]).status == .conflict)
-        #expect(try await a.client.call(.post, "/events/\(event)/allocations/transfer", token: a.organizer, json: ["to": idB, "seats": 1]).status == .ok)
+        #expect(
+            try await a.client.call(.post, "/events/\(event)/allocations/transfer", token: a.organizer, json: ["to": idB, "seats": 1]).status == .ok
+        )
         #expect(try await a.client.call(.post, "/tickets", token: a.organizer, json: ["eventId": event, "quantity": 2]).status == .created)
         #expect(try await a.client.call(.post, "/tickets", token: a.organizer, json: ["eventId": event, "quantity": 1]).status == .conflict)
         #expect(try Self.sync(a, with: b).process.terminationStatus == 0)

@@ -11,7 +11,11 @@ import Testing
         let data = temporary.file("node")
         let add = try ChildProcess(
             "boxoffice",
-            ["user", "add", "--data", data, "--node-id", "venue-a", "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"])
+            [
+                "user", "add", "--data", data, "--node-id", "venue-a", "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw",
+                "--role", "organizer",
+            ]
+        )
         #expect(add.waitForExit() == 0, "user add failed: \(add.standardError)")
         #expect(add.standardOutput.contains("on node venue-a"), "user add names the directory's node: \(add.standardOutput)")
         let node = try RunningNode(data: data, nodeID: "venue-a")
@@ -23,15 +27,24 @@ import Testing
 
     @Test func registerLoginCreateBuyListProfileNotifications() async throws {
         try await withNode { client, organizer in
-            let registered = try await client.call(.post, "/api/users/register", json: ["name": "Ada", "email": "ada@example.com", "password": "analytical"])
+            let registered = try await client.call(
+                .post,
+                "/api/users/register",
+                json: ["name": "Ada", "email": "ada@example.com", "password": "analytical"]
+            )
             #expect(registered.status == .created)
             let login = try await client.call(.post, "/users/login", json: ["email": "ada@example.com", "password": "analytical"])
             let ada = try #require(login.body["token"] as? String)
             let adaID = try #require((login.body["user"] as? [String: Any])?["id"] as? String)
 
             let event = try await client.call(
-                .post, "/events", token: organizer,
-                json: ["name": "Opening Night", "date": "2031-03-01T19:30:00Z", "location": "Main Hall", "capacity": 100, "price": 30, "currency": "EUR"])
+                .post,
+                "/events",
+                token: organizer,
+                json: [
+                    "name": "Opening Night", "date": "2031-03-01T19:30:00Z", "location": "Main Hall", "capacity": 100, "price": 30, "currency": "EUR",
+                ]
+            )
             #expect(event.status == .created)
             let eventID = try #require(event.body["id"] as? String)
 
@@ -53,13 +66,20 @@ import Testing
     @Test func twoHundredBuyersRaceForFiftySeatsAndNoneIsOversold() async throws {
         try await withNode { client, organizer in
             let event = try await client.call(
-                .post, "/events", token: organizer,
-                json: ["name": "Small Room", "date": "2031-03-01T19:30:00Z", "location": "Studio", "capacity": 50, "price": 10, "currency": "EUR"])
+                .post,
+                "/events",
+                token: organizer,
+                json: ["name": "Small Room", "date": "2031-03-01T19:30:00Z", "location": "Studio", "capacity": 50, "price": 10, "currency": "EUR"]
+            )
             let eventID = try #require(event.body["id"] as? String)
             // Ten accounts, twenty concurrent purchases each: 200 buyers at once.
             var tokens: [String] = []
             for n in 0..<10 {
-                let registered = try await client.call(.post, "/users/register", json: ["name": "Buyer \(n)", "email": "buyer\(n)@example.com", "password": "buyer-password"])
+                let registered = try await client.call(
+                    .post,
+                    "/users/register",
+                    json: ["name": "Buyer \(n)", "email": "buyer\(n)@example.com", "password": "buyer-password"]
+                )
                 tokens.append(try #require(registered.body["token"] as? String))
             }
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -82,16 +102,24 @@ import Testing
         let temporary = TemporaryDirectory("durable")
         defer { temporary.remove() }
         let data = temporary.file("node")
-        let add = try ChildProcess("boxoffice", ["user", "add", "--data", data, "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"])
+        let add = try ChildProcess(
+            "boxoffice",
+            ["user", "add", "--data", data, "--email", "olga@venue.test", "--name", "Olga", "--password", "organizer-pw", "--role", "organizer"]
+        )
         #expect(add.waitForExit() == 0)
         let node = try RunningNode(data: data)
         var client = HTTPTestClient(port: node.port)
-        let organizer = try #require(try await client.call(.post, "/users/login", json: ["email": "olga@venue.test", "password": "organizer-pw"]).body["token"] as? String)
+        let organizer = try #require(
+            try await client.call(.post, "/users/login", json: ["email": "olga@venue.test", "password": "organizer-pw"]).body["token"] as? String
+        )
         let eventID = try #require(
             try await client.call(
-                .post, "/events", token: organizer,
+                .post,
+                "/events",
+                token: organizer,
                 json: ["name": "Gig", "date": "2031-01-01T20:00:00Z", "location": "Club", "capacity": 10, "price": 5, "currency": "EUR"]
-            ).body["id"] as? String)
+            ).body["id"] as? String
+        )
         let sale = try await client.call(.post, "/tickets", token: organizer, json: ["eventId": eventID, "quantity": 3])
         #expect(sale.status == .created)
         node.process.kill(SIGKILL)

@@ -67,8 +67,13 @@ import Testing
     @Test func prettyAndCompactFormsCarryTheSameDocument() throws {
         let body = try JSONBody(encoding: ["name": "Braces {in} \"strings\", [too]: ok"])
         let document = Document(
-            collection: "events", id: "e1", version: Version(hlc: HLC(rawValue: 0x1234), node: "venue-a"),
-            history: [Version(hlc: HLC(rawValue: 0x1000), node: "venue-b")], deleted: false, body: body)
+            collection: "events",
+            id: "e1",
+            version: Version(hlc: HLC(rawValue: 0x1234), node: "venue-a"),
+            history: [Version(hlc: HLC(rawValue: 0x1000), node: "venue-b")],
+            deleted: false,
+            body: body
+        )
         let compact = try JSONSerialization.jsonObject(with: Data(DocumentJSON.compact(document))) as? NSDictionary
         let pretty = try JSONSerialization.jsonObject(with: Data(DocumentJSON.pretty(document))) as? NSDictionary
         #expect(compact != nil)

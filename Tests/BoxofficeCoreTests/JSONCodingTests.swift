@@ -48,13 +48,19 @@ import Testing
         let bytes = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         let decoded = try JSONSerialization.jsonObject(with: bytes) as! [String: Any]
         let expected = Dictionary(uniqueKeysWithValues: names.prefix(4).compactMap { name in (decoded[name] as? String).map { (name, $0) } })
-        #expect(JSONBody(unchecked: Array(bytes)).strings(Array(names.prefix(4))) == expected, "seed \(random.seed), body \(String(decoding: bytes, as: UTF8.self))")
+        #expect(
+            JSONBody(unchecked: Array(bytes)).strings(Array(names.prefix(4))) == expected,
+            "seed \(random.seed), body \(String(decoding: bytes, as: UTF8.self))"
+        )
     }
 
     @Test func bodyStringsReadSurrogatePairsAndGiveNothingForABodyThatDoesNotParse() {
         let escaped = JSONBody(unchecked: Array(#"{"code":"\ud83c\udf9f \u00e9\/","eventId":"e-1"}"#.utf8))
         #expect(escaped.strings(["code", "eventId"]) == ["code": "🎟 é/", "eventId": "e-1"])
-        for broken in [#"{"eventId":"e-1","code":"\x"}"#, #"{"eventId":"e-1","code":"\ud83c"}"#, #"{"eventId":"e-1","code":"\u+04A"}"#, #"{"eventId":"e-1","code":"#] {
+        for broken in [
+            #"{"eventId":"e-1","code":"\x"}"#, #"{"eventId":"e-1","code":"\ud83c"}"#, #"{"eventId":"e-1","code":"\u+04A"}"#,
+            #"{"eventId":"e-1","code":"#,
+        ] {
             #expect(JSONBody(unchecked: Array(broken.utf8)).strings(["code", "eventId"]) == [:], "\(broken)")
         }
     }

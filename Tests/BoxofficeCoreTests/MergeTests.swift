@@ -26,8 +26,22 @@ import Testing
     }
 
     @Test func concurrentCheckInsKeepTheEarliestScan() {
-        let early = Document(collection: CheckIn.collection, id: "t-1", version: stamp(100, "venue-b"), history: [], deleted: false, body: .emptyObject)
-        let late = Document(collection: CheckIn.collection, id: "t-1", version: stamp(200, "venue-a"), history: [], deleted: false, body: .emptyObject)
+        let early = Document(
+            collection: CheckIn.collection,
+            id: "t-1",
+            version: stamp(100, "venue-b"),
+            history: [],
+            deleted: false,
+            body: .emptyObject
+        )
+        let late = Document(
+            collection: CheckIn.collection,
+            id: "t-1",
+            version: stamp(200, "venue-a"),
+            history: [],
+            deleted: false,
+            body: .emptyObject
+        )
         #expect(MergeRule.of(collection: CheckIn.collection) == .firstWriterWins)
         #expect(MergeDecision.decide(incoming: early, stored: late) == .applyOverConcurrent(loser: late))
         #expect(MergeDecision.decide(incoming: late, stored: early) == .keepOverConcurrent(loser: late))
@@ -59,7 +73,8 @@ import Testing
             // Half the documents merge last-writer-wins, half first-writer-wins.
             let (collection, id) = (number < 2 ? "events" : CheckIn.collection, "d\(number)")
             let version = Version(hlc: clocks[node].now(), node: names[node])
-            let next = stores[node][id]?.successor(version: version, body: .emptyObject, deleted: false, historyLimit: 50)
+            let next =
+                stores[node][id]?.successor(version: version, body: .emptyObject, deleted: false, historyLimit: 50)
                 ?? Document(collection: collection, id: id, version: version, history: [], deleted: false, body: .emptyObject)
             stores[node][id] = next
             written.insert(version)

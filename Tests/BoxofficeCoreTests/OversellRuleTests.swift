@@ -9,7 +9,9 @@ import Testing
             // Few distinct clocks and nodes, so ties on the HLC and on the node are common.
             OversellRule.Sale(
                 hlc: HLC(wallMillis: UInt64.random(in: 1_000...1_010, using: &random), counter: UInt16.random(in: 0...2, using: &random)),
-                node: ["venue-a", "venue-b", "venue-c"].randomElement(using: &random)!, ticketId: "t\(n)")
+                node: ["venue-a", "venue-b", "venue-c"].randomElement(using: &random)!,
+                ticketId: "t\(n)"
+            )
         }
     }
 
@@ -50,7 +52,8 @@ import Testing
     /// A ticket from a node older than 0.3 has no sale HLC: it still decodes, and its sale time
     /// places it in the order.
     @Test func aTicketWithoutASaleHLCIsOrderedByItsSaleTime() throws {
-        let json = #"{"eventId":"e1","holderName":"Old","code":"ABC","status":"valid","price":5,"currency":"EUR","soldAt":"2026-11-25T20:00:00Z","soldBy":"venue-old"}"#
+        let json =
+            #"{"eventId":"e1","holderName":"Old","code":"ABC","status":"valid","price":5,"currency":"EUR","soldAt":"2026-11-25T20:00:00Z","soldBy":"venue-old"}"#
         let ticket = try JSONBody(unchecked: Array(json.utf8)).decode(Ticket.self)
         #expect(ticket.saleHLC == nil)
         #expect(ticket.saleOrder == HLC(wallMillis: 1_795_636_800_000, counter: 0))

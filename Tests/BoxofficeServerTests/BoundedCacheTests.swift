@@ -18,7 +18,12 @@ import Testing
     @Test func aValueIsMadeOnceWhileItIsKept() {
         let cache = BoundedCache<String, Int>(limit: 10)
         var made = 0
-        for _ in 0..<5 { _ = cache.value(for: "a") { made += 1; return 42 } }
+        for _ in 0..<5 {
+            _ = cache.value(for: "a") {
+                made += 1
+                return 42
+            }
+        }
         #expect(made == 1 && cache["a"] == 42)
     }
 }

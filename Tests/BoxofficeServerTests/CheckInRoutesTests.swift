@@ -18,7 +18,13 @@ import Testing
         let event = try await client.createEvent(token: organizer, capacity: 5)
         let ada = try await client.register("Ada", "ada@example.com")
         let sale = try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": event, "quantity": quantity])
-        return Sale(organizer: organizer, staff: staff, event: event, ada: (ada.token, ada.id), tickets: try #require(sale.body["tickets"] as? [[String: Any]]))
+        return Sale(
+            organizer: organizer,
+            staff: staff,
+            event: event,
+            ada: (ada.token, ada.id),
+            tickets: try #require(sale.body["tickets"] as? [[String: Any]])
+        )
     }
 
     @Test func theFirstScanAdmitsTheSecondSaysWhenAndWhere() async throws {

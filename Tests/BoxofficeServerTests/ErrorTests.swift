@@ -56,7 +56,11 @@ import Testing
 
     @Test func everyRouteAnswersUnderApiToo() async throws {
         try await TestNode.run { _, client in
-            let registered = try await client.call(.post, "/api/users/register", json: ["name": "Ada", "email": "ada@example.com", "password": "analytical"])
+            let registered = try await client.call(
+                .post,
+                "/api/users/register",
+                json: ["name": "Ada", "email": "ada@example.com", "password": "analytical"]
+            )
             #expect(registered.status == .created)
             #expect(try await client.call(.get, "/api/health").status == .ok)
             #expect(try await client.call(.get, "/api/events").status == .ok)
@@ -70,28 +74,50 @@ import Testing
             var ids: [String] = []
             for day in ["2031-03-01", "2031-03-02"] {
                 let made = try await client.send(
-                    .post, "/events", authorization: organizer,
-                    json: ["name": "Night", "date": .string(day + "T20:00:00Z"), "location": "Hall", "capacity": 3, "price": 1, "currency": "EUR"])
+                    .post,
+                    "/events",
+                    authorization: organizer,
+                    json: ["name": "Night", "date": .string(day + "T20:00:00Z"), "location": "Hall", "capacity": 3, "price": 1, "currency": "EUR"]
+                )
                 ids.append(made.body["id"]?.string ?? "")
             }
             let second = try await client.send(.get, "/events?from=2031-03-02&to=2031-03-02")
             #expect(second.status == 200 && second.body["events"]?.array?.compactMap { $0["id"]?.string } == [ids[1]])
             let noDay = try await client.send(.get, "/events?from=2031-02-30")
-            #expect(noDay.status == 400 && noDay.body["detail"] == "from must be an ISO 8601 date-time such as 2030-01-01T20:00:00Z or a day such as 2030-01-01")
+            #expect(
+                noDay.status == 400
+                    && noDay.body["detail"] == "from must be an ISO 8601 date-time such as 2030-01-01T20:00:00Z or a day such as 2030-01-01"
+            )
 
             let null = try await client.send(.post, "/events", authorization: organizer, raw: "null")
-            #expect(null.status == 400 && null.body["field"] == "body" && null.body["detail"] == "the body must be a JSON object, not null", "\(null.body)")
+            #expect(
+                null.status == 400 && null.body["field"] == "body" && null.body["detail"] == "the body must be a JSON object, not null",
+                "\(null.body)"
+            )
 
             let negative = try await client.send(.patch, "/events/\(ids[0])", authorization: organizer, json: ["capacity": -100])
             #expect(negative.body["detail"] == "capacity must be between 1 and 1,000,000", "\(negative.body)")
             let staff = "Bearer " + (try await client.login("sam@venue.test", "staff-pw-1"))
-            let sold = try await client.send(.post, "/tickets", authorization: staff, json: ["eventId": .string(ids[0]), "quantity": 2, "holderName": "Walk In"])
+            let sold = try await client.send(
+                .post,
+                "/tickets",
+                authorization: staff,
+                json: ["eventId": .string(ids[0]), "quantity": 2, "holderName": "Walk In"]
+            )
             #expect(sold.status == 201)
             let tooMany = try await client.send(.patch, "/events/\(ids[0])", authorization: organizer, json: ["capacity": 1])
             #expect(tooMany.body["detail"] == "this node can remove at most its 1 unsold seat (2 are sold, held or elsewhere)", "\(tooMany.body)")
 
-            let nowhere = try await client.send(.post, "/events/\(ids[0])/allocations/transfer", authorization: staff, json: ["to": "venue-x", "seats": 1])
-            #expect(nowhere.status == 400 && nowhere.body["detail"]?.string?.hasSuffix("synced with: none yet: sync with the node first") == true, "\(nowhere.body)")
+            let nowhere = try await client.send(
+                .post,
+                "/events/\(ids[0])/allocations/transfer",
+                authorization: staff,
+                json: ["to": "venue-x", "seats": 1]
+            )
+            #expect(
+                nowhere.status == 400 && nowhere.body["detail"]?.string?.hasSuffix("synced with: none yet: sync with the node first") == true,
+                "\(nowhere.body)"
+            )
         }
     }
 }

@@ -7,8 +7,14 @@ import Testing
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             let created = try await client.call(
-                .post, "/events", token: organizer,
-                json: ["name": "Jazz", "date": "2030-06-01T20:00:00.500Z", "location": "Hall", "capacity": 100, "price": 12.5, "currency": "eur", "salesPolicy": "overbook"])
+                .post,
+                "/events",
+                token: organizer,
+                json: [
+                    "name": "Jazz", "date": "2030-06-01T20:00:00.500Z", "location": "Hall", "capacity": 100, "price": 12.5, "currency": "eur",
+                    "salesPolicy": "overbook",
+                ]
+            )
             #expect(created.status == .created)
             #expect(created.body["currency"] as? String == "EUR")
             #expect(created.body["salesPolicy"] as? String == "overbook")
@@ -53,7 +59,8 @@ import Testing
 
     @Test func listingIsUpcomingFirstWithFiltersAndPages() async throws {
         let now = ISO8601DateFormatter().date(from: "2030-01-01T00:00:00Z")!
-        try await TestNode.run(now: { now }) { _, client in
+        let clock: @Sendable () -> Date = { now }
+        try await TestNode.run(now: clock) { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             _ = try await client.createEvent(token: organizer, name: "Past", date: "2029-12-01T20:00:00Z")
             for (index, day) in ["05", "03", "04", "01", "02"].enumerated() {
@@ -64,7 +71,9 @@ import Testing
             #expect(firstDates == ["2030-02-01T20:00:00Z", "2030-02-02T20:00:00Z"])
             let cursor = try #require(first.body["nextCursor"] as? String)
             let second = try await client.call(.get, "/events?limit=2&cursor=\(cursor)")
-            #expect((second.body["events"] as? [[String: Any]])?.compactMap { $0["date"] as? String } == ["2030-02-03T20:00:00Z", "2030-02-04T20:00:00Z"])
+            #expect(
+                (second.body["events"] as? [[String: Any]])?.compactMap { $0["date"] as? String } == ["2030-02-03T20:00:00Z", "2030-02-04T20:00:00Z"]
+            )
             let last = try await client.call(.get, "/events?limit=2&cursor=\(try #require(second.body["nextCursor"] as? String))")
             #expect((last.body["events"] as? [Any])?.count == 1)
             #expect(last.body["nextCursor"] == nil)
@@ -110,7 +119,10 @@ import Testing
             let switched = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["salesPolicy": "overbook"])
             #expect(switched.status == .badRequest)
             #expect(switched.body["field"] as? String == "salesPolicy")
-            #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["salesPolicy": "escrow"]).status == .ok, "the same policy is no change")
+            #expect(
+                try await client.call(.patch, "/events/\(event)", token: organizer, json: ["salesPolicy": "escrow"]).status == .ok,
+                "the same policy is no change"
+            )
             let reallocated = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["allocations": ["venue-a": 20]])
             #expect(reallocated.status == .badRequest)
             #expect(reallocated.body["field"] as? String == "allocations")

@@ -38,15 +38,17 @@ import Testing
             let router = try await buildRouter(store: node.store, configuration: ServerConfiguration(secret: "x"))
             // The web pages (`/` and `/web/…`) are HTML for people, not the API: the README describes them.
             let api = router.routes.filter { $0.path.description != "/" && !$0.path.description.hasPrefix("/web/") }
-            let served = Set(api.map { route -> String in
-                // OpenAPI writes {id} for :id. "/api/events/{id}" and "/events/{id}" are one
-                // operation, unless the web app's shape has an "/api/…" entry of its own.
-                let components = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
-                let path = "/" + components.joined(separator: "/")
-                let method = route.method.rawValue.lowercased()
-                let own = path.hasPrefix("/api/") && yaml.contains("\n  \(path):\n")
-                return (own ? path : path.replacingOccurrences(of: "/api/", with: "/")) + " " + method
-            })
+            let served = Set(
+                api.map { route -> String in
+                    // OpenAPI writes {id} for :id. "/api/events/{id}" and "/events/{id}" are one
+                    // operation, unless the web app's shape has an "/api/…" entry of its own.
+                    let components = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                    let path = "/" + components.joined(separator: "/")
+                    let method = route.method.rawValue.lowercased()
+                    let own = path.hasPrefix("/api/") && yaml.contains("\n  \(path):\n")
+                    return (own ? path : path.replacingOccurrences(of: "/api/", with: "/")) + " " + method
+                }
+            )
             var missing: [String] = []
             for route in served.sorted() {
                 let parts = route.split(separator: " ")

@@ -11,11 +11,23 @@ import Testing
             let sent = try await client.call(.post, "/notifications/send", token: staff, json: ["userId": ada.id, "message": "Doors open at 19:00"])
             #expect(sent.status == .created)
             let id = try #require(sent.body["id"] as? String)
-            #expect(try await client.call(.post, "/notifications/send", token: bob.token, json: ["userId": ada.id, "message": "hi"]).status == .forbidden)
-            #expect(try await client.call(.post, "/notifications/send", token: staff, json: ["userId": "u-nobody", "message": "hi"]).status == .notFound)
-            let unknownEvent = try await client.call(.post, "/notifications/send", token: staff, json: ["userId": ada.id, "message": "hi", "eventId": "e-nothing"])
+            #expect(
+                try await client.call(.post, "/notifications/send", token: bob.token, json: ["userId": ada.id, "message": "hi"]).status == .forbidden
+            )
+            #expect(
+                try await client.call(.post, "/notifications/send", token: staff, json: ["userId": "u-nobody", "message": "hi"]).status == .notFound
+            )
+            let unknownEvent = try await client.call(
+                .post,
+                "/notifications/send",
+                token: staff,
+                json: ["userId": ada.id, "message": "hi", "eventId": "e-nothing"]
+            )
             #expect(unknownEvent.status == .notFound && (unknownEvent.body["detail"] as? String)?.contains("e-nothing") == true)
-            #expect(try await client.call(.post, "/notifications/send", token: staff, json: ["userId": ada.id, "message": ""]).body["field"] as? String == "message")
+            #expect(
+                try await client.call(.post, "/notifications/send", token: staff, json: ["userId": ada.id, "message": ""]).body["field"] as? String
+                    == "message"
+            )
 
             let inbox = try await client.call(.get, "/notifications/\(ada.id)", token: ada.token)
             #expect(inbox.body["unread"] as? Int == 1)

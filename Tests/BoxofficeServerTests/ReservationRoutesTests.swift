@@ -104,7 +104,11 @@ import Testing
             let staff = try await client.login("sam@venue.test", "staff-pw-1")
             let event = try await client.createEvent(token: organizer, capacity: 10)
             let walkIn = try await client.call(
-                .post, "/reservations", token: staff, json: ["eventId": event, "quantity": 2, "holderName": "Walk In", "holderEmail": "walk@in.test"])
+                .post,
+                "/reservations",
+                token: staff,
+                json: ["eventId": event, "quantity": 2, "holderName": "Walk In", "holderEmail": "walk@in.test"]
+            )
             #expect(walkIn.status == .created)
             #expect(walkIn.body["holderName"] as? String == "Walk In")
             let confirmed = try await client.call(.post, "/reservations/\(walkIn.body["id"] as? String ?? "")/confirm", token: staff)
@@ -115,7 +119,9 @@ import Testing
             #expect(try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 11]).status == .badRequest)
             #expect(try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event]).status == .badRequest)
             #expect(
-                try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 1, "holderName": "X"]).status == .forbidden)
+                try await client.call(.post, "/reservations", token: ada.token, json: ["eventId": event, "quantity": 1, "holderName": "X"]).status
+                    == .forbidden
+            )
             #expect(try await client.call(.post, "/reservations/nope/confirm", token: ada.token).status == .notFound)
             #expect(try await client.call(.post, "/reservations/../confirm", token: ada.token).status.code < 500)
             #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["holdMinutes": 0]).status == .badRequest)
@@ -157,7 +163,9 @@ import Testing
             #expect(hold.status == .created)
             func listed() async throws -> [String: Int] {
                 let events = try await client.call(.get, "/events").body["events"] as? [[String: Any]] ?? []
-                return Dictionary(uniqueKeysWithValues: events.compactMap { event in (event["id"] as? String).map { ($0, event["held"] as? Int ?? -1) } })
+                return Dictionary(
+                    uniqueKeysWithValues: events.compactMap { event in (event["id"] as? String).map { ($0, event["held"] as? Int ?? -1) } }
+                )
             }
             #expect(try await listed() == [soon: 0, later: 2])
             #expect(try await listed() == [soon: 0, later: 2])

@@ -28,7 +28,14 @@ struct TestNode {
         var options = StoreOptions()
         options.indexes = VenueIndexes.all
         let store = try DocumentStore.open(DataDirectory(temporary.file("node")), nodeID: "venue-a", options: options)
-        let organizerID = try await addUser(to: store, name: "Olga Organizer", email: "olga@venue.test", password: "organizer-pw", role: .organizer, passwordCost: 4)
+        let organizerID = try await addUser(
+            to: store,
+            name: "Olga Organizer",
+            email: "olga@venue.test",
+            password: "organizer-pw",
+            role: .organizer,
+            passwordCost: 4
+        )
         let staffID = try await addUser(to: store, name: "Sam Staff", email: "sam@venue.test", password: "staff-pw-1", role: .staff, passwordCost: 4)
         var configuration = ServerConfiguration(secret: secret)
         configuration.passwordCost = 4  // the fastest bcrypt: tests check behaviour, not hardness
@@ -62,8 +69,13 @@ struct TestNode {
         edited.location = "Somewhere else"
         let hlc = HLC(wallMillis: peerWins ? HybridLogicalClock.systemMillis() + 1_000 : local.version.hlc.wallMillis - 1_000, counter: 0)
         let remote = Document(
-            collection: "events", id: eventID, version: Version(hlc: hlc, node: "venue-b"), history: [], deleted: false,
-            body: try JSONBody(encoding: edited))
+            collection: "events",
+            id: eventID,
+            version: Version(hlc: hlc, node: "venue-b"),
+            history: [],
+            deleted: false,
+            body: try JSONBody(encoding: edited)
+        )
         return try await LocalNode(store: store).apply([remote], checkpoint: nil).conflicts
     }
 }
@@ -73,7 +85,11 @@ extension TestClientProtocol {
     /// Sends a request with an optional JSON body; `authorization` goes out as it is given (the
     /// web app sends a bare token). The answer comes back decoded with its types.
     func send(
-        _ method: HTTPRequest.Method, _ path: String, authorization: String? = nil, json: JSONValue? = nil, raw: String? = nil
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        authorization: String? = nil,
+        json: JSONValue? = nil,
+        raw: String? = nil
     ) async throws -> (status: Int, body: JSONValue, headers: HTTPFields) {
         var headers: HTTPFields = [.accept: "application/json, text/plain, */*"]
         if let authorization { headers[.authorization] = authorization }
@@ -87,7 +103,11 @@ extension TestClientProtocol {
     /// Sends a request with an optional JSON body and bearer token; returns status and parsed body.
     @discardableResult
     func call(
-        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String? = nil,
+        json: Any? = nil,
+        raw: String? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> (status: HTTPResponse.Status, body: [String: Any], headers: HTTPFields) {
         var headers = extra
@@ -120,8 +140,13 @@ extension TestClientProtocol {
     /// Creates an event as the organizer and returns its id.
     func createEvent(token: String, capacity: Int = 50, name: String = "Jazz Night", date: String = "2030-06-01T20:00:00Z") async throws -> String {
         let response = try await call(
-            .post, "/events", token: token,
-            json: ["name": name, "description": "Live", "date": date, "location": "Main Hall", "capacity": capacity, "price": 25.5, "currency": "EUR"])
+            .post,
+            "/events",
+            token: token,
+            json: [
+                "name": name, "description": "Live", "date": date, "location": "Main Hall", "capacity": capacity, "price": 25.5, "currency": "EUR",
+            ]
+        )
         return response.body["id"] as? String ?? ""
     }
 }

@@ -9,7 +9,8 @@ import Testing
 
     private func version(_ id: String, millisAhead: UInt64 = 0, node: String = "venue-b") -> String {
         let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis() + millisAhead, counter: 0)
-        return #"{"collection":"events","id":"\#(id)","version":{"hlc":"\#(hlc)","node":"\#(node)"},"history":[],"deleted":false,"body":\#(Self.eventBody(id))}"#
+        return
+            #"{"collection":"events","id":"\#(id)","version":{"hlc":"\#(hlc)","node":"\#(node)"},"history":[],"deleted":false,"body":\#(Self.eventBody(id))}"#
     }
 
     /// A whole event, as a peer sends it.
@@ -43,7 +44,8 @@ import Testing
     @Test func aBodyThatDoesNotReadAsItsCollectionSpoilsTheBatch() async throws {
         try await TestNode.run { _, client in
             let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis(), counter: 0)
-            let garbage = #"{"collection":"events","id":"e-garbage","version":{"hlc":"\#(hlc)","node":"venue-b"},"history":[],"deleted":false,"body":{"name":5,"capacity":"lots"}}"#
+            let garbage =
+                #"{"collection":"events","id":"e-garbage","version":{"hlc":"\#(hlc)","node":"venue-b"},"history":[],"deleted":false,"body":{"name":5,"capacity":"lots"}}"#
             let batch = #"{"versions":[\#(version("e-fine")),\#(garbage)],"checkpoint":{"peer":"venue-b","seq":2}}"#
             let refused = try await client.call(.post, "/sync/versions", token: secret, raw: batch)
             #expect(refused.status == .badRequest)
@@ -74,14 +76,17 @@ import Testing
             #expect(try await client.call(.post, "/sync/versions", token: secret, raw: "{}").status == .badRequest, "versions is required")
 
             // One version from a clock an hour ahead spoils the batch: nothing of it is applied.
-            let skewed = #"{"versions":[\#(version("e-three")),\#(version("e-four", millisAhead: 3_600_000))],"checkpoint":{"peer":"venue-b","seq":4}}"#
+            let skewed =
+                #"{"versions":[\#(version("e-three")),\#(version("e-four", millisAhead: 3_600_000))],"checkpoint":{"peer":"venue-b","seq":4}}"#
             let refused = try await client.call(.post, "/sync/versions", token: secret, raw: skewed)
             #expect(refused.status == .badRequest)
             #expect((refused.body["detail"] as? String)?.contains("ahead") == true)
             #expect(try await client.call(.get, "/events/e-three").status == .notFound)
             #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 2)
 
-            for malformed in ["{", #"{"versions":[{"id":"x"}]}"#, #"{"versions":[\#(version("../etc"))]}"#, #"{"versions":[\#(version("e-five", node: "a/b"))]}"#] {
+            for malformed in [
+                "{", #"{"versions":[{"id":"x"}]}"#, #"{"versions":[\#(version("../etc"))]}"#, #"{"versions":[\#(version("e-five", node: "a/b"))]}"#,
+            ] {
                 let response = try await client.call(.post, "/sync/versions", token: secret, raw: malformed)
                 #expect(response.status == .badRequest, "\(malformed)")
             }

@@ -44,7 +44,9 @@ import Testing
             #expect(changed.status == .unprocessableContent)
             // Another user's identical key is their own.
             let bob = try await client.register("Bob", "bob@example.com")
-            #expect(try await client.call(.post, "/tickets", token: bob.token, json: ["eventId": event, "quantity": 2], headers: key).status == .created)
+            #expect(
+                try await client.call(.post, "/tickets", token: bob.token, json: ["eventId": event, "quantity": 2], headers: key).status == .created
+            )
         }
     }
 
@@ -54,13 +56,20 @@ import Testing
             let staff = try await client.login("sam@venue.test", "staff-pw-1")
             let event = try await client.createEvent(token: organizer, capacity: 10)
             let walkIn = try await client.call(
-                .post, "/tickets", token: staff, json: ["eventId": event, "quantity": 1, "holderName": "Walk In", "holderEmail": "walk@in.test"])
+                .post,
+                "/tickets",
+                token: staff,
+                json: ["eventId": event, "quantity": 1, "holderName": "Walk In", "holderEmail": "walk@in.test"]
+            )
             #expect(walkIn.status == .created)
             let ticket = try #require((walkIn.body["tickets"] as? [[String: Any]])?.first)
             #expect(ticket["holderName"] as? String == "Walk In")
             #expect(ticket["userId"] == nil)
             let ada = try await client.register("Ada", "ada@example.com")
-            #expect(try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": event, "quantity": 1, "holderName": "X"]).status == .forbidden)
+            #expect(
+                try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": event, "quantity": 1, "holderName": "X"]).status
+                    == .forbidden
+            )
         }
     }
 
@@ -80,7 +89,10 @@ import Testing
             let ada = try await client.register("Ada", "ada@example.com")
             #expect(try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": "e-nope", "quantity": 1]).status == .notFound)
             #expect(try await client.call(.post, "/tickets", json: ["eventId": "e-nope", "quantity": 1]).status == .unauthorized)
-            #expect(try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": "../x", "quantity": 1]).body["field"] as? String == "eventId")
+            #expect(
+                try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": "../x", "quantity": 1]).body["field"] as? String
+                    == "eventId"
+            )
         }
     }
 

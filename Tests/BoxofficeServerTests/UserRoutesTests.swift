@@ -5,7 +5,11 @@ import Testing
 @Suite struct UserRoutesTests {
     @Test func registerLoginAndProfile() async throws {
         try await TestNode.run { _, client in
-            let registered = try await client.call(.post, "/users/register", json: ["name": "Ada Lovelace", "email": " Ada@Example.com ", "password": "analytical"])
+            let registered = try await client.call(
+                .post,
+                "/users/register",
+                json: ["name": "Ada Lovelace", "email": " Ada@Example.com ", "password": "analytical"]
+            )
             #expect(registered.status == .created)
             let user = try #require(registered.body["user"] as? [String: Any])
             #expect(user["email"] as? String == "ada@example.com")
@@ -43,14 +47,16 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        (["email": "a@b.io", "password": "longenough"], "name"),
-        (["name": "A", "password": "longenough"], "email"),
-        (["name": "A", "email": "not-an-email", "password": "longenough"], "email"),
-        (["name": "A", "email": "a@b.io", "password": "short"], "password"),
-        (["name": "  ", "email": "a@b.io", "password": "longenough"], "name"),
-        (["name": 42, "email": "a@b.io", "password": "longenough"], "name"),
-    ] as [([String: any Sendable], String)])
+    @Test(
+        arguments: [
+            (["email": "a@b.io", "password": "longenough"], "name"),
+            (["name": "A", "password": "longenough"], "email"),
+            (["name": "A", "email": "not-an-email", "password": "longenough"], "email"),
+            (["name": "A", "email": "a@b.io", "password": "short"], "password"),
+            (["name": "  ", "email": "a@b.io", "password": "longenough"], "name"),
+            (["name": 42, "email": "a@b.io", "password": "longenough"], "name"),
+        ] as [([String: any Sendable], String)]
+    )
     func registrationValidationNamesTheField(_ body: [String: any Sendable], _ field: String) async throws {
         try await TestNode.run { _, client in
             let response = try await client.call(.post, "/users/register", json: body)

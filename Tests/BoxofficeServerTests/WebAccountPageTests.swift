@@ -8,7 +8,9 @@ import Testing
 /// Signing in from the pages: where the browser goes afterwards.
 @Suite struct WebAccountPageTests {
     @Test func afterSigningInTheBrowserStaysOnThisSite() async throws {
-        for unsafe in ["/\t/evil.example", "/\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "evil", "/a b", "/x\u{7f}", ""] {
+        for unsafe in [
+            "/\t/evil.example", "/\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "evil", "/a b", "/x\u{7f}", "",
+        ] {
             #expect(WebAccountRoutes.safeNext(unsafe) == "/", "\(unsafe.debugDescription)")
         }
         for safe in ["/", "/web/profile", "/web/events/e-1?x=1", "/conflicts"] {
@@ -35,7 +37,10 @@ import Testing
             #expect(login == "/web/login?next=" + WebBrowser.encode("/web/events/\(event)"), "back to a page with a GET, not to the form's target")
             let form = try await browser.get(login)
             #expect(form.html.contains("name=\"next\" value=\"/web/events/\(event)\""))
-            let signedIn = try await browser.post("/web/login", ["email": "ada@example.com", "password": "attendee-pw", "next": "/web/events/\(event)"])
+            let signedIn = try await browser.post(
+                "/web/login",
+                ["email": "ada@example.com", "password": "attendee-pw", "next": "/web/events/\(event)"]
+            )
             #expect(signedIn.location == "/web/events/\(event)")
             let page = try await browser.get("/web/events/\(event)")
             #expect(page.status == .ok && page.html.contains("Hold seats"))

@@ -33,7 +33,11 @@ import Testing
 
     /// Sends `method path` with a bare token, as the web app does, and decodes the answer.
     static func send(
-        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSONValue? = nil
+        _ client: some TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String? = nil,
+        json: JSONValue? = nil
     ) async throws -> (status: Int, body: JSONValue, headers: HTTPFields) {
         try await client.send(method, path, authorization: token, json: json)
     }
@@ -48,7 +52,12 @@ import Testing
                 var headers = HTTPFields()
                 for (name, value) in step.headers { headers[try #require(HTTPField.Name(name))] = fill(value) }
                 let body = try step.body.map { ByteBuffer(bytes: try JSONEncoder().encode($0.mapStrings(fill))) }
-                let (status, json) = try await client.execute(uri: fill(step.path), method: try #require(HTTPRequest.Method(step.method)), headers: headers, body: body) {
+                let (status, json) = try await client.execute(
+                    uri: fill(step.path),
+                    method: try #require(HTTPRequest.Method(step.method)),
+                    headers: headers,
+                    body: body
+                ) {
                     (Int($0.status.code), (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: $0.body))) ?? .null)
                 }
                 #expect(status == step.status, "\(step.name) (\(step.source)): \(json)")
@@ -80,24 +89,50 @@ import Testing
             #expect(offers.count == 2 && listed.body.array?.allSatisfy { $0["available"] == .bool(true) } == true)
             // Two offers are two seats: a buyer on each.
             for (buyer, offer) in zip([ada, bo], offers) {
-                let sold = try await Self.send(client, .post, "/api/tickets/purchase", token: buyer.token, json: ["ticketId": .string(offer), "userId": .string(buyer.id)])
+                let sold = try await Self.send(
+                    client,
+                    .post,
+                    "/api/tickets/purchase",
+                    token: buyer.token,
+                    json: ["ticketId": .string(offer), "userId": .string(buyer.id)]
+                )
                 #expect(sold.status == 201, "\(sold.body)")
             }
             let after = try #require(try await Self.send(client, .get, "/api/tickets/\(event)").body.array)
-            #expect(after.count == 2 && after.allSatisfy { $0["available"] == .bool(false) && $0["purchasedAt"]?.string != nil && $0["price"] == .number(25.5) })
+            #expect(
+                after.count == 2
+                    && after.allSatisfy { $0["available"] == .bool(false) && $0["purchasedAt"]?.string != nil && $0["price"] == .number(25.5) }
+            )
             for entry in after {
                 let keys = Set(entry.object.map { Array($0.keys) } ?? [])
                 #expect(keys.isDisjoint(with: ["holderName", "holderEmail", "code", "userId", "soldByUser"]), "\(entry)")
             }
             // Sold out: a fresh buyer on a stale offer hears why, in `msg`.
             let cy = try await client.register("Cy", "cy@example.com")
-            let late = try await Self.send(client, .post, "/api/tickets/purchase", token: cy.token, json: ["ticketId": .string(offers[0]), "userId": .string(cy.id)])
+            let late = try await Self.send(
+                client,
+                .post,
+                "/api/tickets/purchase",
+                token: cy.token,
+                json: ["ticketId": .string(offers[0]), "userId": .string(cy.id)]
+            )
             #expect(late.status == 409 && late.body["msg"] == .string("sold out"), "\(late.body)")
             // A sold ticket's id is not for sale.
             let soldID = try #require(after.first?["_id"]?.string)
-            let taken = try await Self.send(client, .post, "/api/tickets/purchase", token: cy.token, json: ["ticketId": .string(soldID), "userId": .string(cy.id)])
+            let taken = try await Self.send(
+                client,
+                .post,
+                "/api/tickets/purchase",
+                token: cy.token,
+                json: ["ticketId": .string(soldID), "userId": .string(cy.id)]
+            )
             #expect(taken.status == 400 && taken.body["msg"]?.string?.contains("not for sale") == true, "\(taken.body)")
-            let anonymous = try await Self.send(client, .post, "/api/tickets/purchase", json: ["ticketId": .string(offers[0]), "userId": .string(cy.id)])
+            let anonymous = try await Self.send(
+                client,
+                .post,
+                "/api/tickets/purchase",
+                json: ["ticketId": .string(offers[0]), "userId": .string(cy.id)]
+            )
             #expect(anonymous.status == 401 && anonymous.body["msg"]?.string != nil)
         }
     }
@@ -109,9 +144,21 @@ import Testing
             let ada = try await client.register("Ada", "ada@example.com")
             let offer = try #require(try await Self.send(client, .get, "/api/tickets/\(event)").body[0]?["_id"]?.string)
             // The client sends `userId: null` when it cannot decode its token: not the caller.
-            let unknown = try await Self.send(client, .post, "/api/tickets/purchase", token: ada.token, json: ["ticketId": .string(offer), "userId": nil])
+            let unknown = try await Self.send(
+                client,
+                .post,
+                "/api/tickets/purchase",
+                token: ada.token,
+                json: ["ticketId": .string(offer), "userId": nil]
+            )
             #expect(unknown.status == 403 && unknown.body["msg"] == "userId must be the id of the signed-in user")
-            let bought = try await Self.send(client, .post, "/api/tickets/purchase", token: ada.token, json: ["ticketId": .string(offer), "userId": .string(ada.id)])
+            let bought = try await Self.send(
+                client,
+                .post,
+                "/api/tickets/purchase",
+                token: ada.token,
+                json: ["ticketId": .string(offer), "userId": .string(ada.id)]
+            )
             let ticket = try #require(bought.body["_id"]?.string)
             // A staff message after the sale: the profile page lists it first.
             let staff = try await client.login("sam@venue.test", "staff-pw-1")
@@ -124,7 +171,13 @@ import Testing
             #expect(profile.body["events"] == [], "a cancelled ticket holds no event")
             let listed = try #require(try await Self.send(client, .get, "/api/tickets/\(event)").body.array)
             #expect(listed.allSatisfy { $0["available"] == .bool(true) } && listed.count == 5, "the seat is for sale again")
-            let again = try await Self.send(client, .post, "/api/tickets/purchase", token: ada.token, json: ["ticketId": .string(offer), "userId": .string(ada.id)])
+            let again = try await Self.send(
+                client,
+                .post,
+                "/api/tickets/purchase",
+                token: ada.token,
+                json: ["ticketId": .string(offer), "userId": .string(ada.id)]
+            )
             #expect(again.status == 409 && again.body["msg"]?.string?.contains("already cancelled") == true, "\(again.body)")
             #expect(try await Self.send(client, .get, "/api/events/\(event)").body["sold"] == 0)
         }
@@ -137,7 +190,11 @@ import Testing
             var sold: [String] = []
             for name in ["Ada", "Bo", "Cy"] {
                 let buyer = try await client.register(name, "\(name.lowercased())@example.com")
-                sold.append(try await Self.send(client, .post, "/api/tickets/", token: buyer.token, json: ["eventId": .string(event), "quantity": 1]).body["tickets"]?[0]?["_id"]?.string ?? "")
+                sold.append(
+                    try await Self.send(client, .post, "/api/tickets/", token: buyer.token, json: ["eventId": .string(event), "quantity": 1]).body[
+                        "tickets"
+                    ]?[0]?["_id"]?.string ?? ""
+                )
             }
             #expect(try await Self.send(client, .get, "/api/tickets/\(event)").body.array?.compactMap { $0["_id"]?.string } == sold.reversed())
             #expect(try await Self.send(client, .get, "/api/tickets/\(event)?limit=1").body.array?.compactMap { $0["_id"]?.string } == [sold[2]])
@@ -156,8 +213,15 @@ import Testing
             #expect(refused.status == 400 && refused.body["msg"] == "date is in the past")
             // Every seat is another venue's: nothing to offer here, and the node asks its peers.
             let elsewhere = try await Self.send(
-                client, .post, "/events", token: "Bearer \(organizer)",
-                json: ["name": "Far", "description": "", "date": "2031-05-01T20:00:00Z", "location": "B", "capacity": 4, "price": 5, "currency": "EUR", "allocations": ["venue-b": 4]])
+                client,
+                .post,
+                "/events",
+                token: "Bearer \(organizer)",
+                json: [
+                    "name": "Far", "description": "", "date": "2031-05-01T20:00:00Z", "location": "B", "capacity": 4, "price": 5, "currency": "EUR",
+                    "allocations": ["venue-b": 4],
+                ]
+            )
             let far = try #require(elsewhere.body["id"]?.string)
             #expect(!demand.wasRefused(far))
             #expect(try await Self.send(client, .get, "/api/tickets/\(far)").body == [])
@@ -167,7 +231,11 @@ import Testing
 
     @Test func aDayFromTheFormIsThatDayAtTheNodesDefaultHourInItsTimeZone() async throws {
         let defaults = EventDefaults(capacity: 7, price: 12.5, currency: "CHF", hour: 19)
-        try await TestNode.run(configure: { $0.timeZone = TimeZone(identifier: "Europe/Zurich")!; $0.eventDefaults = defaults }) { _, client in
+        let configure: @Sendable (inout ServerConfiguration) -> Void = {
+            $0.timeZone = TimeZone(identifier: "Europe/Zurich")!
+            $0.eventDefaults = defaults
+        }
+        try await TestNode.run(configure: configure) { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             let form: JSONValue = ["name": "Summer Gala", "description": "Dress code", "date": "2031-07-04", "location": "Lakeside"]
             let created = try await Self.send(client, .post, "/api/events/", token: organizer, json: form)
@@ -177,10 +245,20 @@ import Testing
             #expect(created.body["capacity"] == .number(7) && created.body["price"] == .number(12.5) && created.body["currency"] == "CHF")
             // What the form does send wins over the defaults; a full date-time is taken as it is.
             let explicit = try await Self.send(
-                client, .post, "/api/events", token: organizer,
-                json: ["name": "Late Show", "description": "", "date": "2031-07-05T22:30:00Z", "location": "Lakeside", "capacity": 40])
+                client,
+                .post,
+                "/api/events",
+                token: organizer,
+                json: ["name": "Late Show", "description": "", "date": "2031-07-05T22:30:00Z", "location": "Lakeside", "capacity": 40]
+            )
             #expect(explicit.body["date"] == "2031-07-05T22:30:00Z" && explicit.body["capacity"] == .number(40))
-            let impossible = try await Self.send(client, .post, "/api/events/", token: organizer, json: ["name": "X", "description": "", "date": "2031-02-30", "location": "Y"])
+            let impossible = try await Self.send(
+                client,
+                .post,
+                "/api/events/",
+                token: organizer,
+                json: ["name": "X", "description": "", "date": "2031-02-30", "location": "Y"]
+            )
             #expect(impossible.status == 400 && impossible.body["field"] == "date" && impossible.body["msg"]?.string?.contains("2031-07-04") == true)
             // Unprefixed, the venue API keeps its contract: a date-time and every field required.
             let clean = try await Self.send(client, .post, "/events", token: "Bearer \(organizer)", json: form)

@@ -40,8 +40,11 @@ import Testing
             anonymous.cookies["boxoffice_session"] = "expired.or.forged"
             #expect(try await anonymous.get("/conflicts").location == "/web/login?next=%2Fconflicts")
             let signIn = try await client.execute(
-                uri: "/conflicts/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                body: .init(string: "email=sam%40venue.test&password=staff-pw-1")) { $0.status }
+                uri: "/conflicts/sign-in",
+                method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: .init(string: "email=sam%40venue.test&password=staff-pw-1")
+            ) { $0.status }
             #expect(signIn == .notFound, "the report's own sign-in, without a CSRF check, is gone")
             var attendee = WebBrowser(client)
             _ = try await attendee.register("Ada", "ada@example.com")
@@ -58,8 +61,13 @@ import Testing
             body["name"] = "Eve at B"
             let hlc = HLC(wallMillis: local.version.hlc.wallMillis + 1_000, counter: 0)
             let later = Document(
-                collection: "users", id: "u-eveatb", version: Version(hlc: hlc, node: "venue-b"), history: [], deleted: false,
-                body: JSONBody(unchecked: Array(try JSONSerialization.data(withJSONObject: body))))
+                collection: "users",
+                id: "u-eveatb",
+                version: Version(hlc: hlc, node: "venue-b"),
+                history: [],
+                deleted: false,
+                body: JSONBody(unchecked: Array(try JSONSerialization.data(withJSONObject: body)))
+            )
             _ = try await VenueRules.localNode(node.store).apply([later], checkpoint: nil)
 
             var staff = WebBrowser(client)
@@ -67,7 +75,9 @@ import Testing
             let report = try await staff.get("/conflicts?kind=duplicate-email")
             #expect(report.html.contains("duplicate-email: 1"))
             #expect(!report.html.contains("passwordHash") && !report.html.contains("$2b$"), "no password hash on the page")
-            let stands = try #require(report.html.range(of: "Stands").map { String(report.html[$0.lowerBound...]) }?.components(separatedBy: "</table>").first)
+            let stands = try #require(
+                report.html.range(of: "Stands").map { String(report.html[$0.lowerBound...]) }?.components(separatedBy: "</table>").first
+            )
             #expect(stands.contains("Eve at A"), "the account that keeps the email stands")
         }
     }

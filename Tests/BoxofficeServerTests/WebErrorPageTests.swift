@@ -58,11 +58,18 @@ import Testing
     @Test func anErrorPageThatCannotRenderIsAStaticPage() async throws {
         try await TestNode.run { node, _ in
             let shell = WebShell(
-                renderer: PageRenderer(library: MustacheLibrary(), stylesheet: ByteBuffer()), session: WebSession(secret: TestNode.secret),
-                notifications: NotificationService(store: node.store, now: { Date() }), conflicts: ConflictService(store: node.store, now: { Date() }),
-                peerStatus: SyncStatusBoard(), nodeID: node.store.nodeID)
+                renderer: PageRenderer(library: MustacheLibrary(), stylesheet: ByteBuffer()),
+                session: WebSession(secret: TestNode.secret),
+                notifications: NotificationService(store: node.store, now: { Date() }),
+                conflicts: ConflictService(store: node.store, now: { Date() }),
+                peerStatus: SyncStatusBoard(),
+                nodeID: node.store.nodeID
+            )
             let context = BoxofficeRequestContext(source: .init(channel: EmbeddedChannel(), logger: Logger(label: "test")))
-            let request = Request(head: .init(method: .get, scheme: "http", authority: "node", path: "/nowhere", headerFields: [.accept: Self.browser]), body: .init(buffer: ByteBuffer()))
+            let request = Request(
+                head: .init(method: .get, scheme: "http", authority: "node", path: "/nowhere", headerFields: [.accept: Self.browser]),
+                body: .init(buffer: ByteBuffer())
+            )
             let response = try await WebErrorMiddleware(shell: shell, scope: .browsers).handle(request, context: context) { _, _ in
                 throw DomainError.notFound(kind: "page", id: "/nowhere")
             }

@@ -37,11 +37,14 @@ import Testing
         try await TestNode.run(demand: demand) { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             let created = try await client.call(
-                .post, "/events", token: organizer,
+                .post,
+                "/events",
+                token: organizer,
                 json: [
                     "name": "Elsewhere", "date": "2030-06-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR",
                     "allocations": ["venue-a": 0, "venue-b": 10],
-                ])
+                ]
+            )
             let event = try #require(created.body["id"] as? String)
             var browser = WebBrowser(client)
             _ = try await browser.register("Ada", "ada@example.com")

@@ -71,7 +71,10 @@ import Testing
             #expect(found.html.contains("Harbour Ballet") && !found.html.contains("Jazz Night") && found.html.contains("value=\"ballet\""))
             // A refused sale shows the chosen event still selected, so the next try sells that one.
             let foundKey = try #require(WebBrowser.first(#"name="key" value="([A-Z0-9]+)""#, in: found.html))
-            let unnamed = try await staff.post("/web/staff/sale", ["eventId": ballet, "quantity": "1", "holderName": "", "key": foundKey, "q": "ballet"])
+            let unnamed = try await staff.post(
+                "/web/staff/sale",
+                ["eventId": ballet, "quantity": "1", "holderName": "", "key": foundKey, "q": "ballet"]
+            )
             #expect(unnamed.status == .badRequest && unnamed.html.contains("<option value=\"\(ballet)\" selected>"), "\(unnamed.html)")
             let key = try #require(WebBrowser.first(#"name="key" value="([A-Z0-9]+)""#, in: form.html))
             let fields = ["eventId": event, "quantity": "3", "holderName": "Walk In", "holderEmail": "walk@in.test", "key": key]
@@ -110,8 +113,14 @@ import Testing
         try await TestNode.run { _, client in
             let token = try await client.login("olga@venue.test", "organizer-pw")
             let created = try await client.call(
-                .post, "/events", token: token,
-                json: ["name": "Late Set", "date": "2031-05-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR", "salesPolicy": "overbook"])
+                .post,
+                "/events",
+                token: token,
+                json: [
+                    "name": "Late Set", "date": "2031-05-01T20:00:00Z", "location": "Hall", "capacity": 10, "price": 5, "currency": "EUR",
+                    "salesPolicy": "overbook",
+                ]
+            )
             let id = try #require(created.body["id"] as? String)
             var organizer = WebBrowser(client)
             _ = try await organizer.login("olga@venue.test", "organizer-pw")
@@ -162,7 +171,14 @@ import Testing
                 let value = try #require(WebBrowser.first(#"name="\#(field)_was" value="([^"]*)""#, in: opened.html), "\(field)_was")
                 was[field + "_was"] = value
             }
-            #expect(try await client.call(.patch, "/events/\(id)", token: try await client.login("olga@venue.test", "organizer-pw"), json: ["capacity": 36]).status == .ok)
+            #expect(
+                try await client.call(
+                    .patch,
+                    "/events/\(id)",
+                    token: try await client.login("olga@venue.test", "organizer-pw"),
+                    json: ["capacity": 36]
+                ).status == .ok
+            )
             var stale = fields.merging(was) { $1 }
             for (key, value) in was { stale[String(key.dropLast(4))] = value }  // the form as opened…
             stale["name"] = "Harbour Lights Live"  // …with only the name changed

@@ -77,7 +77,11 @@ import Testing
         text = text.replacingOccurrences(of: "boxoffice-node/2", with: "boxoffice-node/7")
         try text.write(toFile: directory.configuration, atomically: true, encoding: .utf8)
         #expect(throws: StoreError.newerFormat(path: directory.configuration, format: 7, supported: 2)) { try DocumentStore.open(directory) }
-        try text.replacingOccurrences(of: "boxoffice-node/7", with: "someone-else/2").write(toFile: directory.configuration, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "boxoffice-node/7", with: "someone-else/2").write(
+            toFile: directory.configuration,
+            atomically: true,
+            encoding: .utf8
+        )
         #expect(throws: StoreError.unknownFile(path: directory.configuration)) { try DocumentStore.open(directory) }
     }
 

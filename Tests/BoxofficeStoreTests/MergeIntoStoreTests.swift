@@ -74,9 +74,23 @@ import Testing
         defer { temporary.remove() }
         let store = try DocumentStore.open(DataDirectory(temporary.file("a")), nodeID: "venue-a")
         let now = HybridLogicalClock.systemMillis()
-        let fine = Document(collection: "events", id: "ok", version: Version(hlc: HLC(wallMillis: now, counter: 0), node: "venue-b"), history: [], deleted: false, body: .emptyObject)
+        let fine = Document(
+            collection: "events",
+            id: "ok",
+            version: Version(hlc: HLC(wallMillis: now, counter: 0), node: "venue-b"),
+            history: [],
+            deleted: false,
+            body: .emptyObject
+        )
         let future = HLC(wallMillis: now + 3_600_000, counter: 0)
-        let ahead = Document(collection: "events", id: "late", version: Version(hlc: future, node: "venue-b"), history: [], deleted: false, body: .emptyObject)
+        let ahead = Document(
+            collection: "events",
+            id: "late",
+            version: Version(hlc: future, node: "venue-b"),
+            history: [],
+            deleted: false,
+            body: .emptyObject
+        )
         await #expect(throws: DocumentError.self) {
             try await store.transact { transaction in
                 _ = try transaction.merge(fine)
@@ -84,7 +98,14 @@ import Testing
             }
         }
         #expect(try await store.get("events", "ok") == nil)  // all-or-nothing
-        let bad = Document(collection: "events", id: "x", version: Version(hlc: HLC(wallMillis: now, counter: 0), node: "../b"), history: [], deleted: false, body: .emptyObject)
+        let bad = Document(
+            collection: "events",
+            id: "x",
+            version: Version(hlc: HLC(wallMillis: now, counter: 0), node: "../b"),
+            history: [],
+            deleted: false,
+            body: .emptyObject
+        )
         await #expect(throws: DocumentError.invalidIdentifier(field: "node", value: "../b")) {
             try await store.transact { transaction in _ = try transaction.merge(bad) }
         }

@@ -15,7 +15,8 @@ func value(of document: Document?) -> Int? {
 /// Opens a store in a fresh temporary directory.
 @discardableResult
 func withStore<T>(
-    options: StoreOptions = StoreOptions(), nodeID: String = "node-a",
+    options: StoreOptions = StoreOptions(),
+    nodeID: String = "node-a",
     _ body: (DataDirectory, DocumentStore) async throws -> T
 ) async throws -> T {
     let temporary = TemporaryDirectory("store")

@@ -93,7 +93,12 @@ public final class TCPProxy: Sendable {
                 Thread { [self] in
                     Self.pump(from: from, to: to)
                     // The second pump to finish closes both ends.
-                    guard finished.withLock({ count in count += 1; return count }) == 2 else { return }
+                    guard
+                        finished.withLock({ count in
+                            count += 1
+                            return count
+                        }) == 2
+                    else { return }
                     state.withLock { $0.connections.subtract([client, upstream]) }
                     Glibc.close(client)
                     Glibc.close(upstream)

@@ -48,8 +48,18 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
     }
 
     public init(
-        kind: String, collection: String, documentId: String, eventId: String?, differingFields: [String], rule: String, winner: String,
-        loser: String, loserDocument: String, detectedBy: String, detectedAt: Date, state: State = .open
+        kind: String,
+        collection: String,
+        documentId: String,
+        eventId: String?,
+        differingFields: [String],
+        rule: String,
+        winner: String,
+        loser: String,
+        loserDocument: String,
+        detectedBy: String,
+        detectedAt: Date,
+        state: State = .open
     ) {
         self.kind = kind
         self.collection = collection

@@ -39,9 +39,21 @@ public struct Event: Codable, Sendable, Equatable {
     public var updatedAt: Date
 
     public init(
-        name: String, description: String, date: Date, location: String, capacity: Int, price: Decimal, currency: String,
-        salesPolicy: SalesPolicy, allocations: [String: Int]? = nil, homeNode: String? = nil, status: EventStatus = .scheduled,
-        holdMinutes: Int? = nil, organizerId: String, createdAt: Date, updatedAt: Date
+        name: String,
+        description: String,
+        date: Date,
+        location: String,
+        capacity: Int,
+        price: Decimal,
+        currency: String,
+        salesPolicy: SalesPolicy,
+        allocations: [String: Int]? = nil,
+        homeNode: String? = nil,
+        status: EventStatus = .scheduled,
+        holdMinutes: Int? = nil,
+        organizerId: String,
+        createdAt: Date,
+        updatedAt: Date
     ) {
         self.name = name
         self.description = description

@@ -38,8 +38,17 @@ public struct Hold: Codable, Sendable, Equatable {
     public var ticketIds: [String]?
 
     public init(
-        eventId: String, seats: Int, userId: String?, holderName: String, holderEmail: String?, heldBy: String, node: String,
-        status: HoldStatus = .open, createdAt: Date, expiresAt: Date, ticketIds: [String]? = nil
+        eventId: String,
+        seats: Int,
+        userId: String?,
+        holderName: String,
+        holderEmail: String?,
+        heldBy: String,
+        node: String,
+        status: HoldStatus = .open,
+        createdAt: Date,
+        expiresAt: Date,
+        ticketIds: [String]? = nil
     ) {
         self.eventId = eventId
         self.seats = seats

@@ -33,8 +33,18 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var soldByUser: String?
 
     public init(
-        eventId: String, userId: String?, holderName: String, holderEmail: String?, code: String, status: TicketStatus = .valid,
-        price: Decimal, currency: String, soldAt: Date, saleHLC: HLC?, soldBy: String, soldByUser: String?
+        eventId: String,
+        userId: String?,
+        holderName: String,
+        holderEmail: String?,
+        code: String,
+        status: TicketStatus = .valid,
+        price: Decimal,
+        currency: String,
+        soldAt: Date,
+        saleHLC: HLC?,
+        soldBy: String,
+        soldByUser: String?
     ) {
         self.eventId = eventId
         self.userId = userId

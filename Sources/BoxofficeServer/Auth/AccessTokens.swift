@@ -41,8 +41,12 @@ final class AccessTokens: Sendable {
 
     func issue(userId: String, role: Role, now: Date) async throws -> String {
         let claims = AccessTokenClaims(
-            sub: SubjectClaim(value: userId), userId: userId, role: role, iat: IssuedAtClaim(value: now),
-            exp: ExpirationClaim(value: now.addingTimeInterval(lifetime)))
+            sub: SubjectClaim(value: userId),
+            userId: userId,
+            role: role,
+            iat: IssuedAtClaim(value: now),
+            exp: ExpirationClaim(value: now.addingTimeInterval(lifetime))
+        )
         return try await keys.sign(claims)
     }
 

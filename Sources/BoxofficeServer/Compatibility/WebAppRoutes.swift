@@ -75,20 +75,29 @@ struct WebAppRoutes {
             // Invariant: the web app buys for the signed-in user only.
             guard purchase.userId == buyer.userId else { throw DomainError.forbidden("userId must be the id of the signed-in user") }
             guard let eventId = WebAppTicketEntry.event(ofOffer: purchase.ticketId) else {
-                throw DomainError.invalidField("ticketId", "ticket \(purchase.ticketId) is not for sale: reload the event page to see the tickets on sale")
+                throw DomainError.invalidField(
+                    "ticketId",
+                    "ticket \(purchase.ticketId) is not for sale: reload the event page to see the tickets on sale"
+                )
             }
             // A NUL never comes in an Idempotency-Key header: this key space is the web app's own.
-            let sold = try await tickets.sell(SaleRequest(eventId: eventId, quantity: 1), by: buyer, idempotencyKey: "\u{0}purchase " + purchase.ticketId)
+            let sold = try await tickets.sell(
+                SaleRequest(eventId: eventId, quantity: 1),
+                by: buyer,
+                idempotencyKey: "\u{0}purchase " + purchase.ticketId
+            )
             guard let ticket = sold.first else { throw DomainError.notEnoughSeats(requested: 1, available: 0) }
             // A repeat of a purchase whose ticket was cancelled since is no purchase.
             guard ticket.value.isLive else {
                 throw ticket.value.status == .cancelled
-                    ? DomainError.ticketAlreadyCancelled(ticketId: ticket.id) : DomainError.ticketNotValid(code: ticket.value.code, status: ticket.value.status.rawValue)
+                    ? DomainError.ticketAlreadyCancelled(ticketId: ticket.id)
+                    : DomainError.ticketNotValid(code: ticket.value.code, status: ticket.value.status.rawValue)
             }
             return EditedResponse(status: .created, response: ticket)
         }
         // The dashboard and the session (AuthContext) read the user's fields at the top level.
-        group.get("users/profile") { _, context -> WebAppProfile in WebAppProfile(profile: try await accounts.profile(of: context.requireIdentity())) }
+        group.get("users/profile") { _, context -> WebAppProfile in WebAppProfile(profile: try await accounts.profile(of: context.requireIdentity()))
+        }
         // The profile page: `notifRes.data.map(notif => notif._id, message, createdAt)`, newest first.
         group.get("notifications/:id") { _, context -> [Identified<UserNotification>] in
             try await notifications.list(for: try context.parameters.require("id"), by: try context.requireIdentity())
@@ -103,7 +112,9 @@ struct WebAppRoutes {
             let text = try container.decode(String.self)
             guard let date = defaults.start(ofDay: text, in: timeZone) ?? JSONCoding.parseDate(text) else {
                 throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "expected a day such as 2031-07-04 or a date-time such as 2031-07-04T20:00:00Z")
+                    in: container,
+                    debugDescription: "expected a day such as 2031-07-04 or a date-time such as 2031-07-04T20:00:00Z"
+                )
             }
             return date
         }

@@ -48,8 +48,12 @@ struct ConflictReportPage: Sendable, Hashable {
 
     /// - Parameter standing: the version that stands now, per conflict id, when the document still exists.
     init(
-        node: String, filter: ConflictService.Filter, conflicts: [Identified<ConflictRecord>], counts: [String: Int],
-        standing: [String: Document], now: Date
+        node: String,
+        filter: ConflictService.Filter,
+        conflicts: [Identified<ConflictRecord>],
+        counts: [String: Int],
+        standing: [String: Document],
+        now: Date
     ) {
         func options(_ values: [String], selected: String?) -> [Option] {
             ([""] + values).map { Option(value: $0, label: $0.isEmpty ? "any" : $0, selected: $0 == (selected ?? "")) }
@@ -73,12 +77,23 @@ struct ConflictReportPage: Sendable, Hashable {
         let lost = envelope["body"].map { JSONBody(unchecked: Array($0.utf8)).fieldTexts() } ?? envelope
         func fields(_ texts: [String: String]) -> [Field] {
             // Invariant: no secret reaches the page (an account's password hash).
-            texts.keys.sorted().filter { !Self.secretFields.contains($0) }.map { Field(name: $0, value: texts[$0] ?? "", differs: record.differingFields.contains($0)) }
+            texts.keys.sorted().filter { !Self.secretFields.contains($0) }.map {
+                Field(name: $0, value: texts[$0] ?? "", differs: record.differingFields.contains($0))
+            }
         }
         return Row(
-            id: conflict.id, kind: record.kind, event: record.eventId ?? "–", document: "\(record.collection)/\(record.documentId)",
+            id: conflict.id,
+            kind: record.kind,
+            event: record.eventId ?? "–",
+            document: "\(record.collection)/\(record.documentId)",
             differs: record.differingFields.isEmpty ? nil : record.differingFields.joined(separator: ", "),
-            outcome: "\(record.rule): \(record.winner) stands over \(record.loser)", age: age, state: record.state.rawValue, note: record.note,
-            open: record.state == .open, stands: fields(standing?.body.fieldTexts() ?? [:]), lost: fields(lost))
+            outcome: "\(record.rule): \(record.winner) stands over \(record.loser)",
+            age: age,
+            state: record.state.rawValue,
+            note: record.note,
+            open: record.state == .open,
+            stands: fields(standing?.body.fieldTexts() ?? [:]),
+            lost: fields(lost)
+        )
     }
 }

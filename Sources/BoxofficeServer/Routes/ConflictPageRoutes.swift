@@ -20,14 +20,21 @@ struct ConflictPageRoutes {
             let filter = ConflictService.Filter(
                 kind: request.uri.queryParameters["kind"].map(String.init)?.nilIfEmpty,
                 eventId: request.uri.queryParameters["eventId"].map(String.init)?.nilIfEmpty,
-                state: request.uri.queryParameters["state"].flatMap { ConflictRecord.State(rawValue: String($0)) })
+                state: request.uri.queryParameters["state"].flatMap { ConflictRecord.State(rawValue: String($0)) }
+            )
             let found = try await conflicts.list(filter)
             var standing: [String: Document] = [:]
             for conflict in found.conflicts {
                 standing[conflict.id] = try await store.get(conflict.value.collection, conflict.value.standingDocumentId)
             }
             let page = ConflictReportPage(
-                node: store.nodeID, filter: filter, conflicts: found.conflicts, counts: found.counts, standing: standing, now: now())
+                node: store.nodeID,
+                filter: filter,
+                conflicts: found.conflicts,
+                counts: found.counts,
+                standing: standing,
+                now: now()
+            )
             return try await shell.page("conflicts", title: "Conflict report", page, context: context, staff: true)
         }
         group.post("web/conflicts/:id/acknowledge") { request, context -> Response in

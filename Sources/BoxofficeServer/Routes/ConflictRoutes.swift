@@ -18,7 +18,8 @@ struct ConflictRoutes {
             let filter = ConflictService.Filter(
                 kind: request.uri.queryParameters["kind"].map(String.init),
                 eventId: request.uri.queryParameters["eventId"].map(String.init),
-                state: try request.query("state", "open, acknowledged or resolved") { ConflictRecord.State(rawValue: $0) })
+                state: try request.query("state", "open, acknowledged or resolved") { ConflictRecord.State(rawValue: $0) }
+            )
             let found = try await conflicts.list(filter)
             return Report(conflicts: found.conflicts, counts: found.counts)
         }

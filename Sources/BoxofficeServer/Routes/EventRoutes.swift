@@ -10,7 +10,10 @@ struct EventRoutes {
     /// The venue's: a day in a listing's `from` or `to` is a day here.
     let timeZone: TimeZone
 
-    struct Transfer: Decodable { var to: String; var seats: Int }
+    struct Transfer: Decodable {
+        var to: String
+        var seats: Int
+    }
 
     struct Page: ResponseEncodable {
         var events: [EventView]

@@ -28,15 +28,24 @@ struct NodeRoutes {
         group.get("node") { _, _ -> NodeInfo in
             let statistics = await store.statistics
             return NodeInfo(
-                nodeId: store.nodeID, version: boxofficeVersion, dataDirectory: store.directory.path, documents: statistics.documents,
-                lastSeq: statistics.lastSeq, durableSeq: statistics.durableSeq, journalSyncs: statistics.journalSyncs,
-                journalBytes: statistics.journalBytes, uptimeSeconds: Int(Date().timeIntervalSince(startedAt)))
+                nodeId: store.nodeID,
+                version: boxofficeVersion,
+                dataDirectory: store.directory.path,
+                documents: statistics.documents,
+                lastSeq: statistics.lastSeq,
+                durableSeq: statistics.durableSeq,
+                journalSyncs: statistics.journalSyncs,
+                journalBytes: statistics.journalBytes,
+                uptimeSeconds: Int(Date().timeIntervalSince(startedAt))
+            )
         }
         group.get("metrics") { _, _ -> Response in
             let text = metrics.render(await store.statistics)
             return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: text)))
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: text))
+            )
         }
         group.get("openapi.yaml") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: openAPI))

@@ -6,7 +6,11 @@ import Hummingbird
 struct NotificationRoutes {
     let notifications: NotificationService
 
-    struct Message: Decodable { var userId: String; var message: String; var eventId: String? }
+    struct Message: Decodable {
+        var userId: String
+        var message: String
+        var eventId: String?
+    }
     struct Listing: ResponseEncodable {
         var notifications: [Identified<UserNotification>]
         var unread: Int

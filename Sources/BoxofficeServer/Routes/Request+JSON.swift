@@ -7,7 +7,9 @@ extension Request {
     /// wrong type is a 400 that names the field; a body over the context's limit is a 413.
     /// `decoder` reads dates the venue API's way unless a route says otherwise.
     mutating func decodeJSON<T: Decodable>(
-        _ type: T.Type, context: some RequestContext, decoder: JSONDecoder = JSONCoding.makeDecoder()
+        _ type: T.Type,
+        context: some RequestContext,
+        decoder: JSONDecoder = JSONCoding.makeDecoder()
     ) async throws -> T {
         let buffer = try await collectBody(upTo: context.maxUploadSize)
         let body = Data(buffer.readableBytesView)
@@ -17,7 +19,10 @@ extension Request {
             // The decoder says "not valid JSON", naming no field, for valid JSON with a number a
             // field cannot take (1.5 or 1e20 where a count goes): say that instead.
             if case let .dataCorrupted(context) = error, context.codingPath.isEmpty, (try? JSONSerialization.jsonObject(with: body)) != nil {
-                throw DomainError.invalidField("body", "a number in the body does not fit its field: counts are whole numbers, and every number has a maximum (see /openapi.yaml)")
+                throw DomainError.invalidField(
+                    "body",
+                    "a number in the body does not fit its field: counts are whole numbers, and every number has a maximum (see /openapi.yaml)"
+                )
             }
             throw DomainError(decoding: error)
         }

@@ -4,7 +4,6 @@ import BoxofficeVenue
 import Foundation
 import Hummingbird
 
-
 /// `/sync`: the peer protocol of sync-spec.md (info, changes feed, checkpoints, versions, seat
 /// requests).
 struct SyncRoutes {

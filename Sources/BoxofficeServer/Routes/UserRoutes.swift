@@ -11,9 +11,19 @@ struct UserRoutes {
     let tokens: AccessTokens
     let now: @Sendable () -> Date
 
-    struct Registration: Decodable { var name: String; var email: String; var password: String }
-    struct Credentials: Decodable { var email: String; var password: String }
-    struct Session: ResponseEncodable { var token: String; var user: UserView }
+    struct Registration: Decodable {
+        var name: String
+        var email: String
+        var password: String
+    }
+    struct Credentials: Decodable {
+        var email: String
+        var password: String
+    }
+    struct Session: ResponseEncodable {
+        var token: String
+        var user: UserView
+    }
     struct Profile: ResponseEncodable, Sendable {
         var user: UserView
         var tickets: [Identified<Ticket>]
@@ -41,8 +51,10 @@ struct UserRoutes {
     /// The caller's account, tickets and unread count: what both profiles show.
     func profile(of identity: Identity) async throws -> Profile {
         Profile(
-            user: try await users.view(identity.userId), tickets: try await tickets.tickets(ofUser: identity.userId),
-            unreadNotifications: try await notifications.unreadCount(for: identity.userId))
+            user: try await users.view(identity.userId),
+            tickets: try await tickets.tickets(ofUser: identity.userId),
+            unreadNotifications: try await notifications.unreadCount(for: identity.userId)
+        )
     }
 
     private func session(for user: UserView) async throws -> Session {

@@ -61,7 +61,11 @@ struct WebAccountRoutes {
                 let user = try await users.register(name: form["name"] ?? "", email: form["email"] ?? "", password: form["password"] ?? "")
                 return try await signedIn(user, next: "/")
             } again: { error in
-                let page = AccountForm(next: "/", values: ["name": form["name"] ?? "", "email": form["email"] ?? ""], errors: error.errors(default: "email"))
+                let page = AccountForm(
+                    next: "/",
+                    values: ["name": form["name"] ?? "", "email": form["email"] ?? ""],
+                    errors: error.errors(default: "email")
+                )
                 return try await shell.page("register", title: "Register", page, context: context, status: error.status)
             }
         }
@@ -87,8 +91,12 @@ struct WebAccountRoutes {
             let person = try context.requireIdentity()
             let user = try await users.view(person.userId)
             let profile = Profile(
-                name: user.name, email: user.email, role: user.role.rawValue, memberSince: WebFormat.when(user.createdAt),
-                tickets: try await tickets.tickets(ofUser: person.userId).count { $0.value.isLive })
+                name: user.name,
+                email: user.email,
+                role: user.role.rawValue,
+                memberSince: WebFormat.when(user.createdAt),
+                tickets: try await tickets.tickets(ofUser: person.userId).count { $0.value.isLive }
+            )
             return try await shell.page("profile", title: "Profile", profile, context: context)
         }
     }

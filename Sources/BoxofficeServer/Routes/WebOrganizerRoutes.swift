@@ -73,13 +73,24 @@ struct WebOrganizerRoutes {
                 return try await formPage(view, values: Self.values(of: view), notice: "Saved.", context: context)
             } again: { error in
                 try await formPage(
-                    try await events.view(id), values: form, was: Self.opened(form), errors: error.errors(default: "name"), context: context, status: error.status)
+                    try await events.view(id),
+                    values: form,
+                    was: Self.opened(form),
+                    errors: error.errors(default: "name"),
+                    context: context,
+                    status: error.status
+                )
             }
         }
         group.post("web/organizer/events/:id/cancel") { request, context -> Response in
             _ = try await shell.form(request, context: context)
             let view = try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())
-            return try await formPage(view, values: Self.values(of: view), notice: "The event is cancelled; ticket holders are told.", context: context)
+            return try await formPage(
+                view,
+                values: Self.values(of: view),
+                notice: "The event is cancelled; ticket holders are told.",
+                context: context
+            )
         }
         group.post("web/organizer/events/:id/transfer") { request, context -> Response in
             let form = try await shell.form(request, context: context)
@@ -88,19 +99,33 @@ struct WebOrganizerRoutes {
             return try await shell.submit {
                 let count = Int(form["seats"] ?? "") ?? 0
                 let view = try await seats.transfer(event: id, seats: count, to: form["to"] ?? "", events: events)
-                return try await formPage(view, values: Self.values(of: view), notice: "Gave \(count) seats to \(form["to"] ?? "").", context: context)
+                return try await formPage(
+                    view,
+                    values: Self.values(of: view),
+                    notice: "Gave \(count) seats to \(form["to"] ?? "").",
+                    context: context
+                )
             } again: { error in
                 let view = try await events.view(id)
                 return try await formPage(
-                    view, values: Self.values(of: view), errors: error.errors(default: "seats", shown: ["to", "seats"]), context: context,
-                    status: error.status)
+                    view,
+                    values: Self.values(of: view),
+                    errors: error.errors(default: "seats", shown: ["to", "seats"]),
+                    context: context,
+                    status: error.status
+                )
             }
         }
     }
 
     private func formPage(
-        _ view: EventView?, values: [String: String], was: [String: String]? = nil, errors: [String: String] = [:], notice: String? = nil,
-        context: BoxofficeRequestContext, status: HTTPResponse.Status = .ok
+        _ view: EventView?,
+        values: [String: String],
+        was: [String: String]? = nil,
+        errors: [String: String] = [:],
+        notice: String? = nil,
+        context: BoxofficeRequestContext,
+        status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         // An edit form opens with the event's values; after a refused save, with those it was opened with.
         let opened = view == nil ? [:] : was ?? values
@@ -109,8 +134,15 @@ struct WebOrganizerRoutes {
         if let view { nodes = try await nodeRows(view) }
         let page = EventForm(
             // The policy select is disabled on an edit form (not posted): the event's own policy shows.
-            id: view?.id, values: values, was: opened.sorted { $0.key < $1.key }.map { Hidden(name: $0.key + "_was", value: $0.value) }, errors: errors, escrow: (view?.event.salesPolicy.rawValue ?? values["salesPolicy"]) != SalesPolicy.overbook.rawValue, notice: notice,
-            nodes: nodes, cancelled: view?.event.status == .cancelled)
+            id: view?.id,
+            values: values,
+            was: opened.sorted { $0.key < $1.key }.map { Hidden(name: $0.key + "_was", value: $0.value) },
+            errors: errors,
+            escrow: (view?.event.salesPolicy.rawValue ?? values["salesPolicy"]) != SalesPolicy.overbook.rawValue,
+            notice: notice,
+            nodes: nodes,
+            cancelled: view?.event.status == .cancelled
+        )
         return try await shell.page("event-form", title: title, page, context: context, staff: true, status: status)
     }
 
@@ -129,8 +161,11 @@ struct WebOrganizerRoutes {
             let sold = live.filter { $0.soldBy == node }
             let revenue = sold.reduce(Decimal(0)) { $0 + $1.price }
             return NodeRow(
-                node: node, seats: SeatLedger.seats(of: node, initial: initial, rows: rows), sold: sold.count,
-                revenue: WebFormat.money(revenue, view.event.currency))
+                node: node,
+                seats: SeatLedger.seats(of: node, initial: initial, rows: rows),
+                sold: sold.count,
+                revenue: WebFormat.money(revenue, view.event.currency)
+            )
         }
     }
 
@@ -138,7 +173,8 @@ struct WebOrganizerRoutes {
         let event = view.event
         return [
             "name": event.name, "description": event.description, "date": WebFormat.localInput(event.date), "location": event.location,
-            "capacity": "\(view.availability.capacity)", "price": "\(event.price)", "currency": event.currency, "salesPolicy": event.salesPolicy.rawValue,
+            "capacity": "\(view.availability.capacity)", "price": "\(event.price)", "currency": event.currency,
+            "salesPolicy": event.salesPolicy.rawValue,
             "holdMinutes": "\(event.holdMinutes ?? Hold.defaultMinutes)",
         ]
     }

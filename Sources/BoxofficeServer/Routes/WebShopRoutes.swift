@@ -72,9 +72,10 @@ struct WebShopRoutes {
             let cursor = request.uri.queryParameters["cursor"].flatMap { EventCursor(token: String($0)) }
             let listed = try await events.list(from: from, to: to, matching: query.nilIfEmpty, limit: Self.pageSize, cursor: cursor)
             let more = listed.next.map { next in
-                "/?" + [("q", query), ("from", fromText), ("to", toText), ("cursor", next.token)].filter { !$0.1.isEmpty }.map {
-                    "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-                }.joined(separator: "&")
+                "/?"
+                    + [("q", query), ("from", fromText), ("to", toText), ("cursor", next.token)].filter { !$0.1.isEmpty }.map {
+                        "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                    }.joined(separator: "&")
             }
             let home = Home(query: query, from: fromText, to: toText, events: listed.events.map(EventCard.init), error: dateError, more: more)
             return try await shell.page("home", title: "Upcoming events", home, context: context)
@@ -127,15 +128,24 @@ struct WebShopRoutes {
                 }
                 cards.append(
                     TicketCard(
-                        id: ticket.id, code: value.code, holderName: value.holderName, event: event.name, when: event.when, location: event.location,
-                        status: value.status.rawValue, live: value.isLive))
+                        id: ticket.id,
+                        code: value.code,
+                        holderName: value.holderName,
+                        event: event.name,
+                        when: event.when,
+                        location: event.location,
+                        status: value.status.rawValue,
+                        live: value.isLive
+                    )
+                )
             }
             return try await shell.page("tickets", title: "My tickets", MyTickets(tickets: cards), context: context)
         }
     }
 
     /// The event page; after a refused hold, with why next to the quantity.
-    private func eventPage(_ id: String, context: BoxofficeRequestContext, quantity: String = "1", refused: FormError? = nil) async throws -> Response {
+    private func eventPage(_ id: String, context: BoxofficeRequestContext, quantity: String = "1", refused: FormError? = nil) async throws -> Response
+    {
         let card = EventCard(try await events.view(id))
         let errors = refused.map { ["quantity": Self.message(for: $0, card)] } ?? [:]
         let page = EventPage(event: card, canBuy: !card.cancelled && !card.soldOut, quantity: quantity, errors: errors)
@@ -151,14 +161,28 @@ struct WebShopRoutes {
         return "this box office has \(left) left right now; try again in a moment"
     }
 
-    private func holdPage(_ id: String, context: BoxofficeRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func holdPage(
+        _ id: String,
+        context: BoxofficeRequestContext,
+        error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let hold = try await reservations.hold(id, by: try context.requireIdentity()).value
         let event = EventCard(try await events.view(hold.eventId))
         let seconds = max(0, Int(hold.expiresAt.timeIntervalSince(now())))
         let open = hold.isHolding(at: now())
         let page = HoldPage(
-            id: id, event: event, seats: hold.seats, until: WebFormat.time(hold.expiresAt), secondsLeft: seconds, minutesLeft: (seconds + 59) / 60,
-            open: open, confirmed: hold.status == .confirmed, gone: !open && hold.status != .confirmed, error: error)
+            id: id,
+            event: event,
+            seats: hold.seats,
+            until: WebFormat.time(hold.expiresAt),
+            secondsLeft: seconds,
+            minutesLeft: (seconds + 59) / 60,
+            open: open,
+            confirmed: hold.status == .confirmed,
+            gone: !open && hold.status != .confirmed,
+            error: error
+        )
         return try await shell.page("hold", title: "Your seats for \(event.name)", page, context: context, status: status)
     }
 

@@ -63,7 +63,14 @@ struct WebStaffRoutes {
             let gate = (form["gate"] ?? "").trimmingCharacters(in: .whitespaces)
             let (result, status) = await scan(code, gate: gate.isEmpty ? nil : gate, by: staff)
             // The gate stays filled in for the next scan; the code field is cleared.
-            return try await shell.page("checkin", title: "Check-in", Scan(code: "", gate: gate, result: result), context: context, staff: true, status: status)
+            return try await shell.page(
+                "checkin",
+                title: "Check-in",
+                Scan(code: "", gate: gate, result: result),
+                context: context,
+                staff: true,
+                status: status
+            )
         }
         group.get("web/staff/sale") { request, context -> Response in
             _ = try context.requireStaff()
@@ -75,12 +82,21 @@ struct WebStaffRoutes {
             let staff = try context.requireStaff()
             return try await shell.submit {
                 let sale = SaleRequest(
-                    eventId: form["eventId"] ?? "", quantity: try WebShopRoutes.quantity(form["quantity"]), holderName: form["holderName"] ?? "",
-                    holderEmail: (form["holderEmail"] ?? "").nilIfEmpty)
+                    eventId: form["eventId"] ?? "",
+                    quantity: try WebShopRoutes.quantity(form["quantity"]),
+                    holderName: form["holderName"] ?? "",
+                    holderEmail: (form["holderEmail"] ?? "").nilIfEmpty
+                )
                 let sold = try await tickets.sell(sale, by: staff, idempotencyKey: form["key"])
                 return try await salePage(context: context, query: form["q"] ?? "", sold: sold.map(\.value.code))
             } again: { error in
-                try await salePage(context: context, query: form["q"] ?? "", values: form, errors: error.errors(default: "quantity"), status: error.status)
+                try await salePage(
+                    context: context,
+                    query: form["q"] ?? "",
+                    values: form,
+                    errors: error.errors(default: "quantity"),
+                    status: error.status
+                )
             }
         }
         group.get("web/staff/today") { _, context -> Response in
@@ -117,7 +133,11 @@ struct WebStaffRoutes {
     }
 
     private func salePage(
-        context: BoxofficeRequestContext, query: String = "", sold: [String] = [], values: [String: String] = [:], errors: [String: String] = [:],
+        context: BoxofficeRequestContext,
+        query: String = "",
+        sold: [String] = [],
+        values: [String: String] = [:],
+        errors: [String: String] = [:],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         // The first 100 upcoming events, or those whose name has `query`: the list a seller picks from.
@@ -126,16 +146,28 @@ struct WebStaffRoutes {
         // Invariant: the event the seller chose stays in the list after a refused sale, selected;
         // otherwise the browser would select the first event and the next try would sell that one.
         if let chosen = values["eventId"], !upcoming.contains(where: { $0.id == chosen }), let view = try? await events.view(chosen),
-            view.event.status != .cancelled {
+            view.event.status != .cancelled
+        {
             upcoming.insert(view, at: 0)
         }
         let options = upcoming.map { view in
             Sale.Option(
-                id: view.id, label: "\(view.event.name), \(WebFormat.when(view.event.date)) (\(view.availability.remainingHere) left)",
-                selected: view.id == values["eventId"])
+                id: view.id,
+                label: "\(view.event.name), \(WebFormat.when(view.event.date)) (\(view.availability.remainingHere) left)",
+                selected: view.id == values["eventId"]
+            )
         }
         // A fresh key per form: a double-submitted form sells once.
-        let page = Sale(events: options, query: query, more: listed.next != nil, key: Identifier.randomCode(length: 24), values: values, errors: errors, sold: sold, hasSold: !sold.isEmpty)
+        let page = Sale(
+            events: options,
+            query: query,
+            more: listed.next != nil,
+            key: Identifier.randomCode(length: 24),
+            values: values,
+            errors: errors,
+            sold: sold,
+            hasSold: !sold.isEmpty
+        )
         return try await shell.page("sale", title: "Walk-in sale", page, context: context, staff: true, status: status)
     }
 }

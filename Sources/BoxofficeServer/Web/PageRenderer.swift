@@ -24,8 +24,10 @@ struct PageRenderer: Sendable {
     /// never reaches the browser.
     static func response(_ page: String?, status: HTTPResponse.Status) -> Response {
         Response(
-            status: page == nil ? .internalServerError : status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: page ?? fallback)))
+            status: page == nil ? .internalServerError : status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: page ?? fallback))
+        )
     }
 
     private static let fallback = "<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1><p><a href=\"/\">Home</a></p>"

@@ -57,7 +57,13 @@ struct WebErrorMiddleware: RouterMiddleware {
             default: "That did not work"
             }
         do {
-            return try await shell.page("error", title: heading, ErrorPage(heading: heading, detail: problem.detail), context: context, status: problem.httpStatus)
+            return try await shell.page(
+                "error",
+                title: heading,
+                ErrorPage(heading: heading, detail: problem.detail),
+                context: context,
+                status: problem.httpStatus
+            )
         } catch {
             context.logger.error("error page failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return PageRenderer.response(nil, status: .internalServerError)

@@ -11,7 +11,8 @@ enum WebFormat {
         dates.value(for: date) {
             date.formatted(
                 Date.FormatStyle(locale: Locale(identifier: "en_GB"), timeZone: timeZone).weekday(.abbreviated).day().month(.abbreviated).year()
-                    .hour(.twoDigits(amPM: .omitted)).minute().timeZone(.specificName(.short)))
+                    .hour(.twoDigits(amPM: .omitted)).minute().timeZone(.specificName(.short))
+            )
         }
     }
 
@@ -24,7 +25,9 @@ enum WebFormat {
     /// "12,50"); nil for anything else ("1,000.50", "12abc"), never a prefix of it.
     static func decimal(_ text: String) -> Decimal? {
         let parts = text.split(separator: /[.,]/, omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+            return nil
+        }
         return Decimal(string: parts.joined(separator: "."), locale: Locale(identifier: "en_US_POSIX"))
     }
 

@@ -46,15 +46,25 @@ struct WebShell: Sendable {
 
     /// Renders `template` with the shared parts for the caller; `staff` adds the status strip.
     func page(
-        _ template: String, title: String, _ page: some Sendable & Hashable, context: BoxofficeRequestContext, staff: Bool = false,
+        _ template: String,
+        title: String,
+        _ page: some Sendable & Hashable,
+        context: BoxofficeRequestContext,
+        staff: Bool = false,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let identity = context.identity
         var unread = 0
         if let identity { unread = try await notifications.unreadCount(for: identity.userId) }
         let chrome = Chrome(
-            signedIn: identity != nil, name: identity?.name ?? "", isStaff: identity?.isStaff ?? false,
-            isOrganizer: identity?.role == .organizer, unread: unread, csrf: cache.placeholder, strip: staff ? try await strip() : nil)
+            signedIn: identity != nil,
+            name: identity?.name ?? "",
+            isStaff: identity?.isStaff ?? false,
+            isOrganizer: identity?.role == .organizer,
+            unread: unread,
+            csrf: cache.placeholder,
+            strip: staff ? try await strip() : nil
+        )
         let key = PageCache.Key(template: template, title: title, chrome: chrome, page: AnyHashable(page))
         let html = cache.page(key, token: context.csrfNonce.map(session.csrfToken) ?? "", keep: !(page is any UncachedPage)) {
             renderer.render(template, Model(title: title, chrome: chrome, page: page))
@@ -65,8 +75,10 @@ struct WebShell: Sendable {
     private func strip() async throws -> StatusStrip {
         let peers = await peerStatus.all.map { peer in
             StatusStrip.Peer(
-                name: peer.nodeId ?? peer.url, online: peer.lastSuccess != nil && peer.lastError == nil,
-                lag: peer.lagVersions.map { "\($0) behind" } ?? "lag unknown")
+                name: peer.nodeId ?? peer.url,
+                online: peer.lastSuccess != nil && peer.lastError == nil,
+                lag: peer.lagVersions.map { "\($0) behind" } ?? "lag unknown"
+            )
         }
         let open = try await conflicts.list(ConflictService.Filter(state: .open)).conflicts.count
         return StatusStrip(node: nodeID, peers: peers, openConflicts: open)
