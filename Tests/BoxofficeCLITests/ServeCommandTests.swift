@@ -92,6 +92,21 @@ import Testing
         }
     }
 
+    @Test func aClientThatHangsUpMidBodyIsNoErrorOfTheNode() async throws {
+        let temporary = TemporaryDirectory("hangup")
+        defer { temporary.remove() }
+        let node = try ChildProcess("boxoffice", ["serve", "--data", temporary.file("node"), "--port", "0"])
+        #expect(node.waitForOutput(containing: "boxoffice node"), "\(node.standardError)")
+        let port = try #require(node.standardOutput.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let socket = try #require(LoopbackSocket(port: port))
+        socket.send("POST /users/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"name\": \"A")
+        socket.close()
+        #expect(try await eventually { node.standardError.contains("request not read whole") }, "\(node.standardError)")
+        node.kill(SIGTERM)
+        #expect(node.waitForExit() == 0)
+        #expect(!node.standardError.contains(" error "), "\(node.standardError)")
+    }
+
     @Test func badArgumentsGetUsageNotACrash() throws {
         let badPort = try ChildProcess("boxoffice", ["serve", "--port", "70000"])
         #expect(badPort.waitForExit() == 64)

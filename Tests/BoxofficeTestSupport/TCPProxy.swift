@@ -126,7 +126,7 @@ public final class TCPProxy: Sendable {
         shutdown(to, Int32(SHUT_RDWR))
     }
 
-    private static func connect(to port: Int) -> Int32? {
+    static func connect(to port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var address = loopback(port: port)

@@ -3,6 +3,7 @@ import BoxofficeStore
 import BoxofficeSync
 import Foundation
 import Hummingbird
+import NIOHTTP1
 
 /// An RFC 9457 problem: what every error of the API looks like on the wire
 /// (`application/problem+json`).
@@ -29,6 +30,9 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(document: error)
         case let error as SyncError:
             self.init(slug: "bad-sync-request", status: .badRequest, detail: error.description)
+        case let error as HTTPParserError:
+            // The client's bytes, not the node: most often a client that hung up mid-body.
+            self.init(slug: "bad-request", status: .badRequest, detail: "the request could not be read: \(error.debugDescription)")
         case let error as StoreError:
             self.init(slug: "unavailable", status: .serviceUnavailable, detail: "the node cannot store data right now: \(error)")
         case let error as any HTTPResponseError:
