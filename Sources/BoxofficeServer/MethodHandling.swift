@@ -9,7 +9,9 @@ struct MethodHandling<Context: RequestContext>: HTTPResponderBuilder {
     let router: Router<Context>
 
     func buildResponder() -> MethodResponder<Router<Context>.Responder> {
-        MethodResponder(base: router.buildResponder(), routes: RouteMethods(router.routes.map { ($0.path, $0.method) }))
+        // Built first: building adds the HEAD routes, which the route table then holds too.
+        let base = router.buildResponder()
+        return MethodResponder(base: base, routes: RouteMethods(router.routes.map { ($0.path, $0.method) }))
     }
 
     struct MethodResponder<Base: HTTPResponder>: HTTPResponder where Base.Context == Context {
@@ -22,10 +24,8 @@ struct MethodHandling<Context: RequestContext>: HTTPResponderBuilder {
             let allowed = routes.methods(at: request.uri.path)
             // Invariant: a method is refused only where the router serves the path under others;
             // a 404 of a served method is the route's own answer (no such event).
-            guard !allowed.isEmpty, !allowed.contains(request.method), !(request.method == .head && allowed.contains(.get)) else {
-                return response
-            }
-            let names = allowed.subtracting([.head]).map(\.rawValue).sorted() + (allowed.contains(.get) ? ["HEAD"] : [])
+            guard !allowed.isEmpty, !allowed.contains(request.method) else { return response }
+            let names = allowed.subtracting([.head]).map(\.rawValue).sorted() + (allowed.contains(.head) ? ["HEAD"] : [])
             let error = HTTPError(
                 .methodNotAllowed,
                 message: "\(request.method) is not served at \(request.uri.path); it takes \(names.joined(separator: ", "))"
@@ -36,7 +36,7 @@ struct MethodHandling<Context: RequestContext>: HTTPResponderBuilder {
         }
     }
 
-    /// The methods of every route by its number of path segments, for a quick look-up per request.
+    /// The methods of every route by its number of path segments, for a quick look-up on a 404.
     /// Catch-all routes (`**`) are fallbacks (a 404 page), not paths served.
     struct RouteMethods: Sendable {
         private let routes: [Int: [(path: RouterPath, method: HTTPRequest.Method)]]

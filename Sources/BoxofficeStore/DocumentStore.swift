@@ -68,10 +68,9 @@ public actor DocumentStore {
             if (snapshot.map { $0.format < FileHeader.currentFormat } ?? false) || replay.olderFormatSegments > 0 {
                 report.olderFormat = 1
                 // Invariant: an upgrade never drops a damaged frame (peers restore what it held).
-                if !report.lostVersions {
+                if report.upgraded {
                     snapshotBytes = try upgrade(directory, entries: index.allInSequenceOrder(), lastSeq: lastSeq)
                     tail = nil
-                    report.upgraded = true
                     logger.notice("upgraded the data directory to format \(FileHeader.currentFormat)", metadata: ["snapshotSeq": "\(lastSeq)"])
                 } else {
                     logger.warning(

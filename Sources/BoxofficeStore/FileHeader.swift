@@ -46,7 +46,7 @@ public struct FileHeader: Equatable, Sendable {
         guard head == kind.magic else { throw .unknownFile(path: path) }
         // A header cut short by a crash: a file with nothing in it yet.
         guard bytes.count >= size else { return FileHeader(format: currentFormat) }
-        let format = bytes[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        let format = bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
         if format > currentFormat { throw .newerFormat(path: path, format: format, supported: currentFormat) }
         guard format == currentFormat else { throw .unknownFile(path: path) }
         return FileHeader(format: format)

@@ -13,7 +13,8 @@ public struct RecoveryReport: Sendable {
     /// upgraded them (one snapshot in the current format replaced them), unless frames were
     /// damaged, when they stay readable as they are until `store compact`.
     public var olderFormat: UInt32?
-    public var upgraded = false
+    /// Whether opening upgraded an older format (it does whenever nothing was lost).
+    public var upgraded: Bool { olderFormat != nil && !lostVersions }
     /// Document files queued for rewriting because they may lag the journal.
     public var filesToRewrite = 0
     public var seconds = 0.0
