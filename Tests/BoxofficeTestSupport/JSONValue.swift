@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Any JSON value, decoded with its type: what the API tests read answers into, instead of
 /// casting values out of `[String: Any]`.
 public enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
@@ -41,6 +43,25 @@ public enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     public var number: Double? { if case let .number(value) = self { value } else { nil } }
     public var array: [JSONValue]? { if case let .array(value) = self { value } else { nil } }
     public var object: [String: JSONValue]? { if case let .object(value) = self { value } else { nil } }
+    /// The number, when it is a whole one that an `Int` holds exactly (a count, a sequence number).
+    public var int: Int? { number.flatMap { Int(exactly: $0) } }
+
+    /// The JSON text `data`, parsed; it throws if `data` is not JSON.
+    public init(parsing data: Data) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// The value as compact JSON with sorted keys: equal values give equal bytes.
+    public func sortedJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try encoder.encode(self)
+    }
+
+    /// The value decoded as `T`, for an answer whose many fields a test reads by name.
+    public func decoded<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
+    }
 
     public subscript(index: Int) -> JSONValue? {
         guard let array, array.indices.contains(index) else { return nil }
@@ -85,8 +106,8 @@ public enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
