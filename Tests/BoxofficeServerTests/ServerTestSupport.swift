@@ -93,48 +93,48 @@ extension TestClientProtocol {
     ) async throws -> (status: Int, body: JSONValue, headers: HTTPFields) {
         var headers: HTTPFields = [.accept: "application/json, text/plain, */*"]
         if let authorization { headers[.authorization] = authorization }
-        if json != nil || raw != nil { headers[.contentType] = "application/json" }
-        let body = try json.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) } ?? raw.map { ByteBuffer(string: $0) }
-        return try await execute(uri: path, method: method, headers: headers, body: body) { response in
-            (Int(response.status.code), (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body))) ?? .null, response.headers)
-        }
+        if raw != nil { headers[.contentType] = "application/json" }
+        let response = try await call(method, path, json: json, raw: raw, headers: headers)
+        return (Int(response.status.code), response.body, response.headers)
     }
 
-    /// Sends a request with an optional JSON body and bearer token; returns status and parsed body.
+    /// Sends a request with an optional JSON body and bearer token. The answer comes back decoded
+    /// with its types (`.null` for a body that is not JSON).
     @discardableResult
     func call(
         _ method: HTTPRequest.Method,
         _ path: String,
         token: String? = nil,
-        json: Any? = nil,
+        json: JSONValue? = nil,
         raw: String? = nil,
         headers extra: HTTPFields = [:]
-    ) async throws -> (status: HTTPResponse.Status, body: [String: Any], headers: HTTPFields) {
+    ) async throws -> (status: HTTPResponse.Status, body: JSONValue, headers: HTTPFields) {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var buffer: ByteBuffer?
         if let json {
             headers[.contentType] = "application/json"
-            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+            buffer = ByteBuffer(bytes: try JSONEncoder().encode(json))
         } else if let raw {
             buffer = ByteBuffer(string: raw)
         }
         return try await execute(uri: path, method: method, headers: headers, body: buffer) { response in
-            let data = Data(buffer: response.body)
-            let parsed = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-            return (response.status, parsed, response.headers)
+            (response.status, (try? JSONValue(parsing: Data(buffer: response.body))) ?? .null, response.headers)
         }
     }
 
     /// Registers an attendee and returns their token and id.
     func register(_ name: String, _ email: String, password: String = "attendee-pw") async throws -> (token: String, id: String) {
-        let response = try await call(.post, "/users/register", json: ["name": name, "email": email, "password": password])
-        let user = response.body["user"] as? [String: Any]
-        return (response.body["token"] as? String ?? "", user?["id"] as? String ?? "")
+        let response = try await call(
+            .post,
+            "/users/register",
+            json: ["name": .string(name), "email": .string(email), "password": .string(password)]
+        )
+        return (response.body["token"]?.string ?? "", response.body["user.id"]?.string ?? "")
     }
 
     func login(_ email: String, _ password: String) async throws -> String {
-        try await call(.post, "/users/login", json: ["email": email, "password": password]).body["token"] as? String ?? ""
+        try await call(.post, "/users/login", json: ["email": .string(email), "password": .string(password)]).body["token"]?.string ?? ""
     }
 
     /// Creates an event as the organizer and returns its id.
@@ -144,9 +144,10 @@ extension TestClientProtocol {
             "/events",
             token: token,
             json: [
-                "name": name, "description": "Live", "date": date, "location": "Main Hall", "capacity": capacity, "price": 25.5, "currency": "EUR",
+                "name": .string(name), "description": "Live", "date": .string(date), "location": "Main Hall", "capacity": .number(Double(capacity)),
+                "price": 25.5, "currency": "EUR",
             ]
         )
-        return response.body["id"] as? String ?? ""
+        return response.body["id"]?.string ?? ""
     }
 }

@@ -24,17 +24,17 @@ import Testing
             #expect(try await client.call(.get, "/sync/info", token: "wrong").status == .unauthorized)
             let info = try await client.call(.get, "/sync/info", token: secret)
             #expect(info.status == .ok)
-            #expect(info.body["nodeId"] as? String == "venue-a")
-            #expect(info.body["protocol"] as? Int == 1)
+            #expect(info.body["nodeId"] == "venue-a")
+            #expect(info.body["protocol"] == 1)
         }
     }
 
     @Test func theFeedIsPagedAndBounded() async throws {
         try await TestNode.run { _, client in
             let page = try await client.call(.get, "/sync/changes?since=0&limit=1", token: secret)
-            #expect((page.body["versions"] as? [Any])?.count == 1)
-            #expect(page.body["complete"] as? Bool == false)
-            #expect(page.body["next"] as? Int == 1)
+            #expect(page.body["versions"]?.array?.count == 1)
+            #expect(page.body["complete"] == false)
+            #expect(page.body["next"] == 1)
             #expect(try await client.call(.get, "/sync/changes?since=999999", token: secret).status == .badRequest)
             #expect(try await client.call(.get, "/sync/changes?since=-1", token: secret).status == .badRequest)
             #expect(try await client.call(.get, "/sync/changes?limit=1001", token: secret).status == .badRequest)
@@ -49,10 +49,10 @@ import Testing
             let batch = #"{"versions":[\#(version("e-fine")),\#(garbage)],"checkpoint":{"peer":"venue-b","seq":2}}"#
             let refused = try await client.call(.post, "/sync/versions", token: secret, raw: batch)
             #expect(refused.status == .badRequest)
-            #expect((refused.body["detail"] as? String)?.contains("events/e-garbage") == true, "\(refused.body)")
+            #expect(refused.body["detail"]?.string?.contains("events/e-garbage") == true, "\(refused.body)")
             #expect(try await client.call(.get, "/events").status == .ok, "the listing still reads")
             #expect(try await client.call(.get, "/events/e-fine").status == .notFound, "nothing of the batch is applied")
-            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 0)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] == 0)
         }
     }
 
@@ -61,17 +61,17 @@ import Testing
             let good = #"{"versions":[\#(version("e-one")),\#(version("e-two"))],"checkpoint":{"peer":"venue-b","seq":2}}"#
             let applied = try await client.call(.post, "/sync/versions", token: secret, raw: good)
             #expect(applied.status == .ok)
-            #expect(applied.body["applied"] as? Int == 2)
-            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 2)
+            #expect(applied.body["applied"] == 2)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] == 2)
             let again = try await client.call(.post, "/sync/versions", token: secret, raw: good)
-            #expect(again.body["ignored"] as? Int == 2)
+            #expect(again.body["ignored"] == 2)
             // A checkpoint moves back only when a run from the start (after a restore) says so.
             let back = #"{"versions":[],"checkpoint":{"peer":"venue-b","seq":1}}"#
             #expect(try await client.call(.post, "/sync/versions", token: secret, raw: back).status == .ok)
-            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 2)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] == 2)
             let restart = #"{"versions":[],"checkpoint":{"peer":"venue-b","seq":1,"restart":true}}"#
             #expect(try await client.call(.post, "/sync/versions", token: secret, raw: restart).status == .ok)
-            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 1)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] == 1)
             #expect(try await client.call(.post, "/sync/versions", token: secret, raw: good).status == .ok)
             #expect(try await client.call(.post, "/sync/versions", token: secret, raw: "{}").status == .badRequest, "versions is required")
 
@@ -80,9 +80,9 @@ import Testing
                 #"{"versions":[\#(version("e-three")),\#(version("e-four", millisAhead: 3_600_000))],"checkpoint":{"peer":"venue-b","seq":4}}"#
             let refused = try await client.call(.post, "/sync/versions", token: secret, raw: skewed)
             #expect(refused.status == .badRequest)
-            #expect((refused.body["detail"] as? String)?.contains("ahead") == true)
+            #expect(refused.body["detail"]?.string?.contains("ahead") == true)
             #expect(try await client.call(.get, "/events/e-three").status == .notFound)
-            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] as? Int == 2)
+            #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] == 2)
 
             for malformed in [
                 "{", #"{"versions":[{"id":"x"}]}"#, #"{"versions":[\#(version("../etc"))]}"#, #"{"versions":[\#(version("e-five", node: "a/b"))]}"#,

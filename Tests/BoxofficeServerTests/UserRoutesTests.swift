@@ -1,3 +1,4 @@
+import BoxofficeTestSupport
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -11,19 +12,19 @@ import Testing
                 json: ["name": "Ada Lovelace", "email": " Ada@Example.com ", "password": "analytical"]
             )
             #expect(registered.status == .created)
-            let user = try #require(registered.body["user"] as? [String: Any])
-            #expect(user["email"] as? String == "ada@example.com")
-            #expect(user["role"] as? String == "attendee")
+            let user = try #require(registered.body["user"]?.object)
+            #expect(user["email"] == "ada@example.com")
+            #expect(user["role"] == "attendee")
             #expect(user["passwordHash"] == nil)
-            #expect((registered.body["token"] as? String)?.split(separator: ".").count == 3)
+            #expect(registered.body["token"]?.string?.split(separator: ".").count == 3)
 
             let token = try await client.login("ADA@example.com", "analytical")
             #expect(!token.isEmpty)
             let profile = try await client.call(.get, "/users/profile", token: token)
             #expect(profile.status == .ok)
-            #expect((profile.body["user"] as? [String: Any])?["name"] as? String == "Ada Lovelace")
-            #expect((profile.body["tickets"] as? [Any])?.isEmpty == true)
-            #expect(profile.body["unreadNotifications"] as? Int == 0)
+            #expect(profile.body["user.name"] == "Ada Lovelace")
+            #expect(profile.body["tickets"]?.array?.isEmpty == true)
+            #expect(profile.body["unreadNotifications"] == 0)
         }
     }
 
@@ -32,7 +33,7 @@ import Testing
             _ = try await client.register("Ada", "ada@example.com")
             let again = try await client.call(.post, "/users/register", json: ["name": "Other", "email": "ADA@example.com", "password": "whatever1"])
             #expect(again.status == .conflict)
-            #expect(again.body["field"] as? String == "email")
+            #expect(again.body["field"] == "email")
         }
     }
 
@@ -43,7 +44,7 @@ import Testing
             let unknownEmail = try await client.call(.post, "/users/login", json: ["email": "nobody@example.com", "password": "wrong-password"])
             #expect(wrongPassword.status == .unauthorized)
             #expect(unknownEmail.status == .unauthorized)
-            #expect(wrongPassword.body["detail"] as? String == unknownEmail.body["detail"] as? String)
+            #expect(wrongPassword.body["detail"]?.string == unknownEmail.body["detail"]?.string)
         }
     }
 
@@ -55,13 +56,13 @@ import Testing
             (["name": "A", "email": "a@b.io", "password": "short"], "password"),
             (["name": "  ", "email": "a@b.io", "password": "longenough"], "name"),
             (["name": 42, "email": "a@b.io", "password": "longenough"], "name"),
-        ] as [([String: any Sendable], String)]
+        ] as [(JSONValue, String)]
     )
-    func registrationValidationNamesTheField(_ body: [String: any Sendable], _ field: String) async throws {
+    func registrationValidationNamesTheField(_ body: JSONValue, _ field: String) async throws {
         try await TestNode.run { _, client in
             let response = try await client.call(.post, "/users/register", json: body)
             #expect(response.status == .badRequest)
-            #expect(response.body["field"] as? String == field)
+            #expect(response.body["field"]?.string == field)
             #expect(response.headers[.contentType] == "application/problem+json")
         }
     }

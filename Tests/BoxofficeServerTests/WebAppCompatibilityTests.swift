@@ -162,7 +162,12 @@ import Testing
             let ticket = try #require(bought.body["_id"]?.string)
             // A staff message after the sale: the profile page lists it first.
             let staff = try await client.login("sam@venue.test", "staff-pw-1")
-            _ = try await client.call(.post, "/notifications/send", token: staff, json: ["userId": ada.id, "message": "Doors open at 19:00"])
+            _ = try await client.call(
+                .post,
+                "/notifications/send",
+                token: staff,
+                json: ["userId": .string(ada.id), "message": "Doors open at 19:00"]
+            )
             let inbox = try await Self.send(client, .get, "/api/notifications/\(ada.id)", token: ada.token)
             #expect(inbox.body.array?.compactMap { $0["message"]?.string } == ["Doors open at 19:00", "1 ticket for Jazz Night"])
 

@@ -1,5 +1,6 @@
 import BoxofficeCore
 import BoxofficeServer
+import BoxofficeTestSupport
 import BoxofficeVenue
 import Foundation
 import HummingbirdTesting
@@ -28,8 +29,8 @@ import Testing
             _ = try await staff.get("/conflicts")
             let resolved = try await staff.post("/web/conflicts/\(id)/resolve", ["note": "confirmed by phone"])
             #expect(resolved.location == "/conflicts")
-            let record = try await client.call(.get, "/conflicts.json", token: organizer).body["conflicts"] as? [[String: Any]]
-            #expect(record?.first?["state"] as? String == "resolved" && record?.first?["note"] as? String == "confirmed by phone")
+            let record = try await client.call(.get, "/conflicts.json", token: organizer).body["conflicts"]?.array
+            #expect(record?.first?["state"] == "resolved" && record?.first?["note"] == "confirmed by phone")
 
             var anonymous = WebBrowser(client)
             let away = try await anonymous.get("/conflicts?token=\(organizer)")
@@ -57,7 +58,7 @@ import Testing
             let holder = try await client.register("Eve at A", "eve@example.com")
             // The same email registered later on venue-b, arriving by sync.
             let local = try #require(try await node.store.get("users", holder.id))
-            var body = try #require(try JSONSerialization.jsonObject(with: Data(local.body.bytes)) as? [String: Any])
+            var body = try #require(try local.body.decode(JSONValue.self).object)
             body["name"] = "Eve at B"
             let hlc = HLC(wallMillis: local.version.hlc.wallMillis + 1_000, counter: 0)
             let later = Document(
@@ -66,7 +67,7 @@ import Testing
                 version: Version(hlc: hlc, node: "venue-b"),
                 history: [],
                 deleted: false,
-                body: JSONBody(unchecked: Array(try JSONSerialization.data(withJSONObject: body)))
+                body: try JSONBody(encoding: body)
             )
             _ = try await VenueRules.localNode(node.store).apply([later], checkpoint: nil)
 
