@@ -1,3 +1,4 @@
+import BoxofficeTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -8,9 +9,10 @@ import NIOCore
 struct HTTPTestClient: Sendable {
     let port: Int
 
-    struct Reply: @unchecked Sendable {
+    struct Reply: Sendable {
         let status: HTTPResponse.Status
-        let body: [String: Any]
+        /// The answer decoded with its types; `.null` for a body that is not JSON.
+        let body: JSONValue
     }
 
     /// The body of an answer as text (for endpoints whose exact bytes matter).
@@ -39,14 +41,14 @@ struct HTTPTestClient: Sendable {
         }
     }
 
-    func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: [String: any Sendable]? = nil) async throws -> Reply {
+    func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSONValue? = nil) async throws -> Reply {
         var fields: HTTPFields = [.contentType: "application/json"]
         if let token { fields[.authorization] = "Bearer \(token)" }
         let headers = fields
-        let body = try json.map { ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: $0)) }
+        let body = try json.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) }
         return try await withConnection { client in
             let response = try await client.execute(TestClient.Request(path, method: method, headers: headers, body: body))
-            let parsed = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body ?? ByteBuffer()))) as? [String: Any] ?? [:]
+            let parsed = (try? JSONValue(parsing: Data(buffer: response.body ?? ByteBuffer()))) ?? .null
             return Reply(status: response.status, body: parsed)
         }
     }

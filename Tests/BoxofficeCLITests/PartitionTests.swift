@@ -68,7 +68,7 @@ import Testing
                 "/users/register",
                 json: ["name": "Buyer \(i)", "email": "buyer\(i)@venue.test", "password": "buyer-password"]
             )
-            registered.append((try #require(reply.body["token"] as? String), try #require((reply.body["user"] as? [String: Any])?["id"] as? String)))
+            registered.append((try #require(reply.body["token"]?.string), try #require(reply.body["user.id"]?.string)))
         }
         let buyers = registered
         #expect(
@@ -86,7 +86,12 @@ import Testing
         let ledger = Ledger()
         for (i, node) in nodes.enumerated() {
             for _ in 0..<4 {
-                let sale = try await node.client.call(.post, "/tickets", token: buyers[i].token, json: ["eventId": overbooked, "quantity": 10])
+                let sale = try await node.client.call(
+                    .post,
+                    "/tickets",
+                    token: buyers[i].token,
+                    json: ["eventId": .string(overbooked), "quantity": 10]
+                )
                 #expect(sale.status == .created, "\(sale.body)")
                 await ledger.record(Self.ticketIds(sale), event: overbooked, node: i)
             }
@@ -106,7 +111,7 @@ import Testing
                                     .post,
                                     "/tickets",
                                     token: buyers[i].token,
-                                    json: ["eventId": event, "quantity": quantity]
+                                    json: ["eventId": .string(event), "quantity": .number(Double(quantity))]
                                 )
                                 if sale.status == .created { await ledger.record(Self.ticketIds(sale), event: event, node: i) }
                                 try? await Task.sleep(for: .milliseconds(Int.random(in: 60...200, using: &pace)))
@@ -133,7 +138,7 @@ import Testing
         cluster.setAll(open: true)
         #expect(
             try await eventually(within: 60) {
-                for node in nodes where try await node.client.call(.get, "/events/\(escrow)").body["remaining"] as? Int != 0 { return false }
+                for node in nodes where try await node.client.call(.get, "/events/\(escrow)").body["remaining"]?.int != 0 { return false }
                 return true
             },
             "escrow seats left unsold although buyers wanted them"
@@ -166,25 +171,25 @@ import Testing
             #expect(statuses.filter { $0 == "valid" }.count == Self.capacity)
             #expect(statuses.filter { $0 == "oversold" }.count == overbookSold - Self.capacity)
             let shown = try await node.client.call(.get, "/events/\(overbooked)")
-            #expect(shown.body["sold"] as? Int == Self.capacity && shown.body["remaining"] as? Int == 0)
+            #expect(shown.body["sold"]?.int == Self.capacity && shown.body["remaining"] == 0)
             let records = try await node.client.call(.get, "/conflicts.json?kind=oversold&eventId=\(overbooked)", token: node.organizer)
-            #expect((records.body["conflicts"] as? [Any])?.count == overbookSold - Self.capacity, "\(records.body)")
+            #expect(records.body["conflicts"]?.array?.count == overbookSold - Self.capacity, "\(records.body)")
         }
         var told = 0
         for buyer in buyers {
             let list = try await nodes[0].client.call(.get, "/notifications/\(buyer.id)", token: buyer.token)
-            told += (list.body["notifications"] as? [[String: Any]])?.filter { $0["kind"] as? String == "ticketOversold" }.count ?? 0
+            told += list.body["notifications"]?.array?.filter { $0["kind"] == "ticketOversold" }.count ?? 0
         }
         #expect(told == overbookSold - Self.capacity, "\(told) oversold notifications")
     }
 
     private static func ticketIds(_ sale: HTTPTestClient.Reply) -> [String] {
-        (sale.body["tickets"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        sale.body["tickets"]?.array?.compactMap { $0["id"]?.string } ?? []
     }
 
     /// The status of every ticket of `event` as `node` sees it.
     private static func tickets(of event: String, at node: SyncTests.Node) async throws -> [String] {
         let listing = try await node.client.call(.get, "/tickets/\(event)", token: node.organizer)
-        return (listing.body["tickets"] as? [[String: Any]])?.compactMap { $0["status"] as? String } ?? []
+        return listing.body["tickets"]?.array?.compactMap { $0["status"]?.string } ?? []
     }
 }

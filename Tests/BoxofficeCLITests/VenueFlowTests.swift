@@ -22,7 +22,7 @@ import Testing
         defer { #expect(node.stop() == 0) }
         let client = HTTPTestClient(port: node.port)
         let organizer = try await client.call(.post, "/users/login", json: ["email": "olga@venue.test", "password": "organizer-pw"])
-        try await body(client, try #require(organizer.body["token"] as? String))
+        try await body(client, try #require(organizer.body["token"]?.string))
     }
 
     @Test func registerLoginCreateBuyListProfileNotifications() async throws {
@@ -34,8 +34,8 @@ import Testing
             )
             #expect(registered.status == .created)
             let login = try await client.call(.post, "/users/login", json: ["email": "ada@example.com", "password": "analytical"])
-            let ada = try #require(login.body["token"] as? String)
-            let adaID = try #require((login.body["user"] as? [String: Any])?["id"] as? String)
+            let ada = try #require(login.body["token"]?.string)
+            let adaID = try #require(login.body["user.id"]?.string)
 
             let event = try await client.call(
                 .post,
@@ -46,20 +46,20 @@ import Testing
                 ]
             )
             #expect(event.status == .created)
-            let eventID = try #require(event.body["id"] as? String)
+            let eventID = try #require(event.body["id"]?.string)
 
-            let sale = try await client.call(.post, "/tickets", token: ada, json: ["eventId": eventID, "quantity": 2])
+            let sale = try await client.call(.post, "/tickets", token: ada, json: ["eventId": .string(eventID), "quantity": 2])
             #expect(sale.status == .created)
             let listed = try await client.call(.get, "/events")
-            let shown = (listed.body["events"] as? [[String: Any]])?.first { $0["id"] as? String == eventID }
-            #expect(shown?["sold"] as? Int == 2)
-            #expect((try await client.call(.get, "/tickets/\(eventID)", token: ada).body["tickets"] as? [Any])?.count == 2)
+            let shown = listed.body["events"]?.array?.first { $0["id"]?.string == eventID }
+            #expect(shown?["sold"] == 2)
+            #expect(try await client.call(.get, "/tickets/\(eventID)", token: ada).body["tickets"]?.array?.count == 2)
 
             let profile = try await client.call(.get, "/users/profile", token: ada)
-            #expect((profile.body["tickets"] as? [Any])?.count == 2)
-            #expect(profile.body["unreadNotifications"] as? Int == 1)
+            #expect(profile.body["tickets"]?.array?.count == 2)
+            #expect(profile.body["unreadNotifications"] == 1)
             let inbox = try await client.call(.get, "/notifications/\(adaID)", token: ada)
-            #expect((inbox.body["notifications"] as? [[String: Any]])?.first?["kind"] as? String == "ticketPurchased")
+            #expect(inbox.body["notifications[0].kind"] == "ticketPurchased")
         }
     }
 
@@ -71,7 +71,7 @@ import Testing
                 token: organizer,
                 json: ["name": "Small Room", "date": "2031-03-01T19:30:00Z", "location": "Studio", "capacity": 50, "price": 10, "currency": "EUR"]
             )
-            let eventID = try #require(event.body["id"] as? String)
+            let eventID = try #require(event.body["id"]?.string)
             // Ten accounts, twenty concurrent purchases each: 200 buyers at once.
             var tokens: [String] = []
             for n in 0..<10 {
@@ -80,21 +80,23 @@ import Testing
                     "/users/register",
                     json: ["name": "Buyer \(n)", "email": "buyer\(n)@example.com", "password": "buyer-password"]
                 )
-                tokens.append(try #require(registered.body["token"] as? String))
+                tokens.append(try #require(registered.body["token"]?.string))
             }
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for buyer in 0..<200 {
                     let token = tokens[buyer % tokens.count]
-                    group.addTask { try await client.call(.post, "/tickets", token: token, json: ["eventId": eventID, "quantity": 1]).status.code }
+                    group.addTask {
+                        try await client.call(.post, "/tickets", token: token, json: ["eventId": .string(eventID), "quantity": 1]).status.code
+                    }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(statuses.count { $0 == 201 } == 50)
             #expect(statuses.count { $0 == 409 } == 150)
             let after = try await client.call(.get, "/events/\(eventID)")
-            #expect(after.body["sold"] as? Int == 50)
-            #expect(after.body["remaining"] as? Int == 0)
-            #expect((try await client.call(.get, "/tickets/\(eventID)", token: organizer).body["tickets"] as? [Any])?.count == 50)
+            #expect(after.body["sold"] == 50)
+            #expect(after.body["remaining"] == 0)
+            #expect(try await client.call(.get, "/tickets/\(eventID)", token: organizer).body["tickets"]?.array?.count == 50)
         }
     }
 
@@ -110,7 +112,7 @@ import Testing
         let node = try RunningNode(data: data)
         var client = HTTPTestClient(port: node.port)
         let organizer = try #require(
-            try await client.call(.post, "/users/login", json: ["email": "olga@venue.test", "password": "organizer-pw"]).body["token"] as? String
+            try await client.call(.post, "/users/login", json: ["email": "olga@venue.test", "password": "organizer-pw"]).body["token"]?.string
         )
         let eventID = try #require(
             try await client.call(
@@ -118,9 +120,9 @@ import Testing
                 "/events",
                 token: organizer,
                 json: ["name": "Gig", "date": "2031-01-01T20:00:00Z", "location": "Club", "capacity": 10, "price": 5, "currency": "EUR"]
-            ).body["id"] as? String
+            ).body["id"]?.string
         )
-        let sale = try await client.call(.post, "/tickets", token: organizer, json: ["eventId": eventID, "quantity": 3])
+        let sale = try await client.call(.post, "/tickets", token: organizer, json: ["eventId": .string(eventID), "quantity": 3])
         #expect(sale.status == .created)
         node.process.kill(SIGKILL)
         node.process.waitForExit()
@@ -128,6 +130,6 @@ import Testing
         let restarted = try RunningNode(data: data)
         defer { restarted.stop() }
         client = HTTPTestClient(port: restarted.port)
-        #expect(try await client.call(.get, "/events/\(eventID)").body["sold"] as? Int == 3)
+        #expect(try await client.call(.get, "/events/\(eventID)").body["sold"] == 3)
     }
 }
