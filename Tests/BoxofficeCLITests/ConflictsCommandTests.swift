@@ -33,8 +33,7 @@ import Testing
         #expect(check.waitForExit() == 1)
         let json = try ChildProcess("boxoffice", ["conflicts", "--data", directory.path, "--json"])
         #expect(json.waitForExit() == 0)
-        let parsed = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]]
-        #expect((parsed?.first?["conflict"] as? [String: Any])?["eventId"] as? String == "e-gig")
+        #expect(try JSONValue(parsing: Data(json.standardOutput.utf8))["[0].conflict.eventId"] == "e-gig")
         let resolvedOnly = try ChildProcess("boxoffice", ["conflicts", "--data", directory.path, "--state", "resolved", "--check"])
         #expect(resolvedOnly.waitForExit() == 0)
         #expect(resolvedOnly.standardOutput.contains("no conflicts"))

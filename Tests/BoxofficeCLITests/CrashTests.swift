@@ -52,8 +52,8 @@ import Testing
         let folder = directory.documents + "/crash"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".json") {
             let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
-            let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            #expect(parsed?["id"] as? String == String(name.dropLast(5)), "cycle \(cycle): \(name) does not parse")
+            let parsed = try? JSONValue(parsing: data)
+            #expect(parsed?["id"]?.string == String(name.dropLast(5)), "cycle \(cycle): \(name) does not parse")
         }
     }
 }

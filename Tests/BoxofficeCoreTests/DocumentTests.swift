@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeTestSupport
 import Foundation
 import Testing
 
@@ -74,13 +75,12 @@ import Testing
             deleted: false,
             body: body
         )
-        let compact = try JSONSerialization.jsonObject(with: Data(DocumentJSON.compact(document))) as? NSDictionary
-        let pretty = try JSONSerialization.jsonObject(with: Data(DocumentJSON.pretty(document))) as? NSDictionary
-        #expect(compact != nil)
+        let compact = try JSONValue(parsing: Data(DocumentJSON.compact(document)))
+        let pretty = try JSONValue(parsing: Data(DocumentJSON.pretty(document)))
+        #expect(compact.object != nil)
         #expect(compact == pretty)
-        let version = compact?["version"] as? [String: String]
-        #expect(version == ["hlc": "0000000000001234", "node": "venue-a"])
-        #expect((compact?["body"] as? [String: String])?["name"] == "Braces {in} \"strings\", [too]: ok")
+        #expect(compact["version"] == ["hlc": "0000000000001234", "node": "venue-a"])
+        #expect(compact["body.name"] == "Braces {in} \"strings\", [too]: ok")
     }
 
     @Test func prettyPrinterKeepsStringsAndNumbersByteForByte() {

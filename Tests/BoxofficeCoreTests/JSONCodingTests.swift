@@ -35,19 +35,19 @@ import Testing
         let alphabet: [String] = ["a", "Z", "7", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "é", "🎟", "{", "}", ",", ":"]
         func text() -> String { (0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined() }
         let names = ["eventId", "code", "userId", "status", "other"]
-        var body: [String: Any] = [:]
+        var body: [String: JSONValue] = [:]
         for name in names {
             switch Int.random(in: 0..<5, using: &random) {
-            case 0: body[name] = text()
-            case 1: body[name] = Int.random(in: -1000...1000, using: &random)
-            case 2: body[name] = ["eventId": text(), "code": [text()]]
-            case 3: body[name] = NSNull()
+            case 0: body[name] = .string(text())
+            case 1: body[name] = .number(Double(Int.random(in: -1000...1000, using: &random)))
+            case 2: body[name] = ["eventId": .string(text()), "code": [.string(text())]]
+            case 3: body[name] = .null
             default: break  // absent
             }
         }
-        let bytes = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let decoded = try JSONSerialization.jsonObject(with: bytes) as! [String: Any]
-        let expected = Dictionary(uniqueKeysWithValues: names.prefix(4).compactMap { name in (decoded[name] as? String).map { (name, $0) } })
+        let bytes = try JSONValue.object(body).sortedJSON()
+        let decoded = try JSONValue(parsing: bytes)
+        let expected = Dictionary(uniqueKeysWithValues: names.prefix(4).compactMap { name in (decoded[name]?.string).map { (name, $0) } })
         #expect(
             JSONBody(unchecked: Array(bytes)).strings(Array(names.prefix(4))) == expected,
             "seed \(random.seed), body \(String(decoding: bytes, as: UTF8.self))"

@@ -124,8 +124,7 @@ import Testing
             await store.waitForDocumentFiles()
             let file = try bytes(of: path)
             #expect(file == DocumentJSON.pretty(current))
-            let parsed = try JSONSerialization.jsonObject(with: Data(file)) as? [String: Any]
-            #expect((parsed?["body"] as? [String: Int])?["value"] == 2)
+            #expect(try JSONValue(parsing: Data(file))["body.value"] == 2)
             let names = try FileManager.default.contentsOfDirectory(atPath: directory.documents + "/events")
             #expect(names == ["e1.json"], "no temporary file is left beside the document")
         }
