@@ -44,7 +44,7 @@ public func buildApplication(
 
 /// The routes of the venue API, each at its path and again under `/api`, where the original web
 /// app's paths answer as its client reads them (`WebAppRoutes`).
-public func buildRouter(store: DocumentStore, configuration: ServerConfiguration) async throws -> Router<BoxofficeRequestContext> {
+public func buildRouter(store: any VersionedStore, configuration: ServerConfiguration) async throws -> Router<BoxofficeRequestContext> {
     let now = configuration.now
     let metrics = NodeMetrics.shared
     let hasher = PasswordHasher(cost: UInt8(clamping: configuration.passwordCost))
@@ -129,7 +129,7 @@ public func buildRouter(store: DocumentStore, configuration: ServerConfiguration
 private func addPages(
     to pages: RouterGroup<BoxofficeRequestContext>,
     shell: WebShell,
-    store: DocumentStore,
+    store: any VersionedStore,
     configuration: ServerConfiguration,
     tokens: AccessTokens,
     users: UserService,

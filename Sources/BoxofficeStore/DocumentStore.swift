@@ -9,9 +9,10 @@ import Synchronization
 /// Guarantees: a write returns only after its journal frame is on disk (concurrent writers
 /// share one sync); the writes of one transaction are durable together or not at all; reads
 /// see every write the store has accepted; the changes feed shows only durable versions.
-public actor DocumentStore {
+public actor DocumentStore: VersionedStore {
     public nonisolated let directory: DataDirectory
     public nonisolated let nodeID: String
+    public nonisolated var location: String { directory.path }
     /// The data directory's configuration file, as read (or created) at open.
     public nonisolated let configuration: NodeConfiguration
     /// What opening the store found and did.
@@ -28,6 +29,7 @@ public actor DocumentStore {
     private var journalBytesSinceSnapshot = 0
     private var lastSnapshotBytes: Int
     private let appliedSeq: Atomic<UInt64>
+    private let writer = AsyncGate()
 
     /// The sequence number of the last write the index holds, readable without waiting for the
     /// store: it changes whenever any document changes, so a value derived from the store at one
@@ -169,32 +171,9 @@ public actor DocumentStore {
 
     // MARK: Reading
 
-    /// The current version of a document, tombstones included; nil if it never existed.
-    public func get(_ collection: String, _ id: String) throws(DocumentError) -> Document? {
-        try Identifier.validate(collection, field: "collection")
-        try Identifier.validate(id, field: "id")
-        return index[DocumentKey(collection: collection, id: id)]?.document
-    }
-
-    /// The current versions (tombstones included) filed under `key` in the secondary index `name`.
-    public func documents(index name: String, key: String) -> [Document] {
-        index.documents(index: name, key: key)
-    }
-
-    /// How many documents are filed under `key` in the secondary index `name`.
-    public func count(index name: String, key: String) -> Int {
-        index.count(index: name, key: key)
-    }
-
-    /// Every document of `collection`, tombstones included, in no particular order.
-    public func documents(in collection: String) -> [Document] {
-        index.documents(in: collection)
-    }
-
-    /// The version stamps of a document, newest first: the current one and its bounded history.
-    public func history(_ collection: String, _ id: String) throws(DocumentError) -> [Version] {
-        guard let document = try get(collection, id) else { return [] }
-        return [document.version] + document.history
+    public func read<T: Sendable>(_ body: nonisolated(nonsending) @Sendable (any StoreView) async throws -> T) async throws -> T {
+        guard !closed else { throw StoreError.closed }
+        return try await body(IndexView(index: index))
     }
 
     /// The current versions written after `since`, in sequence order, at most `limit`; only
@@ -207,9 +186,9 @@ public actor DocumentStore {
     }
 
     /// The greatest timestamp this node has issued or received.
-    public var lastHLC: HLC { clock.last }
+    public func lastHLC() -> HLC { clock.last }
 
-    public var statistics: StoreStatistics {
+    public func statistics() -> StoreStatistics {
         let journalStatistics = journal.currentStatistics
         return StoreStatistics(
             documents: index.count,
@@ -223,26 +202,37 @@ public actor DocumentStore {
 
     // MARK: Writing
 
-    /// Runs `body` as one transaction and returns once its writes are durable.
+    /// How many transactions wait for the one running to end.
+    var transactionsWaiting: Int { writer.waitingCount }
+
+    /// Runs `body` as one transaction and returns once its writes are durable. The body runs on
+    /// this actor; transactions run one at a time, even when a body awaits something else.
     /// - Throws: what `body` throws (then nothing is written), `StoreError.closed`, or
     ///   `StoreError.journalFailed`.
-    public func transact<T: Sendable>(_ body: @Sendable (inout Transaction) throws -> T) async throws -> T {
+    public func transact<T: Sendable>(_ body: nonisolated(nonsending) @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        let (result, lastSeq) = try await appendWrites(of: body)
+        if let lastSeq { try await journal.waitUntilDurable(lastSeq) }
+        return result
+    }
+
+    /// Runs `body` holding the writer gate and appends its writes to the journal and the index;
+    /// returns the sequence number to wait for, nil when it wrote nothing. The next transaction
+    /// starts as soon as this returns: it reads these writes, and shares their sync.
+    private func appendWrites<T>(of body: nonisolated(nonsending) (any StoreTransaction) async throws -> T) async throws -> (T, UInt64?) {
+        await writer.acquire()
+        defer { writer.release() }
         guard !closed else { throw StoreError.closed }
         if let failure = journal.failed { throw failure }
-        var transaction = Transaction(index: index, nodeID: nodeID, options: options, clock: clock)
-        let result: T
-        do {
-            result = try body(&transaction)
-        } catch {
-            clock = transaction.finish().clock
-            throw error
+        let transaction = JournalTransaction(index: index, nodeID: nodeID, options: options, clock: clock)
+        defer {
+            transaction.finish()
+            clock = transaction.clock
         }
-        let (writes, clock) = transaction.finish()
-        self.clock = clock
-        guard !writes.isEmpty else { return result }
+        let result = try await body(transaction)
+        guard !transaction.writes.isEmpty else { return (result, nil) }
 
         let firstSeq = index.lastSeq + 1
-        let entries = writes.enumerated().map { SequencedDocument(seq: firstSeq + UInt64($0.offset), document: $0.element) }
+        let entries = transaction.writes.enumerated().map { SequencedDocument(seq: firstSeq + UInt64($0.offset), document: $0.element) }
         let frame = JournalRecord.frame(.versions(entries))
         try journal.append(frame, firstSeq: firstSeq, lastSeq: entries.last!.seq)
         entries.forEach(index.apply)
@@ -250,20 +240,7 @@ public actor DocumentStore {
         materializer.enqueue(entries)
         journalBytesSinceSnapshot += frame.count
         compactIfDue()
-        try await journal.waitUntilDurable(entries.last!.seq)
-        return result
-    }
-
-    /// Writes a new version of one document. See `Transaction.put`.
-    @discardableResult
-    public func put(_ collection: String, _ id: String, body: JSONBody) async throws -> Document {
-        try await transact { try $0.put(collection, id, body: body) }
-    }
-
-    /// Deletes one document (writes a tombstone). See `Transaction.delete`.
-    @discardableResult
-    public func delete(_ collection: String, _ id: String) async throws -> Document? {
-        try await transact { try $0.delete(collection, id) }
+        return (result, entries.last!.seq)
     }
 
     // MARK: Maintenance

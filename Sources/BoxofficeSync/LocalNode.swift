@@ -18,29 +18,31 @@ public struct LocalNode: SyncEndpoint {
     /// Domain rules run once per batch on the versions it stored, in the batch's transaction (for
     /// example: two accounts with one email, an overbooked event). They may write documents, such
     /// as conflict records. The secondary indexes do not yet hold `stored`.
-    public typealias MergeHook = @Sendable (_ stored: [Document], _ transaction: inout Transaction, _ node: String, _ now: Date) throws -> Void
+    public typealias MergeHook =
+        nonisolated(nonsending) @Sendable (_ stored: [Document], _ transaction: any StoreTransaction, _ node: String, _ now: Date) async throws ->
+        Void
 
-    public let store: DocumentStore
+    public let store: any VersionedStore
     private let now: @Sendable () -> Date
     private let afterMerge: MergeHook?
 
-    public init(store: DocumentStore, now: @escaping @Sendable () -> Date = { Date() }, afterMerge: MergeHook? = nil) {
+    public init(store: any VersionedStore, now: @escaping @Sendable () -> Date = { Date() }, afterMerge: MergeHook? = nil) {
         self.store = store
         self.now = now
         self.afterMerge = afterMerge
     }
 
-    public func info() async -> SyncInfo {
-        SyncInfo(nodeId: store.nodeID, hlc: await store.lastHLC.description, lastSeq: await store.statistics.durableSeq)
+    public func info() async throws -> SyncInfo {
+        SyncInfo(nodeId: store.nodeID, hlc: try await store.lastHLC().description, lastSeq: try await store.statistics().durableSeq)
     }
 
     public func changes(since: UInt64, limit: Int) async throws -> ChangesPage {
-        let end = await store.statistics.durableSeq
+        let end = try await store.statistics().durableSeq
         guard since <= end else { throw SyncError.badRequest("since \(since) is past the end of this node's feed (\(end))") }
         guard (1...Self.maxPageVersions).contains(limit) else {
             throw SyncError.badRequest("limit must be between 1 and \(Self.maxPageVersions)")
         }
-        let batch = await store.changes(since: since, limit: limit)
+        let batch = try await store.changes(since: since, limit: limit)
         var versions: [Document] = []
         var bytes = 0
         var position = since
@@ -67,10 +69,10 @@ public struct LocalNode: SyncEndpoint {
     public static func pullAgainIfVersionsWereLost(_ store: DocumentStore, logger: Logger) async throws -> Int {
         guard store.recovery.lostVersions else { return 0 }
         let reset = try await store.transact { transaction in
-            let current = transaction.documents(in: Self.checkpoints).filter { !$0.deleted }
+            let current = try await transaction.documents(in: Self.checkpoints).filter { !$0.deleted }
             for document in current {
                 let peer = try document.body.decode(Checkpoint.self).peer
-                try transaction.put(Self.checkpoints, document.id, body: JSONBody(encoding: Checkpoint(peer: peer, seq: 0)))
+                try await transaction.put(Self.checkpoints, document.id, body: JSONBody(encoding: Checkpoint(peer: peer, seq: 0)))
             }
             return current.count
         }
@@ -92,8 +94,8 @@ public struct LocalNode: SyncEndpoint {
             var stored: [Document] = []
             for incoming in versions {
                 guard incoming.collection != Self.checkpoints else { continue }
-                let current = transaction.get(incoming.collection, incoming.id)
-                let decision = try transaction.merge(incoming)
+                let current = try await transaction.get(incoming.collection, incoming.id)
+                let decision = try await transaction.merge(incoming)
                 if decision.storesIncoming { stored.append(incoming) }
                 switch decision {
                 case .apply: result.applied += 1
@@ -103,15 +105,16 @@ public struct LocalNode: SyncEndpoint {
                 // Conflict records merge by last-writer-wins too; a record is never made about a record.
                 if let loser = decision.loser, incoming.collection != ConflictRecord.collection {
                     let winner = decision.winner(incoming: incoming, stored: current)
-                    try Self.record(loser: loser, winner: winner, in: &transaction, by: node, at: detectedAt)
+                    try await Self.record(loser: loser, winner: winner, in: transaction, by: node, at: detectedAt)
                 }
             }
-            if !stored.isEmpty { try afterMerge?(stored, &transaction, node, detectedAt) }
+            if !stored.isEmpty { try await afterMerge?(stored, transaction, node, detectedAt) }
             if let checkpoint {
-                let current = transaction.get(Self.checkpoints, "from-" + checkpoint.peer).flatMap { try? $0.body.decode(Checkpoint.self).seq } ?? 0
+                let current =
+                    try await transaction.get(Self.checkpoints, "from-" + checkpoint.peer).flatMap { try? $0.body.decode(Checkpoint.self).seq } ?? 0
                 // Invariant: a checkpoint only moves forward, unless a run from the start says to.
                 if checkpoint.seq > current || checkpoint.restart == true {
-                    try transaction.put(
+                    try await transaction.put(
                         Self.checkpoints,
                         "from-" + checkpoint.peer,
                         body: JSONBody(encoding: Checkpoint(peer: checkpoint.peer, seq: checkpoint.seq))
@@ -124,7 +127,13 @@ public struct LocalNode: SyncEndpoint {
 
     /// The conflict record of a loser: its id comes from the two versions, so every node that
     /// detects the same conflict writes the same record instead of a new one.
-    private static func record(loser: Document, winner: Document, in transaction: inout Transaction, by node: String, at date: Date) throws {
+    private static nonisolated(nonsending) func record(
+        loser: Document,
+        winner: Document,
+        in transaction: any StoreTransaction,
+        by node: String,
+        at date: Date
+    ) async throws {
         let loserFields = loser.body.fieldTexts()
         let winnerFields = winner.body.fieldTexts()
         let differing = Set(loserFields.keys).union(winnerFields.keys).filter { loserFields[$0] != winnerFields[$0] }.sorted()
@@ -142,7 +151,7 @@ public struct LocalNode: SyncEndpoint {
             detectedBy: node,
             detectedAt: date
         )
-        try write(record, identity: "\(loser.collection)/\(loser.id)/\(loser.version)/\(winner.version)", in: &transaction)
+        try await write(record, identity: "\(loser.collection)/\(loser.id)/\(loser.version)/\(winner.version)", in: transaction)
     }
 
     /// The id of the conflict record about `identity` (section 9 of sync-spec.md).
@@ -152,10 +161,10 @@ public struct LocalNode: SyncEndpoint {
 
     /// Writes `record` under an id derived from `identity` (section 9 of sync-spec.md), unless a
     /// record with that id exists already: nodes that detect the same conflict write one record.
-    public static func write(_ record: ConflictRecord, identity: String, in transaction: inout Transaction) throws {
+    public static nonisolated(nonsending) func write(_ record: ConflictRecord, identity: String, in transaction: any StoreTransaction) async throws {
         let id = recordID(identity: identity)
-        guard transaction.get(ConflictRecord.collection, id) == nil else { return }
-        try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
+        guard try await transaction.get(ConflictRecord.collection, id) == nil else { return }
+        try await transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
     }
 
 }

@@ -10,10 +10,10 @@ package struct Admission: Encodable, Sendable {
 
 /// Scanning tickets at the door, by ticket code as a scanner reads it.
 package struct CheckInService: Sendable {
-    package let store: DocumentStore
+    package let store: any VersionedStore
     package let now: @Sendable () -> Date
 
-    package init(store: DocumentStore, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
     }
@@ -30,19 +30,22 @@ package struct CheckInService: Sendable {
         let scannedAt = now()
         let node = store.nodeID
         return try await store.transact { transaction in
-            guard let document = transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.code(code)).first(where: { !$0.deleted }) else {
+            guard
+                let document = try await transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.code(code)).first(where: { !$0.deleted }
+                )
+            else {
                 throw DomainError.notFound(kind: "ticket", id: code)
             }
             let ticket = try document.body.decode(Ticket.self)
             guard ticket.isLive else { throw DomainError.ticketNotValid(code: code, status: ticket.status.rawValue) }
-            if let event = try transaction.get(Event.collection, ticket.eventId).map({ try $0.body.decode(Event.self) }) {
+            if let event = try await transaction.get(Event.collection, ticket.eventId).map({ try $0.body.decode(Event.self) }) {
                 // Invariant: a cancelled event admits no one, whatever its tickets say.
                 guard event.status != .cancelled else { throw DomainError.ticketNotValid(code: code, status: "for a cancelled event") }
-                if Oversell.verdict(ticket.eventId, event: event, in: transaction).contains(where: { $0.document.id == document.id }) {
+                if try await Oversell.verdict(ticket.eventId, event: event, in: transaction).contains(where: { $0.document.id == document.id }) {
                     throw DomainError.ticketNotValid(code: code, status: TicketStatus.oversold.rawValue)
                 }
             }
-            if let previous = transaction.get(CheckIn.collection, document.id), !previous.deleted {
+            if let previous = try await transaction.get(CheckIn.collection, document.id), !previous.deleted {
                 let first = try previous.body.decode(CheckIn.self)
                 throw DomainError.alreadyCheckedIn(at: first.scannedAt, node: first.node, gate: first.gate)
             }
@@ -55,7 +58,7 @@ package struct CheckInService: Sendable {
                 by: staff.userId,
                 scannedAt: scannedAt
             )
-            try transaction.put(CheckIn.collection, document.id, body: JSONBody(encoding: checkIn))
+            try await transaction.put(CheckIn.collection, document.id, body: JSONBody(encoding: checkIn))
             return Admission(ticket: Identified(id: document.id, value: ticket), checkIn: checkIn)
         }
     }

@@ -4,10 +4,10 @@ package import Foundation
 
 /// The conflict report: what the merges decided, for staff to acknowledge and resolve.
 package struct ConflictService: Sendable {
-    package let store: DocumentStore
+    package let store: any VersionedStore
     package let now: @Sendable () -> Date
 
-    package init(store: DocumentStore, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
     }
@@ -42,7 +42,7 @@ package struct ConflictService: Sendable {
         let note = try note.map { try Validate.text($0, field: "note", maxLength: 2_000) }
         let date = now()
         return try await store.transact { transaction in
-            guard let document = transaction.get(ConflictRecord.collection, id), !document.deleted else {
+            guard let document = try await transaction.get(ConflictRecord.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "conflict", id: id)
             }
             var record = try document.body.decode(ConflictRecord.self)
@@ -52,7 +52,7 @@ package struct ConflictService: Sendable {
             record.handledBy = staff.userId
             record.handledAt = date
             if let note { record.note = note }
-            try transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
+            try await transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
             return Identified(id: id, value: record)
         }
     }

@@ -67,10 +67,10 @@ package struct EventInput: Decodable, Sendable {
 
 /// Events: created and changed by organizers, listed by everyone.
 package struct EventService: Sendable {
-    package let store: DocumentStore
+    package let store: any VersionedStore
     package let now: @Sendable () -> Date
 
-    package init(store: DocumentStore, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
     }
@@ -146,12 +146,12 @@ package struct EventService: Sendable {
         let id = try Validate.id(id, field: "id")
         let node = store.nodeID
         let date = now()
-        return try await store.transact { [self] transaction in
-            guard let document = transaction.get(Event.collection, id), !document.deleted else {
+        return try await store.transact { transaction in
+            guard let document = try await transaction.get(Event.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "event", id: id)
             }
             let event = try cache.decoded(document)
-            let availability = SeatService.availability(of: id, event: event, node: node, at: date, in: transaction)
+            let availability = try await SeatService.availability(of: id, event: event, node: node, at: date, in: transaction)
             return (document.version, EventView(id: id, event: event, availability: availability))
         }
     }
@@ -173,9 +173,9 @@ package struct EventService: Sendable {
         if let hit = listings.cached(query, stamp: store.lastSeq), date < hit.validUntil { return (hit.events, hit.next) }
         let node = store.nodeID
         // One read on the store for the listing and the availability of the whole page.
-        let listing = try await store.transact { [cache, store] transaction in
+        let listing = try await store.transact { transaction in
             let after = from ?? date
-            let candidates = try transaction.documents(in: Event.collection).compactMap { document -> (String, Event)? in
+            let candidates = try await transaction.documents(in: Event.collection).compactMap { document -> (String, Event)? in
                 guard !document.deleted else { return nil }
                 let event = try cache.decoded(document)
                 guard event.date >= after, to.map({ event.date <= $0 }) ?? true else { return nil }
@@ -185,8 +185,15 @@ package struct EventService: Sendable {
                 return (document.id, event)
             }
             let page = candidates.sorted { ($0.1.date, $0.0) < ($1.1.date, $1.0) }.prefix(limit)
-            let views = page.map { id, event in
-                EventView(id: id, event: event, availability: SeatService.availability(of: id, event: event, node: node, at: date, in: transaction))
+            var views: [EventView] = []
+            for (id, event) in page {
+                views.append(
+                    EventView(
+                        id: id,
+                        event: event,
+                        availability: try await SeatService.availability(of: id, event: event, node: node, at: date, in: transaction)
+                    )
+                )
             }
             let next = candidates.count > limit ? page.last.map { EventCursor(date: $0.1.date, id: $0.0) } : nil
             // Time alone changes the page when its first event starts (it leaves the listing) or a
@@ -210,7 +217,7 @@ package struct EventService: Sendable {
             if let location = input.location { event.location = location }
             if let capacity = input.capacity {
                 try Self.check(capacity: capacity)
-                let current = SeatService.availability(of: id, event: event, node: node, at: date, in: transaction)
+                let current = try await SeatService.availability(of: id, event: event, node: node, at: date, in: transaction)
                 let change = capacity - current.capacity
                 // Invariant: the seats added or removed are this node's own (sync-spec.md, section
                 // 10.1), and it removes only seats it has not sold, held or given away.
@@ -221,12 +228,12 @@ package struct EventService: Sendable {
                         "this node can remove at most its \(current.remainingHere) unsold seat\(current.remainingHere == 1 ? "" : "s") (\(elsewhere) \(elsewhere == 1 ? "is" : "are") sold, held or elsewhere)"
                     )
                 }
-                let live = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
+                let live = try await transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
                 // Invariant: the capacity never drops below the seats sold and held.
                 guard capacity >= live + current.held else {
                     throw DomainError.invalidField("capacity", "capacity cannot go below the \(live) tickets sold and \(current.held) seats held")
                 }
-                if change != 0 { try SeatService.resize(id, by: change, at: node, in: &transaction) }
+                if change != 0 { try await SeatService.resize(id, by: change, at: node, in: transaction) }
             }
             if let price = input.price { event.price = price }
             if let currency = input.currency { event.currency = currency }
@@ -248,7 +255,7 @@ package struct EventService: Sendable {
             try Self.normalize(&event)
             if event.date != before.date || event.location != before.location {
                 let message = "\(event.name) has changed: \(event.location), \(event.date.formatted(.iso8601))"
-                try Self.notifyHolders(of: id, in: &transaction, message: message, kind: .eventChanged, at: date)
+                try await Self.notifyHolders(of: id, in: transaction, message: message, kind: .eventChanged, at: date)
             }
         }
     }
@@ -257,55 +264,57 @@ package struct EventService: Sendable {
     package func cancel(_ id: String, by organizer: Identity) async throws -> EventView {
         try await changeScheduled(id) { event, transaction, date, _ in
             event.status = .cancelled
-            try Self.notifyHolders(of: id, in: &transaction, message: Self.cancellationMessage(event), kind: .eventCancelled, at: date)
+            try await Self.notifyHolders(of: id, in: transaction, message: Self.cancellationMessage(event), kind: .eventCancelled, at: date)
         }
     }
 
     /// Runs `change` on an event that is not cancelled, in one transaction with saving it, and
     /// returns its view as it is then. `change` gets the time and this node's id.
-    private func changeScheduled(
+    private nonisolated(nonsending) func changeScheduled(
         _ id: String,
-        _ change: @Sendable (_ event: inout Event, _ transaction: inout Transaction, _ date: Date, _ node: String) throws -> Void
+        _ change:
+            nonisolated(nonsending) @Sendable (_ event: inout Event, _ transaction: any StoreTransaction, _ date: Date, _ node: String) async throws
+            -> Void
     ) async throws -> EventView {
         let id = try Validate.id(id, field: "id")
         let date = now()
         let node = store.nodeID
-        try await store.transact { [self] transaction in
-            let before = try event(id, in: transaction)
+        try await store.transact { transaction in
+            let before = try await event(id, in: transaction)
             guard before.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
             var event = before
-            try change(&event, &transaction, date, node)
+            try await change(&event, transaction, date, node)
             // Invariant: an edit that leaves the event as it was (a capacity change lives in this
             // node's allocation row) writes no new version, which would win over a real edit made
             // at another venue meanwhile.
             guard event != before else { return }
             event.updatedAt = date
-            try transaction.put(Event.collection, id, body: JSONBody(encoding: event))
+            try await transaction.put(Event.collection, id, body: JSONBody(encoding: event))
         }
         // Read back: a new allocation row (a capacity change) is filed only once the write commits.
         return try await view(id)
     }
 
     /// A live event as `transaction` sees it, else 404.
-    package func event(_ id: String, in transaction: borrowing Transaction) throws -> Event {
-        guard let document = transaction.get(Event.collection, id), !document.deleted else {
+    package nonisolated(nonsending) func event(_ id: String, in transaction: any StoreView) async throws -> Event {
+        guard let document = try await transaction.get(Event.collection, id), !document.deleted else {
             throw DomainError.notFound(kind: "event", id: id)
         }
         return try cache.decoded(document)
     }
 
-    private static func notifyHolders(
+    private static nonisolated(nonsending) func notifyHolders(
         of eventId: String,
-        in transaction: inout Transaction,
+        in transaction: any StoreTransaction,
         message: String,
         kind: NotificationKind,
         at date: Date
-    ) throws {
+    ) async throws {
         let holders = Set(
-            transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
+            try await transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
                 .compactMap { try? $0.body.decode(Ticket.self).userId }
         )
-        for userId in holders.sorted() { try transaction.notify(userId, message, kind: kind, eventId: eventId, at: date) }
+        for userId in holders.sorted() { try await transaction.notify(userId, message, kind: kind, eventId: eventId, at: date) }
     }
 
     static func cancellationMessage(_ event: Event) -> String { "\(event.name) is cancelled" }
@@ -313,15 +322,15 @@ package struct EventService: Sendable {
     /// An event cancelled at another node, learnt by sync: that node told the holders it knew of;
     /// this one tells the holders of the tickets it sold that have not been told (sold while apart),
     /// once each. `stored` are the batch's versions, not yet in the indexes.
-    static func notifyOwnHoldersOfCancellation(
+    static nonisolated(nonsending) func notifyOwnHoldersOfCancellation(
         _ eventId: String,
         event: Event,
         stored: [Document],
-        in transaction: inout Transaction,
+        in transaction: any StoreTransaction,
         node: String,
         at date: Date
-    ) throws {
-        let sold = transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId, soldBy: node))
+    ) async throws {
+        let sold = try await transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId, soldBy: node))
         let holders = Set(sold.compactMap { $0.body.strings(["userId"])["userId"] })
         guard !holders.isEmpty else { return }
         // The users a notice of this cancellation is addressed to, read once per document (the
@@ -333,9 +342,9 @@ package struct EventService: Sendable {
         }
         let toldInBatch = Set(stored.filter { $0.collection == UserNotification.collection }.compactMap(toldUser))
         for userId in holders.sorted() where !toldInBatch.contains(userId) {
-            let inbox = transaction.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
+            let inbox = try await transaction.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
             if !inbox.contains(where: { toldUser($0) == userId }) {
-                try transaction.notify(userId, cancellationMessage(event), kind: .eventCancelled, eventId: eventId, at: date)
+                try await transaction.notify(userId, cancellationMessage(event), kind: .eventCancelled, eventId: eventId, at: date)
             }
         }
     }

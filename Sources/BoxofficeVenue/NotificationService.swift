@@ -5,10 +5,10 @@ package import Foundation
 /// Messages to users: sent by staff, or written by the other services when a ticket is bought or
 /// cancelled and when an event changes, in the same transaction as the change itself.
 package struct NotificationService: Sendable {
-    package let store: DocumentStore
+    package let store: any VersionedStore
     package let now: @Sendable () -> Date
 
-    package init(store: DocumentStore, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
     }
@@ -20,13 +20,13 @@ package struct NotificationService: Sendable {
         let notification = UserNotification(userId: userId, message: message, eventId: eventId, kind: .message, createdAt: now())
         let id = Identifier.random(prefix: "n")
         try await store.transact { transaction in
-            guard let user = transaction.get(User.collection, userId), !user.deleted else {
+            guard let user = try await transaction.get(User.collection, userId), !user.deleted else {
                 throw DomainError.notFound(kind: "user", id: userId)
             }
-            if let eventId, transaction.get(Event.collection, eventId)?.deleted ?? true {
+            if let eventId, try await transaction.get(Event.collection, eventId)?.deleted ?? true {
                 throw DomainError.notFound(kind: "event", id: eventId)
             }
-            try transaction.put(UserNotification.collection, id, body: JSONBody(encoding: notification))
+            try await transaction.put(UserNotification.collection, id, body: JSONBody(encoding: notification))
         }
         return Identified(id: id, value: notification)
     }
@@ -40,7 +40,7 @@ package struct NotificationService: Sendable {
 
     /// A user's notifications, newest first.
     package func list(for userId: String) async throws -> [Identified<UserNotification>] {
-        let documents = await store.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
+        let documents = try await store.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
         return try documents.sorted { $0.version > $1.version }
             .map(Identified<UserNotification>.init(decoding:))
     }
@@ -53,7 +53,7 @@ package struct NotificationService: Sendable {
     package func markRead(_ id: String, by caller: Identity) async throws -> Identified<UserNotification> {
         let id = try Validate.id(id, field: "id")
         return try await store.transact { transaction in
-            guard let document = transaction.get(UserNotification.collection, id), !document.deleted else {
+            guard let document = try await transaction.get(UserNotification.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "notification", id: id)
             }
             var notification = try document.body.decode(UserNotification.self)
@@ -62,17 +62,17 @@ package struct NotificationService: Sendable {
             }
             if !notification.read {
                 notification.read = true
-                try transaction.put(UserNotification.collection, id, body: JSONBody(encoding: notification))
+                try await transaction.put(UserNotification.collection, id, body: JSONBody(encoding: notification))
             }
             return Identified(id: id, value: notification)
         }
     }
 }
 
-extension Transaction {
+extension StoreTransaction {
     /// Writes an automatic notification inside the transaction that caused it.
-    mutating func notify(_ userId: String, _ message: String, kind: NotificationKind, eventId: String?, at date: Date) throws {
+    nonisolated(nonsending) func notify(_ userId: String, _ message: String, kind: NotificationKind, eventId: String?, at date: Date) async throws {
         let notification = UserNotification(userId: userId, message: message, eventId: eventId, kind: kind, createdAt: date)
-        try put(UserNotification.collection, Identifier.random(prefix: "n"), body: JSONBody(encoding: notification))
+        try await put(UserNotification.collection, Identifier.random(prefix: "n"), body: JSONBody(encoding: notification))
     }
 }

@@ -25,11 +25,11 @@ package struct Availability: Sendable, Equatable {
 /// peer. Under `salesPolicy: escrow` no partition can make live tickets exceed capacity, because
 /// no two nodes ever sell the same seat.
 package struct SeatService: Sendable {
-    package let store: DocumentStore
+    package let store: any VersionedStore
     package let demand: SeatDemand
     package let now: @Sendable () -> Date
 
-    package init(store: DocumentStore, demand: SeatDemand, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, demand: SeatDemand, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.demand = demand
         self.now = now
@@ -37,27 +37,27 @@ package struct SeatService: Sendable {
 
     /// The availability of `event` (id `id`) for this node at `now`, as `transaction` sees the store;
     /// `excluding` leaves one hold out (the one being confirmed: its seats are the ones it sells).
-    package static func availability(
+    package static nonisolated(nonsending) func availability(
         of id: String,
         event: Event,
         node: String,
         at now: Date,
         excluding holdId: String? = nil,
-        in transaction: borrowing Transaction
-    ) -> Availability {
-        let rows = allocationRows(of: id, in: transaction)
+        in transaction: any StoreView
+    ) async throws -> Availability {
+        let rows = try await allocationRows(of: id, in: transaction)
         // Shares as created; what nodes added or removed since is in their rows.
         let initial = event.initialAllocations
         var event = event
         event.capacity = SeatLedger.capacity(created: event.capacity, rows: rows)
         // Standing tickets: an overbook event's excess over capacity is oversold (`Oversell`), even
         // before the nodes that sold it have marked it.
-        let sold = min(event.capacity, transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
-        let holds = holding(id, at: now, excluding: holdId, in: transaction)
+        let sold = min(event.capacity, try await transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id)))
+        let holds = try await holding(id, at: now, excluding: holdId, in: transaction)
         let held = holds.reduce(0) { $0 + $1.seats }
         let heldUntil = holds.map(\.expiresAt).min()
         let remaining = event.remaining(sold: sold, held: held)
-        let soldHere = transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
+        let soldHere = try await transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
         var availability = Availability(
             capacity: event.capacity,
             sold: sold,
@@ -76,28 +76,33 @@ package struct SeatService: Sendable {
     }
 
     /// The open holds of event `id` that take seats at `now`.
-    package static func holding(_ id: String, at now: Date, excluding holdId: String? = nil, in transaction: borrowing Transaction) -> [Hold] {
+    package static nonisolated(nonsending) func holding(
+        _ id: String,
+        at now: Date,
+        excluding holdId: String? = nil,
+        in transaction: any StoreView
+    ) async throws -> [Hold] {
         // Invariant: an expired hold counts for nothing, whatever its stored status says.
-        transaction.documents(index: VenueIndexes.holds, key: VenueIndexes.openHoldsOf(id))
+        try await transaction.documents(index: VenueIndexes.holds, key: VenueIndexes.openHoldsOf(id))
             .filter { $0.id != holdId }.compactMap { try? $0.body.decode(Hold.self) }.filter { $0.isHolding(at: now) }
     }
 
     /// Refuses to sell or hold `quantity` seats of event `id` here unless this node may: the event
     /// is not cancelled, and the seats are within what it may still sell (`confirming` is the hold
     /// whose own seats are being sold). Sales and holds both pass through here.
-    static func requireSeats(
+    static nonisolated(nonsending) func requireSeats(
         _ quantity: Int,
         of id: String,
         event: Event,
         node: String,
         at now: Date,
         confirming holdId: String? = nil,
-        in transaction: borrowing Transaction
-    ) throws {
+        in transaction: any StoreView
+    ) async throws {
         guard event.status != .cancelled else { throw DomainError.eventCancelled(eventId: id) }
         // Invariant: this node never sells more seats than it may sell: its own allocation under
         // escrow, what is left of the capacity as it sees it under overbook; less what is held.
-        let available = availability(of: id, event: event, node: node, at: now, excluding: holdId, in: transaction).remainingHere
+        let available = try await availability(of: id, event: event, node: node, at: now, excluding: holdId, in: transaction).remainingHere
         guard quantity <= available else { throw DomainError.notEnoughSeats(requested: quantity, available: available) }
     }
 
@@ -110,12 +115,12 @@ package struct SeatService: Sendable {
         guard seats > 0 else { throw DomainError.invalidField("seats", "seats must be at least 1") }
         let date = now()
         return try await store.transact { transaction in
-            let event = try events.event(id, in: transaction)
+            let event = try await events.event(id, in: transaction)
             guard event.salesPolicy == .escrow else {
                 throw DomainError.invalidField("salesPolicy", "seat transfers are for events sold under escrow")
             }
             // Invariant: seats go only to a node that exists: given to a mistyped id they are gone for good.
-            let known = Self.knownNodes(of: id, event: event, in: transaction).subtracting([node])
+            let known = try await Self.knownNodes(of: id, event: event, in: transaction).subtracting([node])
             guard known.contains(peer) else {
                 let candidates = known.isEmpty ? "none yet: sync with the node first" : known.sorted().joined(separator: ", ")
                 throw DomainError.invalidField(
@@ -123,10 +128,10 @@ package struct SeatService: Sendable {
                     "\(peer) is not a node this one knows; give seats to a node with seats of this event or one it has synced with: \(candidates)"
                 )
             }
-            let before = Self.availability(of: id, event: event, node: node, at: date, in: transaction)
+            let before = try await Self.availability(of: id, event: event, node: node, at: date, in: transaction)
             // Invariant: a node only gives away seats it holds and has not sold.
             guard seats <= before.remainingHere else { throw DomainError.notEnoughSeats(requested: seats, available: before.remainingHere) }
-            try Self.give(seats, of: id, from: node, to: peer, in: &transaction)
+            try await Self.give(seats, of: id, from: node, to: peer, in: transaction)
             var after = before
             after.remainingHere -= seats
             return EventView(id: id, event: event, availability: after)
@@ -134,45 +139,58 @@ package struct SeatService: Sendable {
     }
 
     /// Every node's allocation row of event `id` (seats given and resized), as `transaction` sees them.
-    private static func allocationRows(of id: String, in transaction: borrowing Transaction) -> [AllocationRow] {
-        transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap { try? $0.body.decode(AllocationRow.self) }
+    private static nonisolated(nonsending) func allocationRows(of id: String, in transaction: any StoreView) async throws -> [AllocationRow] {
+        try await transaction.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(id)).compactMap {
+            try? $0.body.decode(AllocationRow.self)
+        }
     }
 
     /// The nodes this one knows of for event `id`: those with seats of it, and those it has synced with.
-    private static func knownNodes(of id: String, event: Event, in transaction: borrowing Transaction) -> Set<String> {
-        let rows = allocationRows(of: id, in: transaction)
+    private static nonisolated(nonsending) func knownNodes(of id: String, event: Event, in transaction: any StoreView) async throws -> Set<String> {
+        let rows = try await allocationRows(of: id, in: transaction)
         var nodes = Set(event.initialAllocations.keys).union(rows.map(\.node)).union(rows.flatMap(\.given.keys))
         if let home = event.homeNode { nodes.insert(home) }
-        for checkpoint in transaction.documents(in: LocalNode.checkpoints) where checkpoint.id.hasPrefix("from-") {
+        for checkpoint in try await transaction.documents(in: LocalNode.checkpoints) where checkpoint.id.hasPrefix("from-") {
             nodes.insert(String(checkpoint.id.dropFirst(5)))
         }
         return nodes
     }
 
     /// Adds `seats` to what `node` gave `peer` of event `id`: a new version of `node`'s own row.
-    private static func give(_ seats: Int, of id: String, from node: String, to peer: String, in transaction: inout Transaction) throws {
-        try changeRow(of: id, at: node, in: &transaction) { $0.given[peer, default: 0] += seats }
+    private static nonisolated(nonsending) func give(
+        _ seats: Int,
+        of id: String,
+        from node: String,
+        to peer: String,
+        in transaction: any StoreTransaction
+    ) async throws {
+        try await changeRow(of: id, at: node, in: transaction) { $0.given[peer, default: 0] += seats }
     }
 
     /// Adds `seats` (negative: removes) to event `id`'s capacity out of `node`'s own share: a new
     /// version of `node`'s own row, so capacity changes made on two nodes apart both count.
-    package static func resize(_ id: String, by seats: Int, at node: String, in transaction: inout Transaction) throws {
-        try changeRow(of: id, at: node, in: &transaction) { $0.resized += seats }
+    package static nonisolated(nonsending) func resize(
+        _ id: String,
+        by seats: Int,
+        at node: String,
+        in transaction: any StoreTransaction
+    ) async throws {
+        try await changeRow(of: id, at: node, in: transaction) { $0.resized += seats }
     }
 
     /// Invariant: a node writes only its own allocation row.
-    private static func changeRow(
+    private static nonisolated(nonsending) func changeRow(
         of id: String,
         at node: String,
-        in transaction: inout Transaction,
+        in transaction: any StoreTransaction,
         _ change: (inout AllocationRow) -> Void
-    ) throws {
+    ) async throws {
         let rowID = AllocationRow.id(eventId: id, node: node)
         var row =
-            try transaction.get(AllocationRow.collection, rowID).map { try $0.body.decode(AllocationRow.self) }
+            try await transaction.get(AllocationRow.collection, rowID).map { try $0.body.decode(AllocationRow.self) }
             ?? AllocationRow(eventId: id, node: node)
         change(&row)
-        try transaction.put(AllocationRow.collection, rowID, body: JSONBody(encoding: row))
+        try await transaction.put(AllocationRow.collection, rowID, body: JSONBody(encoding: row))
     }
 
     /// Answers a peer that is short of seats (`POST /sync/seat-requests`) by `SeatLedger.grant`.
@@ -181,14 +199,16 @@ package struct SeatService: Sendable {
         let peer = try Validate.id(peer, field: "X-Boxoffice-Node")
         let node = store.nodeID
         guard peer != node else { throw DomainError.invalidField("X-Boxoffice-Node", "a node does not ask itself for seats") }
-        return try await store.transact { [self] transaction in
-            guard let document = transaction.get(Event.collection, id), !document.deleted else { throw DomainError.notFound(kind: "event", id: id) }
+        return try await store.transact { transaction in
+            guard let document = try await transaction.get(Event.collection, id), !document.deleted else {
+                throw DomainError.notFound(kind: "event", id: id)
+            }
             let event = try document.body.decode(Event.self)
             guard event.salesPolicy == .escrow, event.status == .scheduled else { return SeatGrant(eventId: id, granted: 0) }
-            let here = Self.availability(of: id, event: event, node: node, at: now(), in: transaction)
+            let here = try await Self.availability(of: id, event: event, node: node, at: now(), in: transaction)
             let short = isShort(id, event, here)
             let seats = SeatLedger.grant(requested: request.seats, spare: here.remainingHere, giverIsShort: short)
-            if seats > 0 { try Self.give(seats, of: id, from: node, to: peer, in: &transaction) }
+            if seats > 0 { try await Self.give(seats, of: id, from: node, to: peer, in: transaction) }
             return SeatGrant(eventId: id, granted: seats)
         }
     }
@@ -197,16 +217,17 @@ package struct SeatService: Sendable {
     /// while others still hold some. Returns whether it gave any (then the caller pulls them).
     package func rebalance(with peer: PeerClient) async throws -> Bool {
         let node = store.nodeID
-        let requests = try await store.transact { [self] transaction in
-            transaction.documents(in: Event.collection).compactMap { document -> SeatRequest? in
+        let requests = try await store.transact { transaction in
+            var requests: [SeatRequest] = []
+            for document in try await transaction.documents(in: Event.collection) {
                 guard !document.deleted, let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow,
                     event.status == .scheduled
-                else { return nil }
-                let here = Self.availability(of: document.id, event: event, node: node, at: now(), in: transaction)
-                guard isShort(document.id, event, here), here.remaining > here.remainingHere
-                else { return nil }
-                return SeatRequest(eventId: document.id, seats: SeatLedger.request(capacity: event.capacity))
+                else { continue }
+                let here = try await Self.availability(of: document.id, event: event, node: node, at: now(), in: transaction)
+                guard isShort(document.id, event, here), here.remaining > here.remainingHere else { continue }
+                requests.append(SeatRequest(eventId: document.id, seats: SeatLedger.request(capacity: event.capacity)))
             }
+            return requests
         }
         var granted = false
         for request in requests {

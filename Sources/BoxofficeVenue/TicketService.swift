@@ -28,13 +28,13 @@ private struct IdempotencyRecord: Codable {
 /// Selling and cancelling tickets. Each sale is one transaction on the store: the seat check and
 /// the new ticket documents are atomic, so concurrent buyers never oversell a node.
 package struct TicketService: Sendable {
-    package let store: DocumentStore
+    package let store: any VersionedStore
     package let events: EventService
     package let metrics: NodeMetrics
     package let demand: SeatDemand
     package let now: @Sendable () -> Date
 
-    package init(store: DocumentStore, events: EventService, metrics: NodeMetrics, demand: SeatDemand, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, events: EventService, metrics: NodeMetrics, demand: SeatDemand, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.events = events
         self.metrics = metrics
@@ -81,17 +81,17 @@ package struct TicketService: Sendable {
         let node = store.nodeID
 
         let (tickets, fresh) = try await demand.noting(eventId) {
-            try await store.transact { [events] transaction -> ([Identified<Ticket>], Bool) in
-                if let keyID, let previous = transaction.get(IdempotencyRecord.collection, keyID) {
+            try await store.transact { transaction -> ([Identified<Ticket>], Bool) in
+                if let keyID, let previous = try await transaction.get(IdempotencyRecord.collection, keyID) {
                     let record = try previous.body.decode(IdempotencyRecord.self)
                     guard record.request == request else { throw DomainError.idempotencyKeyReused }
-                    return (try Self.tickets(record.ticketIds, in: transaction), false)
+                    return await (try Self.tickets(record.ticketIds, in: transaction), false)
                 }
-                let event = try events.event(eventId, in: transaction)
-                let tickets = try Self.sell(request.quantity, of: eventId, event: event, to: holder, node: node, at: soldAt, in: &transaction)
+                let event = try await events.event(eventId, in: transaction)
+                let tickets = try await Self.sell(request.quantity, of: eventId, event: event, to: holder, node: node, at: soldAt, in: transaction)
                 if let keyID {
                     let record = IdempotencyRecord(request: request, ticketIds: tickets.map(\.id))
-                    try transaction.put(IdempotencyRecord.collection, keyID, body: JSONBody(encoding: record))
+                    try await transaction.put(IdempotencyRecord.collection, keyID, body: JSONBody(encoding: record))
                 }
                 return (tickets, true)
             }
@@ -104,7 +104,7 @@ package struct TicketService: Sendable {
     /// `holder`, and tells a buyer with an account, inside `transaction`. POST /tickets and the
     /// confirmation of a hold both sell through here; `confirming` is that hold, whose seats are
     /// the ones sold.
-    package static func sell(
+    package static nonisolated(nonsending) func sell(
         _ quantity: Int,
         of eventId: String,
         event: Event,
@@ -112,11 +112,11 @@ package struct TicketService: Sendable {
         node: String,
         at soldAt: Date,
         confirming holdId: String? = nil,
-        in transaction: inout Transaction
-    ) throws -> [Identified<Ticket>] {
-        try SeatService.requireSeats(quantity, of: eventId, event: event, node: node, at: soldAt, confirming: holdId, in: transaction)
+        in transaction: any StoreTransaction
+    ) async throws -> [Identified<Ticket>] {
+        try await SeatService.requireSeats(quantity, of: eventId, event: event, node: node, at: soldAt, confirming: holdId, in: transaction)
         var tickets: [Identified<Ticket>] = []
-        let saleHLC = transaction.timestamp()
+        let saleHLC = try await transaction.timestamp()
         for _ in 0..<quantity {
             let ticket = Ticket(
                 eventId: eventId,
@@ -132,19 +132,23 @@ package struct TicketService: Sendable {
                 soldByUser: holder.soldByUser
             )
             let id = Identifier.random(prefix: "t")
-            try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
+            try await transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
             tickets.append(Identified(id: id, value: ticket))
         }
         if let userId = holder.userId {
             let message = "\(quantity) ticket\(quantity == 1 ? "" : "s") for \(event.name)"
-            try transaction.notify(userId, message, kind: .ticketPurchased, eventId: eventId, at: soldAt)
+            try await transaction.notify(userId, message, kind: .ticketPurchased, eventId: eventId, at: soldAt)
         }
         return tickets
     }
 
     /// Tickets by id as `transaction` sees them (a repeated request answers with what it sold).
-    package static func tickets(_ ids: [String], in transaction: borrowing Transaction) throws -> [Identified<Ticket>] {
-        try ids.compactMap { id in try transaction.get(Ticket.collection, id).map(Identified<Ticket>.init(decoding:)) }
+    package static nonisolated(nonsending) func tickets(_ ids: [String], in transaction: any StoreView) async throws -> [Identified<Ticket>] {
+        var tickets: [Identified<Ticket>] = []
+        for id in ids {
+            if let document = try await transaction.get(Ticket.collection, id) { tickets.append(try Identified(decoding: document)) }
+        }
+        return tickets
     }
 
     /// The tickets of an event: all of them for staff, the caller's own for an attendee.
@@ -153,14 +157,14 @@ package struct TicketService: Sendable {
         guard let event = try await store.get(Event.collection, eventId), !event.deleted else {
             throw DomainError.notFound(kind: "event", id: eventId)
         }
-        let documents = await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofEvent(eventId))
+        let documents = try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofEvent(eventId))
         return try Self.oldestFirst(documents).filter { caller.isStaff || $0.value.userId == caller.userId }
     }
 
     /// The `count` newest live tickets of an event, newest first; for listings that show no holder
     /// data. Only those are decoded, whatever the event sold.
     package func liveTickets(of eventId: String, newest count: Int) async throws -> [Identified<Ticket>] {
-        let documents = await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
+        let documents = try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(eventId))
         return try documents.sorted { $0.version > $1.version }.prefix(count).map(Identified<Ticket>.init(decoding:))
     }
 
@@ -179,7 +183,7 @@ package struct TicketService: Sendable {
         let id = try Validate.id(id, field: "id")
         let date = now()
         return try await store.transact { transaction in
-            guard let document = transaction.get(Ticket.collection, id), !document.deleted else {
+            guard let document = try await transaction.get(Ticket.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "ticket", id: id)
             }
             var ticket = try document.body.decode(Ticket.self)
@@ -189,11 +193,17 @@ package struct TicketService: Sendable {
                     ? DomainError.ticketAlreadyCancelled(ticketId: id) : DomainError.ticketNotValid(code: ticket.code, status: ticket.status.rawValue)
             }
             // Invariant: a ticket used at the door keeps its seat; cancelling it would sell the seat twice.
-            if let scan = transaction.get(CheckIn.collection, id), !scan.deleted { throw DomainError.ticketUsed(ticketId: id) }
+            if let scan = try await transaction.get(CheckIn.collection, id), !scan.deleted { throw DomainError.ticketUsed(ticketId: id) }
             ticket.status = .cancelled
-            try transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
+            try await transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
             if let userId = ticket.userId {
-                try transaction.notify(userId, "Your ticket \(ticket.code) is cancelled", kind: .ticketCancelled, eventId: ticket.eventId, at: date)
+                try await transaction.notify(
+                    userId,
+                    "Your ticket \(ticket.code) is cancelled",
+                    kind: .ticketCancelled,
+                    eventId: ticket.eventId,
+                    at: date
+                )
             }
             return Identified(id: id, value: ticket)
         }

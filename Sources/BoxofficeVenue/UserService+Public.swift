@@ -5,7 +5,7 @@ public import BoxofficeStore
 /// with `boxoffice user add` while the node is stopped.
 /// - Returns: the new user's id.
 public func addUser(
-    to store: DocumentStore,
+    to store: any VersionedStore,
     name: String,
     email: String,
     password: String,

@@ -26,11 +26,11 @@ package struct UserView: Encodable, Sendable {
 /// Accounts: registration, sign-in, lookup. Emails are unique per node at once, and across
 /// nodes after sync (the conflict rules settle registrations made while apart).
 package struct UserService: Sendable {
-    package let store: DocumentStore
+    package let store: any VersionedStore
     package let hasher: PasswordHasher
     package let now: @Sendable () -> Date
 
-    package init(store: DocumentStore, hasher: PasswordHasher, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, hasher: PasswordHasher, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.hasher = hasher
         self.now = now
@@ -53,10 +53,10 @@ package struct UserService: Sendable {
         let id = Identifier.random(prefix: "u")
         try await store.transact { transaction in
             // Invariant: one live account per email on this node.
-            guard transaction.documents(index: VenueIndexes.users, key: VenueIndexes.email(email)).isEmpty else {
+            guard try await transaction.documents(index: VenueIndexes.users, key: VenueIndexes.email(email)).isEmpty else {
                 throw DomainError.emailTaken
             }
-            try transaction.put(User.collection, id, body: JSONBody(encoding: user))
+            try await transaction.put(User.collection, id, body: JSONBody(encoding: user))
         }
         return UserView(id: id, user: user)
     }
@@ -66,7 +66,7 @@ package struct UserService: Sendable {
     /// until staff resolve its `duplicate-email` conflict; then each account signs in with its own
     /// password (the one that keeps the email first, when both passwords are the same).
     package func authenticate(email: String, password: String) async throws -> UserView {
-        let accounts = await accounts(withEmail: User.canonicalEmail(email))
+        let accounts = try await accounts(withEmail: User.canonicalEmail(email))
         for document in accounts.sorted(by: { UniqueEmail.origin($0) < UniqueEmail.origin($1) }) {
             let user = try cache.decoded(document)
             guard try await hasher.verify(password, against: user.passwordHash) else { continue }
@@ -87,8 +87,8 @@ package struct UserService: Sendable {
         return try document.body.decode(ConflictRecord.self).state == .resolved
     }
 
-    private func accounts(withEmail email: String) async -> [Document] {
-        await store.documents(index: VenueIndexes.users, key: VenueIndexes.email(email)).filter { !$0.deleted }
+    private func accounts(withEmail email: String) async throws -> [Document] {
+        try await store.documents(index: VenueIndexes.users, key: VenueIndexes.email(email)).filter { !$0.deleted }
     }
 
     /// A live user by id, nil when there is none.
@@ -105,7 +105,7 @@ package struct UserService: Sendable {
 
     package func view(_ id: String) async throws -> UserView {
         guard let user = try await user(id) else { throw DomainError.notFound(kind: "user", id: id) }
-        let holder = UniqueEmail.holder(of: await accounts(withEmail: user.email))
+        let holder = UniqueEmail.holder(of: try await accounts(withEmail: user.email))
         return UserView(id: id, user: user, duplicateOf: holder.flatMap { $0.id == id ? nil : $0.id })
     }
 }

@@ -6,13 +6,13 @@ public import Foundation
 /// The venue's rules that run when versions arrive from a peer, and the node's sync side with
 /// them: every place that syncs (the /sync routes, `serve --peer`, `boxoffice sync`) uses this.
 public enum VenueRules {
-    public static func localNode(_ store: DocumentStore, now: @escaping @Sendable () -> Date = { Date() }) -> LocalNode {
+    public static func localNode(_ store: any VersionedStore, now: @escaping @Sendable () -> Date = { Date() }) -> LocalNode {
         LocalNode(store: store, now: now, afterMerge: afterMerge)
     }
 
     /// What `serve` runs after each sync with a peer: escrow seat rebalancing (`SeatService`).
     public static func rebalance(
-        _ store: DocumentStore,
+        _ store: any VersionedStore,
         demand: SeatDemand,
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> ContinuousSync.AfterSync {
@@ -21,24 +21,24 @@ public enum VenueRules {
     }
 
     /// Runs on every batch a peer's versions arrive in, in the batch's transaction.
-    static func afterMerge(_ stored: [Document], _ transaction: inout Transaction, node: String, now: Date) throws {
+    static nonisolated(nonsending) func afterMerge(_ stored: [Document], _ transaction: any StoreTransaction, node: String, now: Date) async throws {
         // Invariant: every stored body reads as its collection's type. One unreadable event from a
         // buggy peer would otherwise fail every listing here and travel on to every node.
         for document in stored where !document.deleted { try requireReadable(document) }
         let users = stored.filter { $0.collection == User.collection && !$0.deleted }
         let emails = Set(users.compactMap { try? $0.body.decode(User.self).email })
-        for email in emails.sorted() { try recordDuplicates(of: email, stored: users, in: &transaction, node: node, now: now) }
+        for email in emails.sorted() { try await recordDuplicates(of: email, stored: users, in: transaction, node: node, now: now) }
 
         for document in stored where document.collection == Event.collection && !document.deleted {
             guard let event = try? document.body.decode(Event.self), event.status == .cancelled else { continue }
-            try EventService.notifyOwnHoldersOfCancellation(document.id, event: event, stored: stored, in: &transaction, node: node, at: now)
+            try await EventService.notifyOwnHoldersOfCancellation(document.id, event: event, stored: stored, in: transaction, node: node, at: now)
         }
         // Sales and capacity changes (allocation rows) decide whether an event is oversold.
         let seats = stored.filter { $0.collection == Ticket.collection || $0.collection == AllocationRow.collection }
         var events = Set(seats.compactMap { try? $0.body.decode(EventOf.self).eventId })
         events.formUnion(stored.filter { $0.collection == Event.collection }.map(\.id))
         for eventId in events.sorted() {
-            try Oversell.settle(eventId, adding: seats, in: &transaction, node: node, now: now)
+            try await Oversell.settle(eventId, adding: seats, in: transaction, node: node, now: now)
         }
     }
 
@@ -78,15 +78,15 @@ public enum VenueRules {
     /// Two accounts registered with one email on nodes apart: nothing is rewritten (the earliest
     /// registration keeps the email by `UniqueEmail`, derived on every read), but the collision
     /// becomes a conflict record so staff see it.
-    private static func recordDuplicates(
+    private static nonisolated(nonsending) func recordDuplicates(
         of email: String,
         stored: [Document],
-        in transaction: inout Transaction,
+        in transaction: any StoreTransaction,
         node: String,
         now: Date
-    ) throws {
-        let filed = transaction.documents(index: VenueIndexes.users, key: VenueIndexes.email(email))
-        let accounts = current(User.self, filed: filed, stored: stored, in: transaction) { $0.email == email }.map(\.document)
+    ) async throws {
+        let filed = try await transaction.documents(index: VenueIndexes.users, key: VenueIndexes.email(email))
+        let accounts = try await current(User.self, filed: filed, stored: stored, in: transaction) { $0.email == email }.map(\.document)
         guard accounts.count > 1, let holder = UniqueEmail.holder(of: accounts) else { return }
         for duplicate in accounts where duplicate.id != holder.id {
             let summary = try JSONCoding.encode(["id": duplicate.id, "email": email])
@@ -103,7 +103,7 @@ public enum VenueRules {
                 detectedBy: node,
                 detectedAt: now
             )
-            try LocalNode.write(record, identity: duplicateIdentity(holder: holder.id, duplicate: duplicate.id), in: &transaction)
+            try await LocalNode.write(record, identity: duplicateIdentity(holder: holder.id, duplicate: duplicate.id), in: transaction)
         }
     }
 
@@ -112,19 +112,21 @@ public enum VenueRules {
 
     /// The live documents filed under an index key, or stored by the batch (not yet filed), as
     /// the transaction sees them now, whose body satisfies `keep`.
-    package static func current<T: Decodable>(
+    package static nonisolated(nonsending) func current<T: Decodable>(
         _ type: T.Type,
         filed: [Document],
         stored: [Document],
-        in transaction: borrowing Transaction,
+        in transaction: any StoreView,
         where keep: (T) -> Bool
-    ) -> [(document: Document, value: T)] {
+    ) async throws -> [(document: Document, value: T)] {
         var seen = Set<DocumentKey>()
-        return (filed + stored).compactMap { candidate in
-            guard seen.insert(candidate.key).inserted, let document = transaction.get(candidate.collection, candidate.id), !document.deleted,
+        var current: [(document: Document, value: T)] = []
+        for candidate in filed + stored where seen.insert(candidate.key).inserted {
+            guard let document = try await transaction.get(candidate.collection, candidate.id), !document.deleted,
                 let value = try? document.body.decode(T.self), keep(value)
-            else { return nil }
-            return (document, value)
+            else { continue }
+            current.append((document, value))
         }
+        return current
     }
 }

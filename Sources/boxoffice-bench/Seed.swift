@@ -29,7 +29,7 @@ struct Seed: AsyncParsableCommand {
             try await store.transact { transaction in
                 for n in start..<end {
                     let body = try JSONBody(encoding: ["eventId": "e-bench", "holderName": "Holder \(n)", "code": "CODE\(n)", "status": "valid"])
-                    try transaction.put("tickets", "\(prefix)-\(n)", body: body)
+                    try await transaction.put("tickets", "\(prefix)-\(n)", body: body)
                 }
             }
         }

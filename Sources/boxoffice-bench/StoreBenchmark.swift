@@ -76,7 +76,7 @@ struct StoreBenchmark: AsyncParsableCommand {
             try await store.transact { transaction in
                 for n in start..<end {
                     let body = try JSONBody(encoding: ["event": "e\(n % 100)", "holder": "Holder \(n)", "seat": "\(n)"])
-                    try transaction.put("tickets", "t\(n)", body: body)
+                    try await transaction.put("tickets", "t\(n)", body: body)
                 }
             }
         }

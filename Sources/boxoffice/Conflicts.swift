@@ -69,7 +69,7 @@ struct Conflicts: AsyncParsableCommand {
         if url == nil {
             do {
                 let store = try DocumentStore.open(directory, options: options.storeOptions)
-                let documents = await store.documents(in: ConflictRecord.collection)
+                let documents = try await store.documents(in: ConflictRecord.collection)
                 await store.close()
                 return try documents.filter { !$0.deleted }.map { ($0.id, try $0.body.decode(ConflictRecord.self)) }
             } catch StoreError.locked {

@@ -18,7 +18,7 @@ struct StoreCompact: AsyncParsableCommand {
         // Invariant: the snapshot drops the damaged frame, so the peers must be asked again first.
         try await LocalNode.pullAgainIfVersionsWereLost(store, logger: Logger(label: "boxoffice"))
         let bytes = try await store.compact() ?? 0
-        let statistics = await store.statistics
+        let statistics = await store.statistics()
         await store.close()
         print("snapshot of \(statistics.documents) documents up to sequence \(statistics.lastSeq): \(bytes) bytes")
     }

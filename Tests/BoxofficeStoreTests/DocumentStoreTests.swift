@@ -61,20 +61,20 @@ import Testing
         struct SoldOut: Error {}
         try await withStore { _, store in
             try await store.transact { transaction in
-                try transaction.put("tickets", "a", body: body(1))
-                try transaction.put("tickets", "b", body: body(2))
+                try await transaction.put("tickets", "a", body: body(1))
+                try await transaction.put("tickets", "b", body: body(2))
             }
             await #expect(throws: SoldOut.self) {
                 try await store.transact { transaction in
-                    try transaction.put("tickets", "c", body: body(3))
-                    #expect(transaction.get("tickets", "c") != nil)  // a transaction reads its own writes
+                    try await transaction.put("tickets", "c", body: body(3))
+                    #expect(try await transaction.get("tickets", "c") != nil)  // a transaction reads its own writes
                     throw SoldOut()
                 }
             }
             #expect(try await store.get("tickets", "c") == nil)
             let feed = await store.changes(since: 0, limit: 10)
             #expect(feed.changes.map(\.document.id) == ["a", "b"])
-            #expect(await store.statistics.journalSyncs == 1)  // both writes went in one frame, one sync
+            #expect(await store.statistics().journalSyncs == 1)  // both writes went in one frame, one sync
         }
     }
 
@@ -93,7 +93,7 @@ import Testing
             await #expect(throws: DocumentError.bodyTooLarge(bytes: big.bytes.count, limit: 64)) {
                 try await store.put("events", "big", body: big)
             }
-            #expect(await store.statistics.lastSeq == 0)
+            #expect(await store.statistics().lastSeq == 0)
             #expect(!FileManager.default.fileExists(atPath: directory.path + "/etc"))
         }
     }
@@ -106,7 +106,7 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            let statistics = await store.statistics
+            let statistics = await store.statistics()
             #expect(statistics.documents == 64)
             #expect(statistics.durableSeq == 64)
             #expect(statistics.journalSyncs < 64, "group commit should cover several writers per fdatasync")

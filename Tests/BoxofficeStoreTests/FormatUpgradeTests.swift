@@ -34,10 +34,10 @@ import Testing
         #expect(store.recovery.olderFormat == 1 && store.recovery.upgraded && store.recovery.damage.isEmpty)
         #expect(store.recovery.documents == 8 && store.recovery.lastSeq == 8)
         #expect(store.nodeID == "venue-old")
-        let events = await store.documents(in: "events")
+        let events = try await store.documents(in: "events")
         #expect(events.count == 1)
         #expect(try events.first?.body.decode(Event.self).name == "Old Format Night")
-        #expect(await store.documents(in: "tickets").count == 3)
+        #expect(try await store.documents(in: "tickets").count == 3)
         // New writes go to a new segment in the new format, after the upgraded snapshot.
         try await store.put("events", "e-new", body: JSONBody(encoding: ["name": "After the upgrade"]))
         await store.close()

@@ -11,7 +11,11 @@ import Testing
     @discardableResult
     private func pull(from source: DocumentStore, into target: DocumentStore) async throws -> [MergeDecision] {
         let changes = await source.changes(since: 0, limit: 10_000).changes.map(\.document)
-        return try await target.transact { transaction in try changes.map { try transaction.merge($0) } }
+        return try await target.transact { transaction in
+            var decisions: [MergeDecision] = []
+            for change in changes { decisions.append(try await transaction.merge(change)) }
+            return decisions
+        }
     }
 
     @Test func twoNodesConvergeAndConcurrentEditsAreDecidedAlike() async throws {
@@ -44,9 +48,9 @@ import Testing
             #expect(try await store.get("tickets", "sold-at-b") != nil)
         }
         // Applying the same versions again changes nothing.
-        let before = await b.statistics.lastSeq
+        let before = await b.statistics().lastSeq
         #expect(try await pull(from: a, into: b).allSatisfy { $0 == .ignore })
-        #expect(await b.statistics.lastSeq == before)
+        #expect(await b.statistics().lastSeq == before)
         await a.close()
         await b.close()
     }
@@ -93,8 +97,8 @@ import Testing
         )
         await #expect(throws: DocumentError.self) {
             try await store.transact { transaction in
-                _ = try transaction.merge(fine)
-                _ = try transaction.merge(ahead)
+                _ = try await transaction.merge(fine)
+                _ = try await transaction.merge(ahead)
             }
         }
         #expect(try await store.get("events", "ok") == nil)  // all-or-nothing
@@ -107,7 +111,7 @@ import Testing
             body: .emptyObject
         )
         await #expect(throws: DocumentError.invalidIdentifier(field: "node", value: "../b")) {
-            try await store.transact { transaction in _ = try transaction.merge(bad) }
+            try await store.transact { transaction in _ = try await transaction.merge(bad) }
         }
         await store.close()
     }

@@ -10,7 +10,7 @@ import Hummingbird
 /// carry the CSRF token like every other form.
 struct ConflictPageRoutes {
     let conflicts: ConflictService
-    let store: DocumentStore
+    let store: any VersionedStore
     let shell: WebShell
     let now: @Sendable () -> Date
 

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// The node itself: health, identity and counters, metrics, and the API description.
 struct NodeRoutes {
-    let store: DocumentStore
+    let store: any VersionedStore
     let metrics: NodeMetrics
     let startedAt: Date
     let openAPI: ByteBuffer
@@ -26,11 +26,11 @@ struct NodeRoutes {
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.get("health") { _, _ in Health(status: "ok") }
         group.get("node") { _, _ -> NodeInfo in
-            let statistics = await store.statistics
+            let statistics = try await store.statistics()
             return NodeInfo(
                 nodeId: store.nodeID,
                 version: boxofficeVersion,
-                dataDirectory: store.directory.path,
+                dataDirectory: store.location,
                 documents: statistics.documents,
                 lastSeq: statistics.lastSeq,
                 durableSeq: statistics.durableSeq,
@@ -40,7 +40,7 @@ struct NodeRoutes {
             )
         }
         group.get("metrics") { _, _ -> Response in
-            let text = metrics.render(await store.statistics)
+            let text = metrics.render(try await store.statistics())
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -8,7 +8,7 @@ import Hummingbird
 /// the transfer form; its sales by node.
 struct WebOrganizerRoutes {
     let shell: WebShell
-    let store: DocumentStore
+    let store: any VersionedStore
     let events: EventService
     let seats: SeatService
 
@@ -148,10 +148,10 @@ struct WebOrganizerRoutes {
 
     /// Seats and sales per node: every node with an allocation or a sale.
     private func nodeRows(_ view: EventView) async throws -> [NodeRow] {
-        let rows = await store.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(view.id)).compactMap {
+        let rows = try await store.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(view.id)).compactMap {
             try? $0.body.decode(AllocationRow.self)
         }
-        let live = await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(view.id)).compactMap {
+        let live = try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(view.id)).compactMap {
             try? $0.body.decode(Ticket.self)
         }
         let initial = view.event.initialAllocations

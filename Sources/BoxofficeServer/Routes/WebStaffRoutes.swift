@@ -8,7 +8,7 @@ import Hummingbird
 /// today's events. Each shows the node's status strip.
 struct WebStaffRoutes {
     let shell: WebShell
-    let store: DocumentStore
+    let store: any VersionedStore
     let events: EventService
     let tickets: TicketService
     let checkIns: CheckInService
@@ -105,7 +105,7 @@ struct WebStaffRoutes {
             let listed = try await events.list(from: start, to: start.addingTimeInterval(86_400 - 1), limit: 100, cursor: nil).events
             var rows: [Today.Row] = []
             for view in listed {
-                let checkedIn = await store.count(index: VenueIndexes.checkIns, key: VenueIndexes.ofEvent(view.id))
+                let checkedIn = try await store.count(index: VenueIndexes.checkIns, key: VenueIndexes.ofEvent(view.id))
                 rows.append(Today.Row(event: EventCard(view), checkedIn: checkedIn))
             }
             return try await shell.page("today", title: "Today's events", Today(rows: rows), context: context, staff: true)
