@@ -61,6 +61,7 @@ let package = Package(
             dependencies: [
                 "BoxofficeCore", "BoxofficeStore", "BoxofficeSync", "BoxofficeVenue",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),

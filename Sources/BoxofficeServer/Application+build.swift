@@ -29,7 +29,7 @@ public func buildApplication(
         services.append(ContinuousSyncService(sync: sync))
     }
     return Application(
-        router: MethodHandling(router: router),
+        router: router,
         // A sale opening is a burst of new connections: queue up to 1,024 while the node accepts.
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
@@ -70,11 +70,10 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     )
 
     let router = Router(context: BoxofficeRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let routes = RouteTable()
     router.addMiddleware {
         MetricsMiddleware()
-        ProblemMiddleware()
-        // A browser gets an error page where the pages' own middleware does not reach.
-        WebErrorMiddleware(shell: shell, scope: .browsers)
+        ErrorMiddleware(shell: shell, scope: .router(routes))
         WebAppMiddleware()
     }
     // Peers authenticate with the cluster secret; people with access tokens.
@@ -104,7 +103,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
     let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(
-        middleware: WebErrorMiddleware(shell: shell, scope: .pages)
+        middleware: ErrorMiddleware(shell: shell, scope: .pages)
     )
     ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell, now: now).addRoutes(to: pages)
     addPages(
@@ -120,6 +119,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
         notifications: notifications,
         reservations: reservations
     )
+    routes.load(router.routes.map { ($0.path, $0.method) })
     return router
 }
 

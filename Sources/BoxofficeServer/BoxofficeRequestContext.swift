@@ -2,10 +2,11 @@ public import BoxofficeCore
 public import BoxofficeVenue
 public import Foundation
 public import Hummingbird
+public import HummingbirdAuth
 
 /// The request context of the venue API: the caller's identity, a 1 MiB body limit, and the one
 /// Boxoffice JSON configuration for responses.
-public struct BoxofficeRequestContext: RequestContext {
+public struct BoxofficeRequestContext: AuthRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     /// The browser's CSRF nonce, on web pages (see `WebSession`).
@@ -20,23 +21,10 @@ public struct BoxofficeRequestContext: RequestContext {
 
     public var responseEncoder: JSONEncoder { JSONCoding.makeEncoder() }
 
-    /// The caller, or 401 when the request carried no valid token.
+    /// The caller, or 401 when the request carried no valid token. In a group restricted by
+    /// `RouterGroup.restricted(to:)` the caller is always there.
     public func requireIdentity() throws(DomainError) -> Identity {
         guard let identity else { throw .unauthenticated("sign in first: send 'Authorization: Bearer <token>' from /users/login") }
-        return identity
-    }
-
-    /// The caller if staff or organizer, else 403.
-    public func requireStaff() throws(DomainError) -> Identity {
-        let identity = try requireIdentity()
-        guard identity.isStaff else { throw .forbidden("only staff and organizers may do this") }
-        return identity
-    }
-
-    /// The caller if organizer, else 403.
-    public func requireOrganizer() throws(DomainError) -> Identity {
-        let identity = try requireIdentity()
-        guard identity.role == .organizer else { throw .forbidden("only organizers may do this") }
         return identity
     }
 }

@@ -50,7 +50,7 @@ import Testing
                 _ = try await shell.page("sale", title: "Walk-in sale", sale, context: context, staff: true)
             }
             #expect(shell.cache.count == 0, "a countdown and a fresh key are never seen again")
-            _ = try await shell.page("error", title: "Not found", WebErrorMiddleware.ErrorPage(heading: "Not found", detail: "x"), context: context)
+            _ = try await shell.page("error", title: "Not found", WebShell.ErrorPage(heading: "Not found", detail: "x"), context: context)
             #expect(shell.cache.count == 1, "other pages are kept")
         }
     }

@@ -70,7 +70,7 @@ import Testing
                 head: .init(method: .get, scheme: "http", authority: "node", path: "/nowhere", headerFields: [.accept: Self.browser]),
                 body: .init(buffer: ByteBuffer())
             )
-            let response = try await WebErrorMiddleware(shell: shell, scope: .browsers).handle(request, context: context) { _, _ in
+            let response = try await ErrorMiddleware(shell: shell, scope: .router(RouteTable())).handle(request, context: context) { _, _ in
                 throw DomainError.notFound(kind: "page", id: "/nowhere")
             }
             #expect(response.headers[.contentType] == "text/html; charset=utf-8" && response.status == .internalServerError)

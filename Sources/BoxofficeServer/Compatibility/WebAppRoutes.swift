@@ -32,6 +32,8 @@ struct WebAppRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        let callers = group.restricted(to: .signedIn)
+        let organizers = group.restricted(to: .organizer)
         // Home page: `res.data.map(event => …)`. A bare array; the next page, when there is one,
         // is in a `Link: <…>; rel="next"` header (RFC 8288).
         group.get("events") { request, _ -> EditedResponse<[EventView]> in
@@ -44,8 +46,8 @@ struct WebAppRoutes {
         // The Create Event form: `{name, description, date: "YYYY-MM-DD", location}` with a bare
         // token. A day is that day at the default hour in the node's time zone; capacity, price
         // and currency come from the node's defaults when left out.
-        group.post("events") { request, context -> EditedResponse<EventView> in
-            let organizer = try context.requireOrganizer()
+        organizers.post("events") { request, context -> EditedResponse<EventView> in
+            let organizer = try context.requireIdentity()
             var request = request
             var input = try await request.decodeJSON(EventInput.self, context: context, decoder: formDecoder())
             input.capacity = input.capacity ?? defaults.capacity
@@ -68,7 +70,7 @@ struct WebAppRoutes {
         }
         // The Purchase button: `{ticketId, userId}` with a bare token. One seat through the one
         // sale step; the offer id is the idempotency key, so a repeat answers the same ticket.
-        group.post("tickets/purchase") { request, context -> EditedResponse<Identified<Ticket>> in
+        callers.post("tickets/purchase") { request, context -> EditedResponse<Identified<Ticket>> in
             let buyer = try context.requireIdentity()
             var request = request
             let purchase = try await request.decodeJSON(Purchase.self, context: context)
@@ -96,10 +98,11 @@ struct WebAppRoutes {
             return EditedResponse(status: .created, response: ticket)
         }
         // The dashboard and the session (AuthContext) read the user's fields at the top level.
-        group.get("users/profile") { _, context -> WebAppProfile in WebAppProfile(profile: try await accounts.profile(of: context.requireIdentity()))
+        callers.get("users/profile") { _, context -> WebAppProfile in
+            WebAppProfile(profile: try await accounts.profile(of: context.requireIdentity()))
         }
         // The profile page: `notifRes.data.map(notif => notif._id, message, createdAt)`, newest first.
-        group.get("notifications/:id") { _, context -> [Identified<UserNotification>] in
+        callers.get("notifications/:id") { _, context -> [Identified<UserNotification>] in
             try await notifications.list(for: try context.parameters.require("id"), by: try context.requireIdentity())
         }
     }

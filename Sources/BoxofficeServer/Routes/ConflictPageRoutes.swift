@@ -15,8 +15,8 @@ struct ConflictPageRoutes {
     let now: @Sendable () -> Date
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
-        group.get("conflicts") { request, context -> Response in
-            _ = try context.requireStaff()
+        let staff = group.restricted(to: .staff)
+        staff.get("conflicts") { request, context -> Response in
             let filter = ConflictService.Filter(
                 kind: request.uri.queryParameters["kind"].map(String.init)?.nilIfEmpty,
                 eventId: request.uri.queryParameters["eventId"].map(String.init)?.nilIfEmpty,
@@ -37,10 +37,10 @@ struct ConflictPageRoutes {
             )
             return try await shell.page("conflicts", title: "Conflict report", page, context: context, staff: true)
         }
-        group.post("web/conflicts/:id/acknowledge") { request, context -> Response in
+        staff.post("web/conflicts/:id/acknowledge") { request, context -> Response in
             try await handle(request, context, state: .acknowledged)
         }
-        group.post("web/conflicts/:id/resolve") { request, context -> Response in
+        staff.post("web/conflicts/:id/resolve") { request, context -> Response in
             try await handle(request, context, state: .resolved)
         }
     }
@@ -48,7 +48,7 @@ struct ConflictPageRoutes {
     /// A form from the report: the new state (and a resolution's note), then back to the report.
     private func handle(_ request: Request, _ context: BoxofficeRequestContext, state: ConflictRecord.State) async throws -> Response {
         let form = try await shell.form(request, context: context)
-        let staff = try context.requireStaff()
+        let staff = try context.requireIdentity()
         let note = state == .resolved ? form["note"]?.trimmingCharacters(in: .whitespaces).nilIfEmpty : nil
         _ = try await conflicts.handle(context.parameters.require("id"), state: state, note: note, by: staff)
         return Response(status: .seeOther, headers: [.location: "/conflicts"])

@@ -13,8 +13,8 @@ struct ConflictRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
-        group.get("conflicts.json") { request, context -> Report in
-            _ = try context.requireStaff()
+        let staff = group.restricted(to: .staff)
+        staff.get("conflicts.json") { request, context -> Report in
             let filter = ConflictService.Filter(
                 kind: request.uri.queryParameters["kind"].map(String.init),
                 eventId: request.uri.queryParameters["eventId"].map(String.init),
@@ -23,10 +23,10 @@ struct ConflictRoutes {
             let found = try await conflicts.list(filter)
             return Report(conflicts: found.conflicts, counts: found.counts)
         }
-        group.post("conflicts/:id/acknowledge") { request, context -> Response in
+        staff.post("conflicts/:id/acknowledge") { request, context -> Response in
             try await handle(request, context, state: .acknowledged)
         }
-        group.post("conflicts/:id/resolve") { request, context -> Response in
+        staff.post("conflicts/:id/resolve") { request, context -> Response in
             try await handle(request, context, state: .resolved)
         }
     }
@@ -39,7 +39,7 @@ struct ConflictRoutes {
     private func handle(_ request: Request, _ context: BoxofficeRequestContext, state: ConflictRecord.State) async throws -> Response {
         var request = request
         let id = try context.parameters.require("id")
-        let staff = try context.requireStaff()
+        let staff = try context.requireIdentity()
         let resolution = try await request.decodeJSON(Resolution.self, context: context, absent: Resolution(note: nil))
         let record = try await conflicts.handle(id, state: state, note: state == .resolved ? resolution.note : nil, by: staff)
         return try record.response(from: request, context: context)

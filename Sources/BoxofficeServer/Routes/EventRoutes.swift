@@ -22,10 +22,12 @@ struct EventRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>, dialect: APIDialect) {
+        let staff = group.restricted(to: .staff)
+        let organizers = group.restricted(to: .organizer)
         // Under /api the web app's own answers take these two paths (WebAppRoutes).
         if dialect == .venue {
-            group.post("events") { request, context -> EditedResponse<EventView> in
-                let organizer = try context.requireOrganizer()
+            organizers.post("events") { request, context -> EditedResponse<EventView> in
+                let organizer = try context.requireIdentity()
                 var request = request
                 let input = try await request.decodeJSON(EventInput.self, context: context)
                 return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
@@ -39,20 +41,19 @@ struct EventRoutes {
             let json = try await events.encodedView(context.parameters.require("id"))
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
-        group.patch("events/:id") { request, context -> EventView in
-            let organizer = try context.requireOrganizer()
+        organizers.patch("events/:id") { request, context -> EventView in
+            let organizer = try context.requireIdentity()
             var request = request
             let input = try await request.decodeJSON(EventInput.self, context: context)
             return try await events.update(context.parameters.require("id"), with: input, by: organizer)
         }
-        group.post("events/:id/allocations/transfer") { request, context -> EventView in
-            _ = try context.requireStaff()
+        staff.post("events/:id/allocations/transfer") { request, context -> EventView in
             var request = request
             let transfer = try await request.decodeJSON(Transfer.self, context: context)
             return try await seats.transfer(event: context.parameters.require("id"), seats: transfer.seats, to: transfer.to, events: events)
         }
-        group.post("events/:id/cancel") { _, context -> EventView in
-            try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())
+        organizers.post("events/:id/cancel") { _, context -> EventView in
+            try await events.cancel(context.parameters.require("id"), by: try context.requireIdentity())
         }
     }
 }

@@ -17,8 +17,10 @@ struct NotificationRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>, dialect: APIDialect) {
-        group.post("notifications/send") { request, context -> EditedResponse<Identified<UserNotification>> in
-            let sender = try context.requireStaff()
+        let callers = group.restricted(to: .signedIn)
+        let staff = group.restricted(to: .staff)
+        staff.post("notifications/send") { request, context -> EditedResponse<Identified<UserNotification>> in
+            let sender = try context.requireIdentity()
             var request = request
             let input = try await request.decodeJSON(Message.self, context: context)
             let sent = try await notifications.send(to: input.userId, message: input.message, eventId: input.eventId, by: sender)
@@ -27,12 +29,12 @@ struct NotificationRoutes {
         // The router wants one parameter name per position: here `:id` is the user's id. Under
         // /api the web app's bare list answers here (WebAppRoutes).
         if dialect == .venue {
-            group.get("notifications/:id") { _, context -> Listing in
+            callers.get("notifications/:id") { _, context -> Listing in
                 let list = try await notifications.list(for: try context.parameters.require("id"), by: try context.requireIdentity())
                 return Listing(notifications: list, unread: list.count { !$0.value.read })
             }
         }
-        group.post("notifications/:id/read") { _, context -> Identified<UserNotification> in
+        callers.post("notifications/:id/read") { _, context -> Identified<UserNotification> in
             try await notifications.markRead(context.parameters.require("id"), by: try context.requireIdentity())
         }
     }

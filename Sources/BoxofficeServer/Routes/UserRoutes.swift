@@ -31,6 +31,7 @@ struct UserRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>, dialect: APIDialect) {
+        let callers = group.restricted(to: .signedIn)
         group.post("users/register") { request, context -> EditedResponse<Session> in
             var request = request
             let input = try await request.decodeJSON(Registration.self, context: context)
@@ -44,7 +45,7 @@ struct UserRoutes {
         }
         // Under /api the web app's flat profile answers here (WebAppRoutes).
         if dialect == .venue {
-            group.get("users/profile") { _, context -> Profile in try await profile(of: context.requireIdentity()) }
+            callers.get("users/profile") { _, context -> Profile in try await profile(of: context.requireIdentity()) }
         }
     }
 

@@ -38,6 +38,7 @@ struct WebAccountRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        let callers = group.restricted(to: .signedIn)
         group.get("web/login") { request, context -> Response in
             let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
             return try await shell.page("login", title: "Log in", AccountForm(next: next, values: [:], errors: [:]), context: context)
@@ -75,19 +76,19 @@ struct WebAccountRoutes {
             response.setCookie(WebSession.cookie(WebSession.sessionCookie, "", maxAge: 0))
             return response
         }
-        group.get("web/notifications") { _, context -> Response in
+        callers.get("web/notifications") { _, context -> Response in
             let person = try context.requireIdentity()
             let items = try await notifications.list(for: person.userId).map {
                 Inbox.Item(id: $0.id, message: $0.value.message, when: WebFormat.when($0.value.createdAt), unread: !$0.value.read)
             }
             return try await shell.page("notifications", title: "Notifications", Inbox(items: items), context: context)
         }
-        group.post("web/notifications/:id/read") { request, context -> Response in
+        callers.post("web/notifications/:id/read") { request, context -> Response in
             _ = try await shell.form(request, context: context)
             _ = try await notifications.markRead(context.parameters.require("id"), by: try context.requireIdentity())
             return Response(status: .seeOther, headers: [.location: "/web/notifications"])
         }
-        group.get("web/profile") { _, context -> Response in
+        callers.get("web/profile") { _, context -> Response in
             let person = try context.requireIdentity()
             let user = try await users.view(person.userId)
             let profile = Profile(

@@ -38,14 +38,14 @@ struct WebOrganizerRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
-        group.get("web/organizer/events/new") { _, context -> Response in
-            _ = try context.requireOrganizer()
+        let organizers = group.restricted(to: .organizer)
+        organizers.get("web/organizer/events/new") { _, context -> Response in
             let defaults = ["currency": "EUR", "holdMinutes": "\(Hold.defaultMinutes)", "salesPolicy": SalesPolicy.escrow.rawValue]
             return try await formPage(nil, values: defaults, context: context)
         }
-        group.post("web/organizer/events/new") { request, context -> Response in
+        organizers.post("web/organizer/events/new") { request, context -> Response in
             let form = try await shell.form(request, context: context)
-            let organizer = try context.requireOrganizer()
+            let organizer = try context.requireIdentity()
             return try await shell.submit {
                 let created = try await events.create(try Self.input(form), by: organizer)
                 return Response(status: .seeOther, headers: [.location: "/web/organizer/events/\(created.id)"])
@@ -53,14 +53,13 @@ struct WebOrganizerRoutes {
                 try await formPage(nil, values: form, errors: error.errors(default: "name"), context: context, status: error.status)
             }
         }
-        group.get("web/organizer/events/:id") { _, context -> Response in
-            _ = try context.requireOrganizer()
+        organizers.get("web/organizer/events/:id") { _, context -> Response in
             let view = try await events.view(context.parameters.require("id"))
             return try await formPage(view, values: Self.values(of: view), context: context)
         }
-        group.post("web/organizer/events/:id") { request, context -> Response in
+        organizers.post("web/organizer/events/:id") { request, context -> Response in
             let form = try await shell.form(request, context: context)
-            let organizer = try context.requireOrganizer()
+            let organizer = try context.requireIdentity()
             let id = try context.parameters.require("id")
             return try await shell.submit {
                 var input = try Self.input(form)
@@ -82,9 +81,9 @@ struct WebOrganizerRoutes {
                 )
             }
         }
-        group.post("web/organizer/events/:id/cancel") { request, context -> Response in
+        organizers.post("web/organizer/events/:id/cancel") { request, context -> Response in
             _ = try await shell.form(request, context: context)
-            let view = try await events.cancel(context.parameters.require("id"), by: try context.requireOrganizer())
+            let view = try await events.cancel(context.parameters.require("id"), by: try context.requireIdentity())
             return try await formPage(
                 view,
                 values: Self.values(of: view),
@@ -92,9 +91,8 @@ struct WebOrganizerRoutes {
                 context: context
             )
         }
-        group.post("web/organizer/events/:id/transfer") { request, context -> Response in
+        organizers.post("web/organizer/events/:id/transfer") { request, context -> Response in
             let form = try await shell.form(request, context: context)
-            _ = try context.requireOrganizer()
             let id = try context.parameters.require("id")
             return try await shell.submit {
                 let count = Int(form["seats"] ?? "") ?? 0

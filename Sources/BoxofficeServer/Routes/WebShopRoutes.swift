@@ -61,6 +61,7 @@ struct WebShopRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        let callers = group.restricted(to: .signedIn)
         group.get("/") { request, context -> Response in
             let query = request.uri.queryParameters["q"].map(String.init) ?? ""
             let fromText = request.uri.queryParameters["from"].map(String.init) ?? ""
@@ -83,7 +84,7 @@ struct WebShopRoutes {
         group.get("web/events/:id") { _, context -> Response in
             try await eventPage(context.parameters.require("id"), context: context)
         }
-        group.post("web/events/:id/hold") { request, context -> Response in
+        callers.post("web/events/:id/hold") { request, context -> Response in
             let form = try await shell.form(request, context: context)
             let buyer = try context.requireIdentity()
             let id = try context.parameters.require("id")
@@ -95,10 +96,10 @@ struct WebShopRoutes {
                 try await eventPage(id, context: context, quantity: form["quantity"] ?? "", refused: error)
             }
         }
-        group.get("web/holds/:id") { _, context -> Response in
+        callers.get("web/holds/:id") { _, context -> Response in
             try await holdPage(context.parameters.require("id"), context: context)
         }
-        group.post("web/holds/:id/confirm") { request, context -> Response in
+        callers.post("web/holds/:id/confirm") { request, context -> Response in
             _ = try await shell.form(request, context: context)
             let id = try context.parameters.require("id")
             return try await shell.submit {
@@ -108,12 +109,12 @@ struct WebShopRoutes {
                 try await holdPage(id, context: context, error: error.message, status: error.status)
             }
         }
-        group.post("web/holds/:id/release") { request, context -> Response in
+        callers.post("web/holds/:id/release") { request, context -> Response in
             _ = try await shell.form(request, context: context)
             let hold = try await reservations.release(context.parameters.require("id"), by: try context.requireIdentity())
             return Response(status: .seeOther, headers: [.location: "/web/events/\(hold.value.eventId)"])
         }
-        group.get("web/tickets") { _, context -> Response in
+        callers.get("web/tickets") { _, context -> Response in
             let buyer = try context.requireIdentity()
             var cards: [TicketCard] = []
             var seen: [String: EventCard] = [:]

@@ -52,13 +52,13 @@ struct WebStaffRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
-        group.get("web/staff/checkin") { _, context -> Response in
-            _ = try context.requireStaff()
-            return try await shell.page("checkin", title: "Check-in", Scan(code: "", gate: "", result: nil), context: context, staff: true)
+        let staff = group.restricted(to: .staff)
+        staff.get("web/staff/checkin") { _, context -> Response in
+            try await shell.page("checkin", title: "Check-in", Scan(code: "", gate: "", result: nil), context: context, staff: true)
         }
-        group.post("web/staff/checkin") { request, context -> Response in
+        staff.post("web/staff/checkin") { request, context -> Response in
             let form = try await shell.form(request, context: context)
-            let staff = try context.requireStaff()
+            let staff = try context.requireIdentity()
             let code = (form["code"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             let gate = (form["gate"] ?? "").trimmingCharacters(in: .whitespaces)
             let (result, status) = await scan(code, gate: gate.isEmpty ? nil : gate, by: staff)
@@ -72,14 +72,13 @@ struct WebStaffRoutes {
                 status: status
             )
         }
-        group.get("web/staff/sale") { request, context -> Response in
-            _ = try context.requireStaff()
+        staff.get("web/staff/sale") { request, context -> Response in
             let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
             return try await salePage(context: context, query: query)
         }
-        group.post("web/staff/sale") { request, context -> Response in
+        staff.post("web/staff/sale") { request, context -> Response in
             let form = try await shell.form(request, context: context)
-            let staff = try context.requireStaff()
+            let staff = try context.requireIdentity()
             return try await shell.submit {
                 let sale = SaleRequest(
                     eventId: form["eventId"] ?? "",
@@ -99,8 +98,7 @@ struct WebStaffRoutes {
                 )
             }
         }
-        group.get("web/staff/today") { _, context -> Response in
-            _ = try context.requireStaff()
+        staff.get("web/staff/today") { _, context -> Response in
             let start = WebFormat.startOfDay(now())
             let listed = try await events.list(from: start, to: start.addingTimeInterval(86_400 - 1), limit: 100, cursor: nil).events
             var rows: [Today.Row] = []
