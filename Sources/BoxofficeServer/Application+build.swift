@@ -30,6 +30,8 @@ public func buildApplication(
     }
     return Application(
         router: router,
+        // A request head the parser refuses is answered as problem+json, not a bare 400.
+        server: .http1(configuration: .init(additionalChannelHandlers: [UnreadableRequestHandler(logger: logger)])),
         // A sale opening is a burst of new connections: queue up to 1,024 while the node accepts.
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),

@@ -107,6 +107,32 @@ import Testing
         #expect(!node.standardError.contains(" error "), "\(node.standardError)")
     }
 
+    @Test(arguments: [
+        ("a 1 MiB header", "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 1 << 20))\r\n\r\n"),
+        ("1,000 headers", "GET /health HTTP/1.1\r\nHost: x\r\n" + (0..<1_000).map { "X-Header-\($0): v\r\n" }.joined() + "\r\n"),
+        ("a 100 KiB URL", "GET /events?name=\(String(repeating: "u", count: 100 << 10)) HTTP/1.1\r\nHost: x\r\n\r\n"),
+    ])
+    func aRequestHeadOverTheLimitsIsAProblemNotABare400(_ what: String, _ request: String) throws {
+        let temporary = TemporaryDirectory("heads")
+        defer { temporary.remove() }
+        let node = try ChildProcess("boxoffice", ["serve", "--data", temporary.file("node"), "--port", "0"])
+        #expect(node.waitForOutput(containing: "boxoffice node"), "\(node.standardError)")
+        let port = try #require(node.standardOutput.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let socket = try #require(LoopbackSocket(port: port))
+        socket.send(request)
+        let answer = socket.receiveAll()
+        socket.close()
+        let parts = answer.components(separatedBy: "\r\n\r\n")
+        #expect(parts.first?.hasPrefix("HTTP/1.1 400") == true, "\(what): \(answer.prefix(300))")
+        #expect(parts.first?.lowercased().contains("content-type: application/problem+json") == true, "\(what): \(answer.prefix(300))")
+        let problem = try JSONValue(parsing: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8))
+        #expect(problem["status"] == 400, "\(what)")
+        #expect(problem["detail"]?.string?.contains("over the limit") == true, "\(what): \(problem)")
+        node.kill(SIGTERM)
+        #expect(node.waitForExit() == 0)
+        #expect(node.standardError.contains("request refused"), "every refusal is logged: \(node.standardError)")
+    }
+
     @Test func badArgumentsGetUsageNotACrash() throws {
         let badPort = try ChildProcess("boxoffice", ["serve", "--port", "70000"])
         #expect(badPort.waitForExit() == 64)

@@ -30,6 +30,12 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(document: error)
         case let error as SyncError:
             self.init(slug: "bad-sync-request", status: .badRequest, detail: error.description)
+        case HTTPParserError.headerOverflow:
+            self.init(
+                slug: "bad-request",
+                status: .badRequest,
+                detail: "the request head is over the limit: a URL or header too long, or too many headers"
+            )
         case let error as HTTPParserError:
             // The client's bytes, not the node: most often a client that hung up mid-body.
             self.init(slug: "bad-request", status: .badRequest, detail: "the request could not be read: \(error.debugDescription)")
@@ -112,8 +118,11 @@ struct ProblemDetails: Encodable, Sendable {
 
     var httpStatus: HTTPResponse.Status { HTTPResponse.Status(code: status) }
 
+    /// The problem as the bytes of its JSON body.
+    var json: Data { (try? JSONCoding.makeEncoder().encode(self)) ?? Data(#"{"status":500}"#.utf8) }
+
     func response() -> Response {
-        let body = (try? JSONCoding.makeEncoder().encode(self)) ?? Data(#"{"status":500}"#.utf8)
+        let body = json
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == 401 { headers[.wwwAuthenticate] = "Bearer" }
         return Response(status: httpStatus, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
