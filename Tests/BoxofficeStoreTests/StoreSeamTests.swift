@@ -53,6 +53,21 @@ import Testing
         }
     }
 
+    @Test func bodiesRunOnTheStoresActor() async throws {
+        try await withStore { _, store in
+            // A body that left the actor would read the index while the actor writes it.
+            try await store.transact { transaction in
+                store.preconditionIsolated("a transaction body runs on the store's actor")
+                _ = try await transaction.get("tickets", "a")
+                store.preconditionIsolated("and stays there across the transaction's calls")
+            }
+            try await store.read { view in
+                store.preconditionIsolated("a read body runs on the store's actor")
+                _ = try await view.get("tickets", "a")
+            }
+        }
+    }
+
     @Test func aReadViewSeesWhatTransactionsWrote() async throws {
         try await withStore { _, store in
             try await store.transact { transaction in
