@@ -15,6 +15,7 @@ public func buildApplication(
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(store: store, configuration: configuration)
+    let connections = ConnectionRegistry(limit: configuration.connections.maxConnections, logger: logger)
     // Shut down in reverse: the server, then the sync, then the store's close.
     var services: [any Service] = [StoreService(store: store, logger: logger)]
     if !configuration.peers.isEmpty {
@@ -30,8 +31,14 @@ public func buildApplication(
     }
     return Application(
         router: router,
-        // A request head the parser refuses is answered as problem+json, not a bare 400.
-        server: .http1(configuration: .init(additionalChannelHandlers: [UnreadableRequestHandler(logger: logger)])),
+        // A request head the parser refuses is answered as problem+json, not a bare 400; slow,
+        // idle and surplus connections are closed.
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [
+                UnreadableRequestHandler(logger: logger),
+                ConnectionGuard(limits: configuration.connections, registry: connections, logger: logger),
+            ])
+        ),
         // A sale opening is a burst of new connections: queue up to 1,024 while the node accepts.
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),

@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var timeZone: TimeZone = .gmt
     /// What an event created under `/api` gets for the fields the web app's form leaves out.
     public var eventDefaults = EventDefaults()
+    /// Timeouts and the cap on open connections.
+    public var connections = ConnectionLimits()
     /// The node's clock for timestamps in documents; injectable for tests.
     public var now: @Sendable () -> Date = { Date() }
     /// Called with the bound port once the server listens.

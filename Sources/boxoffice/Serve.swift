@@ -47,9 +47,25 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between syncs with each peer.")
     var syncInterval = 2.0
 
+    @Option(help: "Seconds a kept-alive connection may stay idle before it is closed.")
+    var idleTimeout = 60.0
+
+    @Option(help: "Seconds a new connection has to send a whole request head.")
+    var headTimeout = 10.0
+
+    @Option(
+        help: ArgumentHelp(
+            "Open connections at most; past it the one idle longest is closed (default: 10000, or less to fit the file-descriptor limit).",
+            valueName: "count"
+        )
+    )
+    var maxConnections: Int?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard syncInterval > 0 else { throw ValidationError("--sync-interval must be positive") }
+        guard idleTimeout > 0, headTimeout > 0 else { throw ValidationError("--idle-timeout and --head-timeout must be positive") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         for peer in peers where !(peer.hasPrefix("http://") || peer.hasPrefix("https://")) {
             throw ValidationError("--peer \(peer): a peer URL starts with http:// or https://")
         }
@@ -92,6 +108,11 @@ struct Serve: AsyncParsableCommand {
         configuration.eventDefaults = try store.configuration.checkedEventDefaults()
         configuration.peers = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
         configuration.syncInterval = .seconds(syncInterval)
+        configuration.connections.idleTimeout = .seconds(idleTimeout)
+        configuration.connections.headTimeout = .seconds(headTimeout)
+        // Invariant: the cap leaves descriptors for the store, the peers and the cap's own accepts.
+        let descriptors = FileDescriptorLimit.raiseToHard()
+        configuration.connections.maxConnections = maxConnections ?? min(configuration.connections.maxConnections, max(64, descriptors - 256))
         let (nodeID, data, host) = (store.nodeID, options.data, host)
         let listening = store.directory.listening
         configuration.onListening = { port in

@@ -133,6 +133,33 @@ import Testing
         #expect(node.standardError.contains("request refused"), "every refusal is logged: \(node.standardError)")
     }
 
+    @Test func slowAndSurplusConnectionsCannotLockTheNode() async throws {
+        let temporary = TemporaryDirectory("slow")
+        defer { temporary.remove() }
+        let node = try ChildProcess(
+            "boxoffice",
+            ["serve", "--data", temporary.file("node"), "--port", "0", "--head-timeout", "3", "--idle-timeout", "4", "--max-connections", "40"]
+        )
+        #expect(node.waitForOutput(containing: "boxoffice node"), "\(node.standardError)")
+        let port = try #require(node.standardOutput.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        // Five times the cap of connections that start a request head and never finish it.
+        let crowd = (0..<200).compactMap { _ in LoopbackSocket(port: port) }
+        for socket in crowd { socket.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ") }
+        let health = try await HTTPTestClient(port: port).call(.get, "/health")
+        #expect(health.status == .ok, "a new client is served while the crowd holds its sockets")
+        #expect(crowd.last?.closedByServer(within: 20) == true, "a head not finished in time is closed")
+        let idle = try #require(LoopbackSocket(port: port))
+        idle.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(idle.receiveAll(within: 20).hasPrefix("HTTP/1.1 200"), "the kept-alive connection is closed once idle")
+        for socket in crowd { socket.close() }
+        idle.close()
+        node.kill(SIGTERM)
+        #expect(node.waitForExit() == 0)
+        #expect(node.standardError.contains("connection cap reached"), "\(node.standardError.suffix(2_000))")
+        #expect(node.standardError.contains("no request head in time"))
+        #expect(node.standardError.contains("idle keep-alive connection closed"))
+    }
+
     @Test func badArgumentsGetUsageNotACrash() throws {
         let badPort = try ChildProcess("boxoffice", ["serve", "--port", "70000"])
         #expect(badPort.waitForExit() == 64)

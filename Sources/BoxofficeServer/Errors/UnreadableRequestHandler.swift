@@ -46,6 +46,7 @@ final class UnreadableRequestHandler: ChannelDuplexHandler, RemovableChannelHand
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         // Invariant: nothing after this request is read; the connection ends with this answer.
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 }
