@@ -12,8 +12,12 @@ public struct BoxofficeRequestContext: AuthRequestContext {
     /// The browser's CSRF nonce, on web pages (see `WebSession`).
     var csrfNonce: String?
 
+    /// The client's IP address, for the login throttle; nil when the channel has none.
+    public let clientAddress: String?
+
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Matches the store's document limit: a larger body is refused with 413 before it is read.

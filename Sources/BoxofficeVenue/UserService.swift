@@ -29,10 +29,12 @@ package struct UserService: Sendable {
     package let store: any VersionedStore
     package let hasher: PasswordHasher
     package let now: @Sendable () -> Date
+    package let throttle: LoginThrottle
 
-    package init(store: any VersionedStore, hasher: PasswordHasher, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(), now: @escaping @Sendable () -> Date) {
         self.store = store
         self.hasher = hasher
+        self.throttle = throttle
         self.now = now
     }
     package let cache = VersionedCache<Version, User>()
@@ -65,11 +67,15 @@ package struct UserService: Sendable {
     /// A duplicate account (its email was registered earlier on another node) cannot sign in
     /// until staff resolve its `duplicate-email` conflict; then each account signs in with its own
     /// password (the one that keeps the email first, when both passwords are the same).
-    package func authenticate(email: String, password: String) async throws -> UserView {
-        let accounts = try await accounts(withEmail: User.canonicalEmail(email))
+    /// The account an email and password sign in to; `address` is the client's, for the throttle.
+    package func authenticate(email: String, password: String, from address: String? = nil) async throws -> UserView {
+        let email = User.canonicalEmail(email)
+        try throttle.check(email: email, address: address, at: now())
+        let accounts = try await accounts(withEmail: email)
         for document in accounts.sorted(by: { UniqueEmail.origin($0) < UniqueEmail.origin($1) }) {
             let user = try cache.decoded(document)
             guard try await hasher.verify(password, against: user.passwordHash) else { continue }
+            throttle.succeeded(email: email)
             if let holder = UniqueEmail.holder(of: accounts), holder.id != document.id,
                 try await !isResolved(duplicate: document.id, of: holder.id)
             {
@@ -78,6 +84,7 @@ package struct UserService: Sendable {
             return UserView(id: document.id, user: user)
         }
         _ = try await hasher.verify(password, against: nil)  // the same time for an unknown email
+        throttle.failed(email: email, address: address, at: now())
         throw DomainError.invalidCredentials
     }
 

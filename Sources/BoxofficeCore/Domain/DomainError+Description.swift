@@ -27,6 +27,8 @@ extension DomainError: CustomStringConvertible {
         case let .holdReleased(holdId): "reservation \"\(holdId)\" was released; hold seats again"
         case let .holdConfirmed(holdId): "reservation \"\(holdId)\" is already confirmed; cancel its tickets instead"
         case let .holdOnAnotherNode(holdId, node): "reservation \"\(holdId)\" holds seats of node \(node); confirm or release it there"
+        case let .tooManyAttempts(seconds):
+            "too many wrong passwords; try again in \(seconds) second\(seconds == 1 ? "" : "s")"
         case .idempotencyKeyReused: "this Idempotency-Key was already used with a different request"
         }
     }

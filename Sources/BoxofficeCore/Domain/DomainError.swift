@@ -41,4 +41,6 @@ public enum DomainError: Error, Equatable, Sendable {
     case holdConfirmed(holdId: String)
     /// A hold holds the seats of the node that made it: only that node confirms or releases it.
     case holdOnAnotherNode(holdId: String, node: String)
+    /// Too many wrong passwords for one account or from one address: wait `retryAfter` seconds.
+    case tooManyAttempts(retryAfter: Int)
 }

@@ -17,6 +17,8 @@ struct ProblemDetails: Encodable, Sendable {
     var field: String?
     /// Seats still available, for a sale that asked for more.
     var available: Int?
+    /// Seconds to wait before trying again, for a 429 (sent as `Retry-After` too).
+    var retryAfter: Int?
     /// `detail` again, under `/api` only: the original web app shows `error.response.data.msg`.
     var msg: String?
 
@@ -83,6 +85,7 @@ struct ProblemDetails: Encodable, Sendable {
             case .holdReleased: ("hold-released", .gone)
             case .holdConfirmed: ("hold-confirmed", .conflict)
             case .holdOnAnotherNode: ("hold-on-another-node", .conflict)
+            case .tooManyAttempts: ("too-many-attempts", .tooManyRequests)
             case .idempotencyKeyReused: ("idempotency-key-reused", .unprocessableContent)
             }
         let field: String? =
@@ -94,6 +97,7 @@ struct ProblemDetails: Encodable, Sendable {
         var available: Int?
         if case let .notEnoughSeats(_, seats) = error { available = seats }
         self.init(slug: slug, status: status, detail: error.description, field: field, available: available)
+        if case let .tooManyAttempts(seconds) = error { retryAfter = seconds }
     }
 
     private init(document error: DocumentError) {
@@ -125,6 +129,7 @@ struct ProblemDetails: Encodable, Sendable {
         let body = json
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: httpStatus, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -41,7 +41,7 @@ struct UserRoutes {
         group.post("users/login") { request, context -> Session in
             var request = request
             let input = try await request.decodeJSON(Credentials.self, context: context)
-            return try await session(for: try await users.authenticate(email: input.email, password: input.password))
+            return try await session(for: try await users.authenticate(email: input.email, password: input.password, from: context.clientAddress))
         }
         // Under /api the web app's flat profile answers here (WebAppRoutes).
         if dialect == .venue {

@@ -46,7 +46,7 @@ struct WebAccountRoutes {
         group.post("web/login") { request, context -> Response in
             let form = try await shell.form(request, context: context)
             return try await shell.submit {
-                let user = try await users.authenticate(email: form["email"] ?? "", password: form["password"] ?? "")
+                let user = try await users.authenticate(email: form["email"] ?? "", password: form["password"] ?? "", from: context.clientAddress)
                 return try await signedIn(user, next: Self.safeNext(form["next"]))
             } again: { error in
                 let page = AccountForm(next: Self.safeNext(form["next"]), values: ["email": form["email"] ?? ""], errors: ["password": error.message])

@@ -6,7 +6,7 @@ extension DomainError {
     var fieldMessage: String? {
         switch self {
         case .invalidField, .emailTaken, .notEnoughSeats, .eventCancelled, .invalidCredentials, .holdExpired, .holdReleased, .holdConfirmed,
-            .duplicateAccount, .alreadyCheckedIn, .ticketNotValid, .holdOnAnotherNode:
+            .duplicateAccount, .alreadyCheckedIn, .ticketNotValid, .holdOnAnotherNode, .tooManyAttempts:
             ProblemDetails(self, instance: nil).detail
         default: nil
         }
