@@ -11,7 +11,10 @@ public final class RunningNode: Sendable {
     public init(data: String, nodeID: String? = nil, secret: String = "integration-test-secret", extraArguments: [String] = []) throws {
         self.data = data
         let identity = nodeID.map { ["--node-id", $0] } ?? []
-        process = try ChildProcess("boxoffice", ["serve", "--data", data, "--port", "0", "--secret", secret] + identity + extraArguments)
+        // The suite's clients share two cores with dozens of tests: one may take seconds between
+        // connecting and sending its head. The head timeout has a test of its own (ServeCommandTests).
+        let patience = ["--head-timeout", "120"]
+        process = try ChildProcess("boxoffice", ["serve", "--data", data, "--port", "0", "--secret", secret] + identity + patience + extraArguments)
         guard process.waitForOutput(containing: "\n"),
             let line = process.standardOutput.split(separator: "\n").first(where: { $0.contains("http://127.0.0.1:") }),
             let port = line.split(separator: ":").last.flatMap({ Int($0) })

@@ -20,6 +20,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var deadline: Scheduled<Void>?
     private var receivingBody = false
     private var bodyBytes = 0
+    /// Since when the node has asked for bytes the client has not sent; nil while the node is
+    /// not reading (a route busy with what it has: backpressure is the node's wait, not the client's).
+    private var waitingForClientSince: NIODeadline?
 
     init(limits: ConnectionLimits, registry: ConnectionRegistry, logger: Logger) {
         self.limits = limits
@@ -42,7 +45,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    func read(context: ChannelHandlerContext) {
+        if waitingForClientSince == nil { waitingForClientSince = .now() }
+        context.read()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        waitingForClientSince = nil
         switch unwrapInboundIn(data) {
         case .head:
             registry.setWaiting(context.channel, false)
@@ -81,12 +90,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Every `bodyWindow` while a body arrives: closes the connection if less than the minimum came.
+    /// Every `bodyWindow` while a body arrives: closes the connection if less than the minimum came
+    /// while the node waited a whole window for the client.
     private func watchBody(_ context: ChannelHandlerContext) {
         deadline?.cancel()
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.bodyWindow)) { [self] in
+        let window = TimeAmount(limits.bodyWindow)
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: window) { [self] in
             guard receivingBody else { return }
-            guard bodyBytes >= limits.minimumBodyBytes else { return close(context, "request body slower than the minimum rate") }
+            if bodyBytes < limits.minimumBodyBytes, let since = waitingForClientSince, .now() - since >= window {
+                return close(context, "request body slower than the minimum rate")
+            }
             bodyBytes = 0
             watchBody(context)
         }

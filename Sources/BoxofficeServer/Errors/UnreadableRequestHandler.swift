@@ -35,6 +35,8 @@ final class UnreadableRequestHandler: ChannelDuplexHandler, RemovableChannelHand
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard error is HTTPParserError, !requestOpen else { return context.fireErrorCaught(error) }
+        // A head cut short by a close (the client's, or a timeout's, logged where it was decided) has no one to answer.
+        guard context.channel.isActive else { return }
         let address = context.remoteAddress?.description ?? "unknown"
         logger.info("request refused: its head could not be read", metadata: ["client": "\(address)", "error": "\(error)"])
         let problem = ProblemDetails(error, instance: nil)
