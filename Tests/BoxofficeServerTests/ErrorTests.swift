@@ -50,6 +50,7 @@ import Testing
             #expect(wrongMethod.headers[.contentType] == "application/problem+json")
             #expect(try await client.call(.put, "/events/e-some1thing").headers[.allow] == "GET, PATCH, HEAD", "a captured segment matches")
             #expect(try await client.call(.delete, "/api/users/login").headers[.allow] == "POST")
+            #expect(try await client.call(.options, "/notifications/send").headers[.allow] == "POST", "a constant segment wins, as in the router")
             #expect(try await client.call(.get, "/events/e-1/no/such").status == .notFound)
         }
     }

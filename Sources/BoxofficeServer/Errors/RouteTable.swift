@@ -32,10 +32,21 @@ final class RouteTable: Sendable {
         )
     }
 
-    /// The methods served at a request path, matched segment by segment.
+    /// The methods served at a request path, matched segment by segment as the router's trie
+    /// matches: a constant segment wins over a parameter there (`/notifications/send` is the send
+    /// route's path only, though `/notifications/:id` would match it too).
     private func methods(at path: String) -> Set<HTTPRequest.Method> {
         let segments = path.split(separator: "/")
-        let candidates = routes.withLock { $0[segments.count] ?? [] }
-        return Set(candidates.filter { route in zip(route.path, segments).allSatisfy { element, segment in element ~= segment } }.map(\.method))
+        var candidates = routes.withLock { $0[segments.count] ?? [] }.filter { route in
+            zip(route.path, segments).allSatisfy { element, segment in element ~= segment }
+        }
+        for position in segments.indices where candidates.contains(where: { Self.isConstant($0.path[position]) }) {
+            candidates.removeAll { !Self.isConstant($0.path[position]) }
+        }
+        return Set(candidates.map(\.method))
+    }
+
+    private static func isConstant(_ element: RouterPath.Element) -> Bool {
+        element == .path(Substring(element.description))
     }
 }
