@@ -36,18 +36,17 @@ package final class LoginThrottle: Sendable {
 
     /// Throws `DomainError.tooManyAttempts` while the account or the address must wait.
     package func check(email: String, address: String?, at now: Date) throws(DomainError) {
-        let wait = lock.withLock { _ in keys(email, address).map { remaining(failures[$0], at: now) }.max() ?? 0 }
+        let wait = lock.withLock { _ in counts(email, address).map { remaining(failures[$0.key], at: now) }.max() ?? 0 }
         if wait > 0 { throw .tooManyAttempts(retryAfter: Int(wait.rounded(.up))) }
     }
 
     /// Counts a wrong password against the account and the address.
     package func failed(email: String, address: String?, at now: Date) {
         lock.withLock { _ in
-            for key in keys(email, address) {
+            for (key, free) in counts(email, address) {
                 var entry = failures[key].flatMap { now.timeIntervalSince($0.last) < policy.forgetAfter ? $0 : nil } ?? Failures()
                 entry.count += 1
                 entry.last = now
-                let free = key.hasPrefix("address:") ? policy.freeAttemptsPerAddress : policy.freeAttempts
                 if entry.count > free {
                     // Invariant: the wait grows with every failure past the free ones, and is bounded.
                     entry.blockedUntil = now.addingTimeInterval(min(policy.maxWait, pow(2, Double(min(entry.count - free - 1, 30)))))
@@ -62,8 +61,9 @@ package final class LoginThrottle: Sendable {
         lock.withLock { _ in failures.set(Failures(), for: "account:" + email) }
     }
 
-    private func keys(_ email: String, _ address: String?) -> [String] {
-        ["account:" + email] + (address.map { ["address:" + $0] } ?? [])
+    /// The counts a sign-in attempt touches, each with its free attempts: the account's, and the address's.
+    private func counts(_ email: String, _ address: String?) -> [(key: String, free: Int)] {
+        [("account:" + email, policy.freeAttempts)] + (address.map { [("address:" + $0, policy.freeAttemptsPerAddress)] } ?? [])
     }
 
     private func remaining(_ entry: Failures?, at now: Date) -> TimeInterval {

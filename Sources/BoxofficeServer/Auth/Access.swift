@@ -21,26 +21,15 @@ extension RouterGroup where Context == BoxofficeRequestContext {
     /// without the role. Routes added to the group this returns are served at the same paths.
     func restricted(to access: Access) -> RouterGroup<Context> {
         let signedIn = group().add(middleware: SignInRequired())
+        let (role, refusal): (Role, String)
         switch access {
-        case .signedIn:
-            return signedIn
-        case .staff:
-            return signedIn.add(
-                middleware: AuthorizationPolicyMiddleware(
-                    RolePolicy<Identity>(.staff),
-                    deniedError: DomainError.forbidden("only staff and organizers may do this"),
-                    context: Context.self
-                )
-            )
-        case .organizer:
-            return signedIn.add(
-                middleware: AuthorizationPolicyMiddleware(
-                    RolePolicy<Identity>(.organizer),
-                    deniedError: DomainError.forbidden("only organizers may do this"),
-                    context: Context.self
-                )
-            )
+        case .signedIn: return signedIn
+        case .staff: (role, refusal) = (.staff, "only staff and organizers may do this")
+        case .organizer: (role, refusal) = (.organizer, "only organizers may do this")
         }
+        return signedIn.add(
+            middleware: AuthorizationPolicyMiddleware(RolePolicy<Identity>(role), deniedError: DomainError.forbidden(refusal), context: Context.self)
+        )
     }
 }
 

@@ -65,6 +65,4 @@ final class ConnectionRegistry: Sendable {
     func close(_ channel: any Channel) {
         _ = state.withLock { $0.entries.removeValue(forKey: ObjectIdentifier(channel)) }
     }
-
-    var count: Int { state.withLock { $0.entries.count } }
 }
