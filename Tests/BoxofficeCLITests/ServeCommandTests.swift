@@ -151,10 +151,12 @@ import Testing
         let health = client.receiveAll(within: 20)
         client.close()
         #expect(health.hasPrefix("HTTP/1.1 200"), "a new client is served while the crowd holds its sockets: \(health)")
-        #expect(crowd.last?.closedByServer(within: 20) == true, "a head not finished in time is closed")
         let idle = try #require(LoopbackSocket(port: port))
         idle.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(idle.receiveAll(within: 20).hasPrefix("HTTP/1.1 200"), "the kept-alive connection is closed once idle")
+        // Every one of the crowd is closed: most by the cap, in an order the kernel's accepts decide,
+        // the rest when their head is not finished in time (awaited, not assumed of one socket).
+        #expect(crowd.allSatisfy { $0.closedByServer(within: 20) }, "a head not finished in time is closed")
         for socket in crowd { socket.close() }
         idle.close()
         node.kill(SIGTERM)
