@@ -78,7 +78,7 @@ package enum JSONCoding {
             guard let date = parseDate(text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
-                    debugDescription: "expected an ISO 8601 date such as 2026-12-31T20:00:00Z"
+                    debugDescription: "expected an RFC 3339 date-time such as 2026-12-31T20:00:00Z"
                 )
             }
             return date
@@ -86,41 +86,9 @@ package enum JSONCoding {
         return decoder
     }
 
-    /// ISO 8601 with a time zone, with or without fractional seconds.
+    /// An RFC 3339 date-time (`RFC3339`).
     package static func parseDate(_ text: String) -> Date? {
-        parseCanonicalDate(text) ?? (try? Date(text, strategy: .iso8601))
-            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-    }
-
-    /// The form Boxoffice itself writes, `yyyy-MM-ddTHH:mm:ssZ`, parsed without a formatter:
-    /// every stored event and ticket is decoded through here.
-    private static func parseCanonicalDate(_ text: String) -> Date? {
-        let utf8 = text.utf8
-        guard utf8.count == 20 else { return nil }
-        return utf8.withContiguousStorageIfAvailable { b -> Date? in
-            func digits(_ start: Int, _ count: Int) -> Int? {
-                var value = 0
-                for i in start..<start + count {
-                    let d = Int(b[i]) - 48
-                    guard (0...9).contains(d) else { return nil }
-                    value = value * 10 + d
-                }
-                return value
-            }
-            guard b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58, b[19] == 90,
-                let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
-                let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
-            else { return nil }
-            // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian, UTC.
-            let y = month <= 2 ? year - 1 : year
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yearOfEra = y - era * 400
-            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-            let days = era * 146_097 + dayOfEra - 719_468
-            return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3_600 + minute * 60 + second))
-        } ?? nil
+        RFC3339.date(from: text)
     }
 
     package static func encode(_ value: some Encodable) throws -> [UInt8] {

@@ -147,6 +147,15 @@ package struct JSONScanner {
             offset += 1
         }
         guard offset > start else { throw fail("a non-negative integer") }
+        // JSON Schema's integers include a zero fraction (`12.0`); any other fraction is not one.
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
+            offset += 1
+            let zeros = offset
+            while offset < bytes.count, bytes[offset] == UInt8(ascii: "0") { offset += 1 }
+            guard offset > zeros, offset == bytes.count || !(UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[offset]) else {
+                throw fail("a whole number")
+            }
+        }
         return value
     }
 

@@ -38,7 +38,7 @@ public struct LocalNode: SyncEndpoint {
 
     public func changes(since: UInt64, limit: Int) async throws -> ChangesPage {
         let end = try await store.statistics().durableSeq
-        guard since <= end else { throw SyncError.badRequest("since \(since) is past the end of this node's feed (\(end))") }
+        guard since <= end else { throw SyncError.sinceBeyondFeed(since: since, end: end) }
         guard (1...Self.maxPageVersions).contains(limit) else {
             throw SyncError.badRequest("limit must be between 1 and \(Self.maxPageVersions)")
         }

@@ -14,6 +14,9 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case badResponse(String)
     /// A request this node received is wrong (answered with 400).
     case badRequest(String)
+    /// A puller asked for the feed after a position this node has not reached (answered with
+    /// 409): this node lost the end of its journal, or was restored from a backup.
+    case sinceBeyondFeed(since: UInt64, end: UInt64)
 
     public var description: String {
         switch self {
@@ -24,6 +27,9 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .http(status, detail): return "peer answered \(status): \(detail)"
         case let .badResponse(detail): return "peer sent an invalid answer: \(detail)"
         case let .badRequest(detail): return detail
+        case let .sinceBeyondFeed(since, end):
+            return
+                "since \(since) is past the end of this node's feed (\(end)): it lost or was restored to an earlier state; pull again with sync --from-start"
         }
     }
 }

@@ -54,7 +54,7 @@ public enum SyncWire {
             case "versions": versions = try documents(&value)
             case "checkpoint":
                 var peer = ""
-                var seq: UInt64 = 0
+                var seq: UInt64?
                 var restart: Bool?
                 try value.object { key, value in
                     switch key {
@@ -65,6 +65,7 @@ public enum SyncWire {
                     }
                 }
                 try Identifier.validate(peer, field: "checkpoint.peer")
+                guard let seq else { throw SyncError.badRequest("checkpoint.seq is required: the feed position the batch reaches") }
                 checkpoint = Checkpoint(peer: peer, seq: seq, restart: restart)
             default: _ = try value.rawValue()
             }
@@ -95,15 +96,18 @@ public enum SyncWire {
         var collection: String?
         var id: String?
         var version: Version?
-        var history: [Version] = []
-        var deleted = false
+        var history: [Version]?
+        var deleted: Bool?
         var body: JSONBody?
         try scanner.object { key, value in
             switch key {
             case "collection": collection = try value.string()
             case "id": id = try value.string()
             case "version": version = try self.version(&value)
-            case "history": try value.array { element in history.append(try self.version(&element)) }
+            case "history":
+                var versions: [Version] = []
+                try value.array { element in versions.append(try self.version(&element)) }
+                history = versions
             case "deleted": deleted = try value.bool()
             case "body":
                 let raw = try value.rawValue()
@@ -112,8 +116,10 @@ public enum SyncWire {
             default: _ = try value.rawValue()
             }
         }
-        guard let collection, let id, let version, let body else {
-            throw JSONScanner.Malformed(offset: scanner.offset, expected: "collection, id, version and body in every version")
+        // Invariant: every envelope field is present (sync-spec.md, section 1): a version that
+        // left out `deleted` or `history` is refused, not read as a live document with no past.
+        guard let collection, let id, let version, let history, let deleted, let body else {
+            throw JSONScanner.Malformed(offset: scanner.offset, expected: "collection, id, version, history, deleted and body in every version")
         }
         return Document(collection: collection, id: id, version: version, history: history, deleted: deleted, body: body)
     }

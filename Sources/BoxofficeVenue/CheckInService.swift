@@ -21,19 +21,24 @@ package struct CheckInService: Sendable {
     /// Admits the holder of `code` once: a second scan here is a 409 saying when and where the
     /// first one was; a scan of the same ticket at another node while apart is settled by sync
     /// (the earliest scan stands; the later one becomes a conflict record).
+    /// `code` is the code as printed (letters and digits, any case), or the ticket's id (which
+    /// holds a `-`), for an app that has the ticket rather than its print.
     package func checkIn(code: String, gate: String?, by staff: Identity) async throws -> Admission {
-        let code = code.uppercased()
-        guard !code.isEmpty, code.count <= 64, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw DomainError.invalidField("code", "a ticket code is letters and digits, as printed on the ticket")
+        let byID = code.contains("-") || code.contains("_")
+        let code = byID ? code : code.uppercased()
+        guard byID ? Identifier.isValid(code) : !code.isEmpty && code.count <= 64 && code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else {
+            throw DomainError.invalidField("code", "a ticket code is letters and digits, as printed on the ticket (or the ticket's id)")
         }
-        let gate = try gate.map { try Validate.text($0, field: "gate", maxLength: 64) }
+        let gate = try Validate.optionalText(gate, field: "gate", maxLength: 64)
         let scannedAt = now()
         let node = store.nodeID
         return try await store.transact { transaction in
-            guard
-                let document = try await transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.code(code)).first(where: { !$0.deleted }
-                )
-            else {
+            let found =
+                byID
+                ? try await transaction.get(Ticket.collection, code)
+                : try await transaction.documents(index: VenueIndexes.tickets, key: VenueIndexes.code(code)).first(where: { !$0.deleted })
+            guard let document = found, !document.deleted else {
                 throw DomainError.notFound(kind: "ticket", id: code)
             }
             let ticket = try document.body.decode(Ticket.self)

@@ -39,7 +39,7 @@ package struct ConflictService: Sendable {
     /// Moves a record to `acknowledged` or `resolved`, saying who did it, when, and why.
     package func handle(_ id: String, state: ConflictRecord.State, note: String?, by staff: Identity) async throws -> Identified<ConflictRecord> {
         let id = try Validate.id(id, field: "id")
-        let note = try note.map { try Validate.text($0, field: "note", maxLength: 2_000) }
+        let note = try Validate.optionalText(note, field: "note", maxLength: 2_000)
         let date = now()
         return try await store.transact { transaction in
             guard let document = try await transaction.get(ConflictRecord.collection, id), !document.deleted else {

@@ -118,7 +118,7 @@ package struct EventService: Sendable {
         if let allocations = event.allocations {
             guard allocations.keys.allSatisfy(Identifier.isValid), allocations.values.allSatisfy({ $0 >= 0 }),
                 allocations.values.reduce(0, +) == event.capacity
-            else { throw DomainError.invalidField("allocations", "allocations must give node ids whole numbers of seats adding up to the capacity") }
+            else { throw DomainError.unprocessable("allocations", "allocations must give node ids whole numbers of seats adding up to the capacity") }
         }
         let id = Identifier.random(prefix: "e")
         try await store.put(Event.collection, id, body: JSONBody(encoding: event))
@@ -223,15 +223,19 @@ package struct EventService: Sendable {
                 // 10.1), and it removes only seats it has not sold, held or given away.
                 if event.salesPolicy == .escrow && -change > current.remainingHere {
                     let elsewhere = current.capacity - current.remainingHere
-                    throw DomainError.invalidField(
-                        "capacity",
-                        "this node can remove at most its \(current.remainingHere) unsold seat\(current.remainingHere == 1 ? "" : "s") (\(elsewhere) \(elsewhere == 1 ? "is" : "are") sold, held or elsewhere)"
+                    throw DomainError.conflictsWithState(
+                        field: "capacity",
+                        reason:
+                            "this node can remove at most its \(current.remainingHere) unsold seat\(current.remainingHere == 1 ? "" : "s") (\(elsewhere) \(elsewhere == 1 ? "is" : "are") sold, held or elsewhere)"
                     )
                 }
                 let live = try await transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id))
                 // Invariant: the capacity never drops below the seats sold and held.
                 guard capacity >= live + current.held else {
-                    throw DomainError.invalidField("capacity", "capacity cannot go below the \(live) tickets sold and \(current.held) seats held")
+                    throw DomainError.conflictsWithState(
+                        field: "capacity",
+                        reason: "capacity cannot go below the \(live) tickets sold and \(current.held) seats held"
+                    )
                 }
                 if change != 0 { try await SeatService.resize(id, by: change, at: node, in: transaction) }
             }
@@ -240,15 +244,15 @@ package struct EventService: Sendable {
             // Invariant: the sales policy never changes: nodes apart sell by it, and the seat rules
             // of one policy cannot settle sales made under the other (sync-spec.md, section 10).
             if let salesPolicy = input.salesPolicy, salesPolicy != event.salesPolicy {
-                throw DomainError.invalidField(
-                    "salesPolicy",
-                    "the sales policy is fixed when the event is created; cancel the event and create another to change it"
+                throw DomainError.conflictsWithState(
+                    field: "salesPolicy",
+                    reason: "the sales policy is fixed when the event is created; cancel the event and create another to change it"
                 )
             }
             if let allocations = input.allocations, allocations != event.initialAllocations {
-                throw DomainError.invalidField(
-                    "allocations",
-                    "allocations are set at creation; move seats with POST /events/{id}/allocations/transfer"
+                throw DomainError.conflictsWithState(
+                    field: "allocations",
+                    reason: "allocations are set at creation; move seats with POST /events/{id}/allocations/transfer"
                 )
             }
             if let holdMinutes = input.holdMinutes { event.holdMinutes = holdMinutes }
@@ -363,6 +367,11 @@ package struct EventService: Sendable {
             throw .invalidField("holdMinutes", "holdMinutes must be between 1 and 120")
         }
         guard event.price >= 0, event.price <= 1_000_000 else { throw .invalidField("price", "price must be between 0 and 1,000,000") }
+        // Invariant: a price is whole cents, so every sum of prices is exact on every node.
+        var price = event.price
+        var cents = Decimal()
+        NSDecimalRound(&cents, &price, 2, .plain)
+        guard cents == event.price else { throw .invalidField("price", "price must be in whole cents: at most two decimal places") }
         event.currency = event.currency.uppercased()
         guard event.currency.count == 3, event.currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw .invalidField("currency", "currency must be a three-letter ISO 4217 code such as EUR")

@@ -111,21 +111,22 @@ package struct SeatService: Sendable {
         let id = try Validate.id(id, field: "id")
         let peer = try Validate.id(peer, field: "to")
         let node = store.nodeID
-        guard peer != node else { throw DomainError.invalidField("to", "to must be another node than this one (\(node))") }
+        guard peer != node else { throw DomainError.conflictsWithState(field: "to", reason: "to must be another node than this one (\(node))") }
         guard seats > 0 else { throw DomainError.invalidField("seats", "seats must be at least 1") }
         let date = now()
         return try await store.transact { transaction in
             let event = try await events.event(id, in: transaction)
             guard event.salesPolicy == .escrow else {
-                throw DomainError.invalidField("salesPolicy", "seat transfers are for events sold under escrow")
+                throw DomainError.conflictsWithState(field: "salesPolicy", reason: "seat transfers are for events sold under escrow")
             }
             // Invariant: seats go only to a node that exists: given to a mistyped id they are gone for good.
             let known = try await Self.knownNodes(of: id, event: event, in: transaction).subtracting([node])
             guard known.contains(peer) else {
                 let candidates = known.isEmpty ? "none yet: sync with the node first" : known.sorted().joined(separator: ", ")
-                throw DomainError.invalidField(
-                    "to",
-                    "\(peer) is not a node this one knows; give seats to a node with seats of this event or one it has synced with: \(candidates)"
+                throw DomainError.conflictsWithState(
+                    field: "to",
+                    reason:
+                        "\(peer) is not a node this one knows; give seats to a node with seats of this event or one it has synced with: \(candidates)"
                 )
             }
             let before = try await Self.availability(of: id, event: event, node: node, at: date, in: transaction)
@@ -198,7 +199,8 @@ package struct SeatService: Sendable {
         let id = try Validate.id(request.eventId, field: "eventId")
         let peer = try Validate.id(peer, field: "X-Boxoffice-Node")
         let node = store.nodeID
-        guard peer != node else { throw DomainError.invalidField("X-Boxoffice-Node", "a node does not ask itself for seats") }
+        guard peer != node else { throw DomainError.conflictsWithState(field: "X-Boxoffice-Node", reason: "a node does not ask itself for seats") }
+        guard (1...1_000_000).contains(request.seats) else { throw DomainError.invalidField("seats", "seats must be between 1 and 1,000,000") }
         return try await store.transact { transaction in
             guard let document = try await transaction.get(Event.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "event", id: id)

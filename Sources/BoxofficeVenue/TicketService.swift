@@ -62,7 +62,7 @@ package struct TicketService: Sendable {
         let walkIn = request.holderName != nil || request.holderEmail != nil
         if walkIn && !buyer.isStaff { throw DomainError.forbidden("only staff may sell to a named holder") }
         guard walkIn else { return Holder(name: buyer.name, email: buyer.email, userId: buyer.userId, soldByUser: nil) }
-        let name = try request.holderName.map { try Validate.text($0, field: "holderName", maxLength: 200) } ?? buyer.name
+        let name = try Validate.optionalText(request.holderName, field: "holderName", maxLength: 200) ?? buyer.name
         let email = try request.holderEmail.map { email in
             let canonical = User.canonicalEmail(email)
             guard User.isPlausibleEmail(canonical) else { throw DomainError.invalidField("holderEmail", "holderEmail must be an email address") }

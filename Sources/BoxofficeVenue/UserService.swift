@@ -44,13 +44,11 @@ package struct UserService: Sendable {
         let name = try Validate.text(name, field: "name", maxLength: 200)
         let email = User.canonicalEmail(email)
         guard User.isPlausibleEmail(email) else { throw DomainError.invalidField("email", "email must be an address like ada@example.com") }
-        guard password.count >= 8, password.utf8.count <= 72 else {
-            // bcrypt reads 72 bytes: 72 plain letters, fewer accented ones or emoji.
-            throw DomainError.invalidField(
-                "password",
-                "password must be at least 8 characters and at most 72 bytes in UTF-8 (72 plain letters, fewer accented ones)"
-            )
-        }
+        let rule = "password must be at least 8 characters and at most 72 bytes in UTF-8 (72 plain letters, fewer accented ones)"
+        // Characters as JSON Schema counts them (code points), so the OpenAPI bounds say the same.
+        guard (8...72).contains(password.unicodeScalars.count) else { throw DomainError.invalidField("password", rule) }
+        // bcrypt reads 72 bytes: 72 plain letters, fewer accented ones or emoji.
+        guard password.utf8.count <= 72 else { throw DomainError.unprocessable("password", rule) }
         let user = User(name: name, email: email, passwordHash: try await hasher.hash(password), role: role, createdAt: now())
         let id = Identifier.random(prefix: "u")
         try await store.transact { transaction in

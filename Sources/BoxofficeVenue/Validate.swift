@@ -7,9 +7,17 @@ package enum Validate {
     package static func text(_ value: String, field: String, maxLength: Int) throws(DomainError) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .invalidField(field, "\(field) must not be empty") }
-        guard trimmed.count <= maxLength else { throw .invalidField(field, "\(field) must be at most \(maxLength) characters") }
+        // Characters as JSON Schema counts them (code points), so the OpenAPI bounds say the same.
+        guard trimmed.unicodeScalars.count <= maxLength else { throw .invalidField(field, "\(field) must be at most \(maxLength) characters") }
         try printable(trimmed, field: field)
         return trimmed
+    }
+
+    /// An optional text field: blank (or absent) is none, as a form's empty field sends it;
+    /// anything else is checked as `text`.
+    package static func optionalText(_ value: String?, field: String, maxLength: Int) throws(DomainError) -> String? {
+        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return try text(value, field: field, maxLength: maxLength)
     }
 
     /// Text with no control characters but line breaks and tabs, else a 400 naming the field.

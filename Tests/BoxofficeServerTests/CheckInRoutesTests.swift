@@ -51,6 +51,10 @@ import Testing
             #expect(admitted.body["checkIn.node"] == "venue-a")
             let again = try await client.call(.post, "/tickets/\(code)/checkin", token: staff)
             #expect(again.status == .conflict)
+            // The ticket's id names the same ticket as its printed code.
+            let byID = try await client.call(.post, "/tickets/\(try #require(tickets.first).id)/checkin", token: staff)
+            #expect(byID.status == .conflict && byID.body["detail"]?.string?.contains("gate North") == true)
+            #expect(try await client.call(.post, "/tickets/t-nosuchticket/checkin", token: staff).status == .notFound)
             #expect(again.body["detail"]?.string?.contains("gate North on node venue-a") == true)
             // A used ticket keeps its seat: cancelling it would let the seat be sold again.
             let usedID = try #require(tickets.first).id

@@ -116,7 +116,7 @@ import Testing
                 json: ["to": "venue-x", "seats": 1]
             )
             #expect(
-                nowhere.status == 400 && nowhere.body["detail"]?.string?.hasSuffix("synced with: none yet: sync with the node first") == true,
+                nowhere.status == 409 && nowhere.body["detail"]?.string?.hasSuffix("synced with: none yet: sync with the node first") == true,
                 "\(nowhere.body)"
             )
         }

@@ -35,7 +35,8 @@ import Testing
             )
             #expect(
                 try await client.call(.post, "/events/\(event)/allocations/transfer", token: organizer, json: ["to": "venue-a", "seats": 1]).status
-                    == .badRequest
+                    == .conflict,
+                "a transfer to itself is refused by the state, not the schema"
             )
             let shown = try await client.call(.get, "/events/\(event)")
             #expect(shown.body["sold"] == 3 && shown.body["remaining"] == 7 && shown.body["remainingHere"] == 0)
@@ -59,7 +60,7 @@ import Testing
             #expect(try await client.call(.post, "/tickets", token: organizer, json: ["eventId": .string(id), "quantity": 6]).status == .created)
             #expect(
                 try await client.call(.post, "/events/\(id)/allocations/transfer", token: organizer, json: ["to": "venue-b", "seats": 1]).status
-                    == .badRequest
+                    == .conflict
             )
         }
     }
@@ -127,7 +128,7 @@ import Testing
             )
             // venue-a holds 6 - 1 given - 3 sold = 2 unsold seats; venue-b's 5 are not its to remove.
             let tooFar = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["capacity": 7])
-            #expect(tooFar.status == .badRequest && tooFar.body["field"] == "capacity", "\(tooFar.body)")
+            #expect(tooFar.status == .conflict && tooFar.body["field"] == "capacity", "\(tooFar.body)")
             let lowered = try await client.call(.patch, "/events/\(event)", token: organizer, json: ["capacity": 8])
             #expect(lowered.status == .ok && lowered.body["remainingHere"] == 0 && lowered.body["remaining"] == 5, "\(lowered.body)")
             // The split as created stays; the seats removed are in venue-a's own allocation row.

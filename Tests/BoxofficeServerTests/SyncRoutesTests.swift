@@ -35,7 +35,8 @@ import Testing
             #expect(page.body["versions"]?.array?.count == 1)
             #expect(page.body["complete"] == false)
             #expect(page.body["next"] == 1)
-            #expect(try await client.call(.get, "/sync/changes?since=999999", token: secret).status == .badRequest)
+            let beyond = try await client.call(.get, "/sync/changes?since=999999", token: secret)
+            #expect(beyond.status == .conflict && beyond.body["type"] == "/problems/since-beyond-feed", "\(beyond.body)")
             #expect(try await client.call(.get, "/sync/changes?since=-1", token: secret).status == .badRequest)
             #expect(try await client.call(.get, "/sync/changes?limit=1001", token: secret).status == .badRequest)
         }
@@ -79,13 +80,18 @@ import Testing
             let skewed =
                 #"{"versions":[\#(version("e-three")),\#(version("e-four", millisAhead: 3_600_000))],"checkpoint":{"peer":"venue-b","seq":4}}"#
             let refused = try await client.call(.post, "/sync/versions", token: secret, raw: skewed)
-            #expect(refused.status == .badRequest)
+            #expect(refused.status == .unprocessableContent, "well formed, refused by this node's clock")
             #expect(refused.body["detail"]?.string?.contains("ahead") == true)
             #expect(try await client.call(.get, "/events/e-three").status == .notFound)
             #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", token: secret).body["seq"] == 2)
 
+            let withoutDeleted = version("e-six").replacingOccurrences(of: #""deleted":false,"#, with: "")
+            let seqAsFloat = #"{"versions":[],"checkpoint":{"peer":"venue-b","seq":2.0}}"#
+            #expect(try await client.call(.post, "/sync/versions", token: secret, raw: seqAsFloat).status == .ok, "2.0 is a whole number")
             for malformed in [
-                "{", #"{"versions":[{"id":"x"}]}"#, #"{"versions":[\#(version("../etc"))]}"#, #"{"versions":[\#(version("e-five", node: "a/b"))]}"#,
+                "{", #"{"versions":[{"id":"x"}]}"#, #"{"versions":[\#(withoutDeleted)]}"#, #"{"versions":[],"checkpoint":{"peer":"venue-b"}}"#,
+                #"{"versions":[],"checkpoint":{"peer":"venue-b","seq":2.5}}"#, #"{"versions":[\#(version("../etc"))]}"#,
+                #"{"versions":[\#(version("e-five", node: "a/b"))]}"#,
             ] {
                 let response = try await client.call(.post, "/sync/versions", token: secret, raw: malformed)
                 #expect(response.status == .badRequest, "\(malformed)")

@@ -5,7 +5,7 @@ extension DomainError: CustomStringConvertible {
     /// the problem the server answers with, and what the command line prints.
     public var description: String {
         switch self {
-        case let .invalidField(_, detail): detail
+        case let .invalidField(_, detail), let .unprocessable(_, detail): detail
         case let .notFound(kind, id): "no \(kind) with id \"\(id)\""
         case let .unauthenticated(detail): detail
         case .invalidCredentials: "wrong email or password"
@@ -26,6 +26,7 @@ extension DomainError: CustomStringConvertible {
             "reservation \"\(holdId)\" expired at \(date.formatted(.iso8601)) and its seats went back on sale; hold seats again"
         case let .holdReleased(holdId): "reservation \"\(holdId)\" was released; hold seats again"
         case let .holdConfirmed(holdId): "reservation \"\(holdId)\" is already confirmed; cancel its tickets instead"
+        case let .conflictsWithState(_, reason): reason
         case let .holdOnAnotherNode(holdId, node): "reservation \"\(holdId)\" holds seats of node \(node); confirm or release it there"
         case let .tooManyAttempts(seconds):
             "too many wrong passwords; try again in \(seconds) second\(seconds == 1 ? "" : "s")"

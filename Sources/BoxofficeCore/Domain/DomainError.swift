@@ -5,6 +5,9 @@ public import Foundation
 public enum DomainError: Error, Equatable, Sendable {
     /// A field of a request is missing or wrong; `detail` says how, in words.
     case invalidField(_ field: String, _ detail: String)
+    /// Fields that are each well formed but together, or against the clock, cannot be taken
+    /// (allocations that do not add up to the capacity, a new event dated in the past).
+    case unprocessable(_ field: String, _ detail: String)
     /// No such thing (`kind` is "event", "ticket", …).
     case notFound(kind: String, id: String)
     /// The request needs a signed-in user.
@@ -41,6 +44,9 @@ public enum DomainError: Error, Equatable, Sendable {
     case holdConfirmed(holdId: String)
     /// A hold holds the seats of the node that made it: only that node confirms or releases it.
     case holdOnAnotherNode(holdId: String, node: String)
+    /// A well-formed request the current state refuses: seats given to a node not known yet, a
+    /// capacity below the seats sold, a sales policy changed after creation.
+    case conflictsWithState(field: String, reason: String)
     /// Too many wrong passwords for one account or from one address: wait `retryAfter` seconds.
     case tooManyAttempts(retryAfter: Int)
 }

@@ -54,7 +54,7 @@ struct WebAppRoutes {
             input.price = input.price ?? defaults.price
             input.currency = input.currency ?? defaults.currency
             // The home page lists events from now on: one made in the past would vanish.
-            if let date = input.date, date < now() { throw DomainError.invalidField("date", "date is in the past") }
+            if let date = input.date, date < now() { throw DomainError.unprocessable("date", "date is in the past") }
             return EditedResponse(status: .created, response: try await events.create(input, by: organizer))
         }
         // The event page and the dashboard, without a token: seats for sale first (`available`,

@@ -33,28 +33,23 @@ struct ErrorMiddleware: RouterMiddleware {
             case let .router(routes):
                 // The router's own "no route here" (not a route's "no such event"): maybe a 405.
                 if context.endpointPath == RouteTable.notFoundEndpoint, let refusal = routes.refusal(of: request) { error = refusal }
-                log(error, request: request, context: context)
-                return request.prefersErrorPage ? await shell.errorPage(for: error, request: request, context: context) : problem(error, request)
+                let problem = ProblemDetails(error, instance: request.uri.path)
+                log(error, problem, request: request, context: context)
+                return request.prefersErrorPage ? await shell.errorPage(for: problem, request: request, context: context) : problem.response()
             case .pages:
-                log(error, request: request, context: context)
+                let problem = ProblemDetails(error, instance: request.uri.path)
+                log(error, problem, request: request, context: context)
                 if case .unauthenticated? = error as? DomainError {
                     let back = Self.page(after: request).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
                     return Response(status: .seeOther, headers: [.location: "/web/login?next=\(back)"])
                 }
-                return await shell.errorPage(for: error, request: request, context: context)
+                return await shell.errorPage(for: problem, request: request, context: context)
             }
         }
     }
 
-    private func problem(_ error: any Error, _ request: Request) -> Response {
-        var response = ProblemDetails(error, instance: request.uri.path).response()
-        // An error's own headers travel with it: `Allow` on a 405.
-        if let error = error as? HTTPError { response.headers.append(contentsOf: error.headers) }
-        return response
-    }
-
-    private func log(_ error: any Error, request: Request, context: Context) {
-        if ProblemDetails(error, instance: nil).status >= 500 {
+    private func log(_ error: any Error, _ problem: ProblemDetails, request: Request, context: Context) {
+        if problem.status >= 500 {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
         } else if error is HTTPParserError {
             // A client that hangs up mid-body is its own doing, not the node's failure.

@@ -21,6 +21,12 @@ struct ProblemDetails: Encodable, Sendable {
     var retryAfter: Int?
     /// `detail` again, under `/api` only: the original web app shows `error.response.data.msg`.
     var msg: String?
+    /// Headers the error carries to every answer made of it (`Allow` on a 405); not in the body.
+    var headers: HTTPFields = [:]
+
+    private enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, instance, field, available, retryAfter, msg
+    }
 
     /// The one mapping from errors to HTTP: domain errors to their status, validation errors to
     /// 4xx, an unavailable store to 503; anything unforeseen is a 500 that hides its internals.
@@ -31,7 +37,8 @@ struct ProblemDetails: Encodable, Sendable {
         case let error as DocumentError:
             self.init(document: error)
         case let error as SyncError:
-            self.init(slug: "bad-sync-request", status: .badRequest, detail: error.description)
+            let beyond = if case .sinceBeyondFeed = error { true } else { false }
+            self.init(slug: beyond ? "since-beyond-feed" : "bad-sync-request", status: beyond ? .conflict : .badRequest, detail: error.description)
         case HTTPParserError.headerOverflow:
             self.init(
                 slug: "bad-request",
@@ -52,6 +59,7 @@ struct ProblemDetails: Encodable, Sendable {
         }
         self.instance = instance
         if instance?.hasPrefix("/api/") == true { msg = detail }
+        if let error = error as? HTTPError { headers = error.headers }
     }
 
     private init(slug: String, status: HTTPResponse.Status, detail: String, field: String? = nil, available: Int? = nil) {
@@ -68,6 +76,7 @@ struct ProblemDetails: Encodable, Sendable {
         let (slug, status): (String, HTTPResponse.Status) =
             switch error {
             case .invalidField: ("invalid-field", .badRequest)
+            case .unprocessable: ("unprocessable", .unprocessableContent)
             case .notFound: ("not-found", .notFound)
             case .unauthenticated: ("unauthenticated", .unauthorized)
             case .invalidCredentials: ("invalid-credentials", .unauthorized)
@@ -85,12 +94,13 @@ struct ProblemDetails: Encodable, Sendable {
             case .holdReleased: ("hold-released", .gone)
             case .holdConfirmed: ("hold-confirmed", .conflict)
             case .holdOnAnotherNode: ("hold-on-another-node", .conflict)
+            case .conflictsWithState: ("state-conflict", .conflict)
             case .tooManyAttempts: ("too-many-attempts", .tooManyRequests)
             case .idempotencyKeyReused: ("idempotency-key-reused", .unprocessableContent)
             }
         let field: String? =
             switch error {
-            case let .invalidField(field, _): field
+            case let .invalidField(field, _), let .unprocessable(field, _), let .conflictsWithState(field, _): field
             case .emailTaken, .duplicateAccount: "email"
             default: nil
             }
@@ -106,8 +116,11 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(slug: "invalid-field", status: .badRequest, detail: error.description, field: field)
         case .bodyTooLarge:
             self.init(slug: "too-large", status: .contentTooLarge, detail: error.description)
-        case .bodyNotAnObject, .clockSkew:
+        case .bodyNotAnObject:
             self.init(slug: "invalid-document", status: .badRequest, detail: error.description)
+        case .clockSkew:
+            // Well formed, but this node's clock cannot take it: the sender's clock is wrong.
+            self.init(slug: "clock-skew", status: .unprocessableContent, detail: error.description)
         }
     }
 
@@ -127,7 +140,8 @@ struct ProblemDetails: Encodable, Sendable {
 
     func response() -> Response {
         let body = json
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        var headers = headers
+        headers[.contentType] = "application/problem+json"
         if status == 401 { headers[.wwwAuthenticate] = "Bearer" }
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: httpStatus, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

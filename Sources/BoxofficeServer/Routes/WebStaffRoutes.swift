@@ -80,10 +80,14 @@ struct WebStaffRoutes {
             let form = try await shell.form(request, context: context)
             let staff = try context.requireIdentity()
             return try await shell.submit {
+                // At the counter the buyer is the walk-in, never the seller: the page asks for a name.
+                guard let holderName = form["holderName"]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty else {
+                    throw DomainError.invalidField("holderName", "holderName must not be empty: the name of the walk-in buyer")
+                }
                 let sale = SaleRequest(
                     eventId: form["eventId"] ?? "",
                     quantity: try WebShopRoutes.quantity(form["quantity"]),
-                    holderName: form["holderName"] ?? "",
+                    holderName: holderName,
                     holderEmail: (form["holderEmail"] ?? "").nilIfEmpty
                 )
                 let sold = try await tickets.sell(sale, by: staff, idempotencyKey: form["key"])

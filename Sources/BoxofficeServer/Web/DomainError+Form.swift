@@ -6,7 +6,7 @@ extension DomainError {
     var fieldMessage: String? {
         switch self {
         case .invalidField, .emailTaken, .notEnoughSeats, .eventCancelled, .invalidCredentials, .holdExpired, .holdReleased, .holdConfirmed,
-            .duplicateAccount, .alreadyCheckedIn, .ticketNotValid, .holdOnAnotherNode, .tooManyAttempts:
+            .duplicateAccount, .alreadyCheckedIn, .ticketNotValid, .holdOnAnotherNode, .tooManyAttempts, .conflictsWithState, .unprocessable:
             ProblemDetails(self, instance: nil).detail
         default: nil
         }

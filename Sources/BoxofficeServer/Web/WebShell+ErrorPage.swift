@@ -6,11 +6,10 @@ extension WebShell {
         let detail: String
     }
 
-    /// An error as a page in words, with the status and detail `ProblemDetails` gives it;
+    /// An error as a page in words, with the status, detail and headers of its `ProblemDetails`;
     /// anything unforeseen is a 500 page that hides its internals. If the error page itself cannot
     /// be rendered, the answer is a minimal static page.
-    func errorPage(for error: any Error, request: Request, context: BoxofficeRequestContext) async -> Response {
-        let problem = ProblemDetails(error, instance: request.uri.path)
+    func errorPage(for problem: ProblemDetails, request: Request, context: BoxofficeRequestContext) async -> Response {
         let heading =
             switch problem.status {
             case 401: "Sign in first"
@@ -28,7 +27,7 @@ extension WebShell {
                 context: context,
                 status: problem.httpStatus
             )
-            if let error = error as? HTTPError { response.headers.append(contentsOf: error.headers) }
+            response.headers.append(contentsOf: problem.headers)
             return response
         } catch {
             context.logger.error("error page failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
