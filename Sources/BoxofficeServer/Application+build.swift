@@ -81,6 +81,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     let router = Router(context: BoxofficeRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routes = RouteTable()
     router.addMiddleware {
+        SecurityHeadersMiddleware()
         MetricsMiddleware()
         ErrorMiddleware(shell: shell, scope: .router(routes))
         WebAppMiddleware()
@@ -162,12 +163,13 @@ private func addPages(
     WebStaffRoutes(shell: shell, store: store, events: events, tickets: tickets, checkIns: CheckInService(store: store, now: now), now: now)
         .addRoutes(to: pages)
     WebOrganizerRoutes(shell: shell, store: store, events: events, seats: seats).addRoutes(to: pages)
-    pages.get("web/style.css") { _, _ in
-        Response(
-            status: .ok,
-            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-            body: .init(byteBuffer: shell.renderer.stylesheet)
-        )
+    for (path, type, body) in [
+        ("web/style.css", "text/css; charset=utf-8", shell.renderer.stylesheet),
+        ("web/app.js", "text/javascript; charset=utf-8", shell.renderer.script),
+    ] {
+        pages.get(RouterPath(path)) { _, _ in
+            Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=3600"], body: .init(byteBuffer: body))
+        }
     }
     // Any other page path is a 404 page, not problem+json.
     pages.get("web/**") { request, _ -> Response in throw DomainError.notFound(kind: "page", id: request.uri.path) }

@@ -58,7 +58,7 @@ import Testing
     @Test func anErrorPageThatCannotRenderIsAStaticPage() async throws {
         try await TestNode.run { node, _ in
             let shell = WebShell(
-                renderer: PageRenderer(library: MustacheLibrary(), stylesheet: ByteBuffer()),
+                renderer: PageRenderer(library: MustacheLibrary(), stylesheet: ByteBuffer(), script: ByteBuffer()),
                 session: WebSession(secret: TestNode.secret),
                 notifications: NotificationService(store: node.store, now: { Date() }),
                 conflicts: ConflictService(store: node.store, now: { Date() }),

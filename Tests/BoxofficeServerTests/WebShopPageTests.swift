@@ -32,6 +32,30 @@ import Testing
         }
     }
 
+    @Test func pagesRunOnlyTheNodesOwnScriptAndCannotBeFramed() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 5, name: "Harbour Lights")
+            var browser = WebBrowser(client)
+            for path in ["/", "/web/events/\(event)", "/web/no-such-page"] {
+                let page = try await browser.get(path)
+                let policy = page.headers[.contentSecurityPolicy] ?? ""
+                #expect(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"), "\(path): \(policy)")
+                #expect(page.headers[.xContentTypeOptions] == "nosniff" && page.headers[.init("Referrer-Policy")!] == "same-origin")
+                // Invariant of the policy: no inline script, which it would block.
+                #expect(!page.html.contains("<script>"), "\(path) holds an inline script")
+            }
+            let eventPage = try await browser.get("/web/events/\(event)")
+            #expect(eventPage.html.contains(#"<script src="/web/app.js" defer></script>"#) && eventPage.html.contains("data-live-event=\"\(event)\""))
+            let script = try await browser.get("/web/app.js")
+            #expect(
+                script.status == .ok && script.headers[.contentType] == "text/javascript; charset=utf-8" && script.html.contains("data-live-event")
+            )
+            let api = try await client.call(.get, "/events")
+            #expect(api.headers[.xContentTypeOptions] == "nosniff" && api.headers[.contentSecurityPolicy] == nil, "JSON is not a page")
+        }
+    }
+
     @Test func aNodeWithoutSeatsOfItsOwnIsNotSoldOutAndARefusedHoldAsksForSeats() async throws {
         let demand = SeatDemand()
         try await TestNode.run(demand: demand) { _, client in

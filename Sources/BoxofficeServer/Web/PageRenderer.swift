@@ -2,17 +2,23 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// The web pages' templates (mustache files in the module's `templates` resource folder) and
-/// their one stylesheet, loaded once at start-up.
+/// The web pages' templates (mustache files in the module's `templates` resource folder), their
+/// one stylesheet and their one script, loaded once at start-up.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let stylesheet: ByteBuffer
+    let script: ByteBuffer
 
     static func load() async throws -> PageRenderer {
         guard let directory = Bundle.module.url(forResource: "templates", withExtension: nil),
-            let css = try? Data(contentsOf: directory.appendingPathComponent("style.css"))
+            let css = try? Data(contentsOf: directory.appendingPathComponent("style.css")),
+            let js = try? Data(contentsOf: directory.appendingPathComponent("app.js"))
         else { throw PageError.missingTemplates }
-        return PageRenderer(library: try await MustacheLibrary(directory: directory.path), stylesheet: ByteBuffer(bytes: css))
+        return PageRenderer(
+            library: try await MustacheLibrary(directory: directory.path),
+            stylesheet: ByteBuffer(bytes: css),
+            script: ByteBuffer(bytes: js)
+        )
     }
 
     /// `template` rendered with `model`; nil when it cannot be (a template error).
