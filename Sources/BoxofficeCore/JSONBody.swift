@@ -75,7 +75,7 @@ package enum JSONCoding {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = parseDate(text) else {
+            guard let date = RFC3339.date(from: text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
                     debugDescription: "expected an RFC 3339 date-time such as 2026-12-31T20:00:00Z"
@@ -84,11 +84,6 @@ package enum JSONCoding {
             return date
         }
         return decoder
-    }
-
-    /// An RFC 3339 date-time (`RFC3339`).
-    package static func parseDate(_ text: String) -> Date? {
-        RFC3339.date(from: text)
     }
 
     package static func encode(_ value: some Encodable) throws -> [UInt8] {

@@ -113,7 +113,7 @@ struct WebAppRoutes {
         decoder.dateDecodingStrategy = .custom { [defaults, timeZone] decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = defaults.start(ofDay: text, in: timeZone) ?? JSONCoding.parseDate(text) else {
+            guard let date = defaults.start(ofDay: text, in: timeZone) ?? RFC3339.date(from: text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
                     debugDescription: "expected a day such as 2031-07-04 or a date-time such as 2031-07-04T20:00:00Z"

@@ -29,16 +29,16 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             var error = error
+            // The router's own "no route here" (not a route's "no such event"): maybe a 405.
+            if case let .router(routes) = scope, context.endpointPath == RouteTable.notFoundEndpoint, let refusal = routes.refusal(of: request) {
+                error = refusal
+            }
+            let problem = ProblemDetails(error, instance: request.uri.path)
+            log(error, problem, request: request, context: context)
             switch scope {
-            case let .router(routes):
-                // The router's own "no route here" (not a route's "no such event"): maybe a 405.
-                if context.endpointPath == RouteTable.notFoundEndpoint, let refusal = routes.refusal(of: request) { error = refusal }
-                let problem = ProblemDetails(error, instance: request.uri.path)
-                log(error, problem, request: request, context: context)
+            case .router:
                 return request.prefersErrorPage ? await shell.errorPage(for: problem, request: request, context: context) : problem.response()
             case .pages:
-                let problem = ProblemDetails(error, instance: request.uri.path)
-                log(error, problem, request: request, context: context)
                 if case .unauthenticated? = error as? DomainError {
                     let back = Self.page(after: request).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
                     return Response(status: .seeOther, headers: [.location: "/web/login?next=\(back)"])

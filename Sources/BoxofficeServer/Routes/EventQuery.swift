@@ -14,8 +14,8 @@ struct EventQuery {
     init(_ request: Request, defaultLimit: Int, timeZone: TimeZone) throws(DomainError) {
         let what = "an ISO 8601 date-time such as 2030-01-01T20:00:00Z or a day such as 2030-01-01"
         limit = try request.limit(default: defaultLimit, max: 100)
-        from = try request.query("from", what, emptyIsAbsent: true) { JSONCoding.parseDate($0) ?? CalendarDay($0)?.start(in: timeZone) }
-        to = try request.query("to", what, emptyIsAbsent: true) { JSONCoding.parseDate($0) ?? CalendarDay($0)?.end(in: timeZone) }
+        from = try request.query("from", what, emptyIsAbsent: true) { RFC3339.date(from: $0) ?? CalendarDay($0)?.start(in: timeZone) }
+        to = try request.query("to", what, emptyIsAbsent: true) { RFC3339.date(from: $0) ?? CalendarDay($0)?.end(in: timeZone) }
         cursor = try request.query("cursor", "the nextCursor of a previous page", emptyIsAbsent: true, EventCursor.init(token:))
     }
 
