@@ -4,7 +4,10 @@ import BoxofficeSync
 import BoxofficeVenue
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Builds the node's HTTP application on an open store. The CLI runs it; tests build the same
@@ -23,22 +26,19 @@ public func buildApplication(
             local: VenueRules.localNode(store, now: configuration.now),
             peers: configuration.peers,
             secret: configuration.secret,
+            trust: configuration.peerTrust,
             interval: configuration.syncInterval,
             board: configuration.peerStatus,
             afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand)
         )
         services.append(ContinuousSyncService(sync: sync))
     }
+    let http = HTTPServerBuilder.http1(
+        configuration: .init(additionalChannelHandlers: connectionHandlers(configuration, registry: connections, logger: logger))
+    )
     return Application(
         router: router,
-        // A request head the parser refuses is answered as problem+json, not a bare 400; slow,
-        // idle and surplus connections are closed.
-        server: .http1(
-            configuration: .init(additionalChannelHandlers: [
-                UnreadableRequestHandler(logger: logger),
-                ConnectionGuard(limits: configuration.connections, registry: connections, logger: logger),
-            ])
-        ),
+        server: try configuration.tls.map { try .tls(http, tlsConfiguration: $0.configuration) } ?? http,
         // A sale opening is a burst of new connections: queue up to 1,024 while the node accepts.
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
@@ -49,6 +49,22 @@ public func buildApplication(
         onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
+}
+
+/// The handlers every connection gets after HTTP decoding: a request head the parser refuses is
+/// answered as problem+json, not a bare 400; slow, idle and surplus connections are closed; with
+/// TLS, a refused handshake is logged.
+private func connectionHandlers(
+    _ configuration: ServerConfiguration,
+    registry: ConnectionRegistry,
+    logger: Logger
+) -> [any RemovableChannelHandler] {
+    var handlers: [any RemovableChannelHandler] = [
+        UnreadableRequestHandler(logger: logger),
+        ConnectionGuard(limits: configuration.connections, registry: registry, logger: logger),
+    ]
+    if configuration.tls != nil { handlers.append(HandshakeFailureLogger(logger: logger)) }
+    return handlers
 }
 
 /// The routes of the venue API, each at its path and again under `/api`, where the original web
@@ -71,7 +87,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     let conflictService = ConflictService(store: store, now: now)
     let shell = WebShell(
         renderer: try await PageRenderer.load(),
-        session: WebSession(secret: configuration.secret),
+        session: WebSession(secret: configuration.secret, secureCookies: configuration.tls != nil),
         notifications: notifications,
         conflicts: conflictService,
         peerStatus: configuration.peerStatus,
@@ -112,7 +128,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
         ConflictRoutes(conflicts: conflictService).addRoutes(to: group)
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
-    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users)).add(
+    let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users, session: shell.session)).add(
         middleware: ErrorMiddleware(shell: shell, scope: .pages)
     )
     ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell, now: now).addRoutes(to: pages)

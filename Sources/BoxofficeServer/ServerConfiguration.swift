@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
     public var timeZone: TimeZone = .gmt
     /// What an event created under `/api` gets for the fields the web app's form leaves out.
     public var eventDefaults = EventDefaults()
+    /// The certificate and key to serve HTTPS with; nil serves plain HTTP.
+    public var tls: ServerTLS?
+    /// How the continuous sync verifies its HTTPS peers.
+    public var peerTrust = PeerTrust()
     /// Timeouts and the cap on open connections.
     public var connections = ConnectionLimits()
     /// The node's clock for timestamps in documents; injectable for tests.

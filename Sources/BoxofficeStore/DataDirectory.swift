@@ -5,7 +5,10 @@
 ///     journal/<seq>.log            journal segments, named by their first sequence number
 ///     snapshots/<seq>.snapshot     compacted state up to and including <seq>
 ///     materialized                 sequence number up to which docs/ is complete on disk
-///     listening                    the URL of the running node (removed when it stops)
+///     listening                    the URL of the running node (removed when it stops), and
+///                                  the pin of the certificate it serves HTTPS with
+///     tls/certificate.pem          the node's TLS certificate (boxoffice tls init)
+///     tls/key.pem                  its private key, readable by the node's user only
 ///     docs/<collection>/<id>.json  the current version of every document, for people to read
 ///
 /// The journal and the latest snapshot are the truth; docs/ is a view rebuilt from them.
@@ -26,6 +29,15 @@ public struct DataDirectory: Sendable {
     public var documents: String { path + "/docs" }
     /// Written by a running node: the URL it serves at, so local tools can reach it.
     public var listening: String { path + "/listening" }
+    public var tlsCertificate: String { path + "/tls/certificate.pem" }
+    public var tlsKey: String { path + "/tls/key.pem" }
+
+    /// Writes the node's TLS certificate and key (the key `0600` in a `0700` folder, durable).
+    public func writeTLS(certificatePEM: String, privateKeyPEM: String) throws {
+        try FileIO.makeDirectory(path + "/tls", mode: 0o700)
+        try FileIO.replace(tlsKey, with: Array(privateKeyPEM.utf8), durable: true, mode: 0o600)
+        try FileIO.replace(tlsCertificate, with: Array(certificatePEM.utf8), durable: true)
+    }
 
     /// The file of one document; both names are identifiers, so the path stays inside `docs/`.
     public func documentFile(collection: String, id: String) -> String {

@@ -55,9 +55,11 @@ enum FileIO {
 
     /// Replaces `path` atomically: a reader sees the old bytes or the new, never a mix.
     /// With `durable`, the new bytes and the rename are on disk before it returns.
-    static func replace(_ path: String, with bytes: [UInt8], durable: Bool) throws(StoreError) {
+    /// - Parameter mode: the new file's permissions (0o600 for a private key: never readable by others, not even briefly).
+    static func replace(_ path: String, with bytes: [UInt8], durable: Bool, mode: mode_t = 0o644) throws(StoreError) {
         let temporary = path + ".tmp"
-        let fd = try open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
+        unlink(temporary)  // a leftover keeps its own mode; the new one is created with `mode`
+        let fd = try open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
         do {
             try writeAll(fd, bytes, path: temporary)
             if durable { try sync(fd, path: temporary) }
@@ -94,8 +96,8 @@ enum FileIO {
     /// `O_TMPFILE`: an unnamed file in a directory.
     private static let unnamedFileFlags = bx_o_tmpfile
 
-    static func makeDirectory(_ path: String) throws(StoreError) {
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw fail("mkdir", path) }
+    static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(StoreError) {
+        guard mkdir(path, mode) == 0 || errno == EEXIST else { throw fail("mkdir", path) }
     }
 
     /// Creates `path` and any missing parents.

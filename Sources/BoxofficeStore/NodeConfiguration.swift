@@ -99,9 +99,24 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
         }
         configuration.format = currentFormat
         if configuration.secret == nil { configuration.secret = Identifier.randomCode(length: 52).lowercased() }  // 260 random bits
-        let bytes = JSONPrettyPrinter.format(try JSONCoding.encode(configuration)) + [UInt8(ascii: "\n")]
-        try FileIO.replace(directory.configuration, with: bytes, durable: true)
+        try configuration.write(in: directory)
         return configuration
+    }
+
+    /// Stores `secret` as the directory's cluster secret, so the node's own commands (`sync`,
+    /// `conflicts` on its `--data`) use the one it serves with. Call it on an open directory.
+    /// - Returns: whether the file changed.
+    public static func storeSecret(_ secret: String, in directory: DataDirectory) throws -> Bool {
+        var configuration = try read(in: directory)
+        guard configuration.secret != secret else { return false }
+        configuration.secret = secret
+        try configuration.write(in: directory)
+        return true
+    }
+
+    private func write(in directory: DataDirectory) throws {
+        let bytes = JSONPrettyPrinter.format(try JSONCoding.encode(self)) + [UInt8(ascii: "\n")]
+        try FileIO.replace(directory.configuration, with: bytes, durable: true)
     }
 
     private static func randomSuffix() -> String {

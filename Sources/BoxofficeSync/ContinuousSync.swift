@@ -39,6 +39,7 @@ public struct ContinuousSync: Sendable {
     public let local: LocalNode
     public let peers: [String]
     public let secret: String
+    public let trust: PeerTrust
     public let interval: Duration
     public let board: SyncStatusBoard
     public let afterSync: AfterSync?
@@ -51,6 +52,7 @@ public struct ContinuousSync: Sendable {
         local: LocalNode,
         peers: [String],
         secret: String,
+        trust: PeerTrust = PeerTrust(),
         interval: Duration = .seconds(2),
         board: SyncStatusBoard,
         afterSync: AfterSync? = nil
@@ -58,6 +60,7 @@ public struct ContinuousSync: Sendable {
         self.local = local
         self.peers = peers
         self.secret = secret
+        self.trust = trust
         self.interval = interval
         self.board = board
         self.afterSync = afterSync
@@ -73,7 +76,7 @@ public struct ContinuousSync: Sendable {
     }
 
     private func loop(_ url: String) async {
-        let remote = PeerClient(baseURL: url, secret: secret, localNodeID: local.store.nodeID, attempts: 1)
+        let remote = PeerClient(baseURL: url, secret: secret, localNodeID: local.store.nodeID, trust: trust, attempts: 1)
         let synchronizer = Synchronizer(local: local, remote: remote)
         var delay = interval
         while !Task.isCancelled {

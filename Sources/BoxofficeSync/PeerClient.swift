@@ -16,17 +16,25 @@ public final class PeerClient: SyncEndpoint {
     public static var libcurlVersion: String { CurlSession.version }
 
     /// - Parameters:
-    ///   - baseURL: the peer, e.g. `http://127.0.0.1:8080`.
+    ///   - baseURL: the peer, e.g. `https://venue-b.example:8443`.
     ///   - localNodeID: sent as `X-Boxoffice-Node`, so a peer with a peer list can check it.
+    ///   - trust: how an HTTPS peer is verified.
     ///   - attempts: tries per request before the peer counts as unreachable.
-    public init(baseURL: String, secret: String, localNodeID: String, attempts: Int = 4, connectTimeoutMillis: Int = 2_000) {
+    public init(
+        baseURL: String,
+        secret: String,
+        localNodeID: String,
+        trust: PeerTrust = PeerTrust(),
+        attempts: Int = 4,
+        connectTimeoutMillis: Int = 2_000
+    ) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
         self.secret = secret
         self.localNodeID = localNodeID
         self.attempts = max(1, attempts)
-        self.session = CurlSession(connectTimeoutMillis: connectTimeoutMillis)
+        self.session = CurlSession(trust: trust, connectTimeoutMillis: connectTimeoutMillis)
     }
 
     public func info() async throws -> SyncInfo {
@@ -77,6 +85,8 @@ public final class PeerClient: SyncEndpoint {
                 default: throw SyncError.http(status: reply.status, detail: Self.detail(reply.body))
                 }
             } catch let error as CurlSession.TransportError {
+                // Invariant: a peer that fails verification is never retried, nor sent anything.
+                if error.isVerificationFailure { throw SyncError.untrusted(url: baseURL, detail: error.message) }
                 failure = .unreachable(url: baseURL, detail: error.message)
             }
             guard attempt < attempts else { throw failure }

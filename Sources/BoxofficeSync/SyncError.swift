@@ -2,6 +2,8 @@
 public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No connection to the peer (down, wrong address, timed out) after the retries.
     case unreachable(url: String, detail: String)
+    /// The peer's TLS certificate is not trusted (no CA, no pin matches): nothing was sent to it.
+    case untrusted(url: String, detail: String)
     /// The peer refused the cluster secret (401).
     case unauthorized(url: String)
     /// The peer knows the secret but does not list this node as a peer (403).
@@ -21,6 +23,9 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unreachable(url, detail): return "peer \(url) is unreachable: \(detail)"
+        case let .untrusted(url, detail):
+            return
+                "peer \(url) could not be verified (\(detail)); nothing was sent to it. Trust it with --ca FILE (its certificate or its CA) or --pin sha256//… (boxoffice tls init prints a node's pin)"
         case let .unauthorized(url): return "peer \(url) refused the cluster secret (401): every node needs the same --secret"
         case let .forbidden(url): return "peer \(url) does not accept this node (403): add it to the peer's peer list"
         case let .protocolMismatch(local, remote): return "peer speaks sync protocol \(remote), this node speaks \(local)"

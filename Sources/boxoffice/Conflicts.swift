@@ -21,6 +21,8 @@ struct Conflicts: AsyncParsableCommand {
 
     @OptionGroup var secretOptions: SecretOptions
 
+    @OptionGroup var trustOptions: PeerTrustOptions
+
     @Option(help: ArgumentHelp("Only conflicts in this state: open, acknowledged or resolved.", valueName: "state"))
     var state: String?
 
@@ -65,6 +67,7 @@ struct Conflicts: AsyncParsableCommand {
 
     private func records() async throws -> [(id: String, record: ConflictRecord)] {
         var url = node
+        var trust = trustOptions.trust
         let directory = url == nil ? try options.existingDirectory() : DataDirectory(options.data)
         if url == nil {
             do {
@@ -73,13 +76,13 @@ struct Conflicts: AsyncParsableCommand {
                 await store.close()
                 return try documents.filter { !$0.deleted }.map { ($0.id, try $0.body.decode(ConflictRecord.self)) }
             } catch StoreError.locked {
-                url = try options.runningNodeURL()
+                (url, trust) = try options.runningNode()
             }
         }
         guard let url else { throw ValidationError("no node to ask: pass --node") }
-        let secret = try secretOptions.resolve(NodeConfiguration.read(in: directory)).secret
+        let secret = try secretOptions.resolve(NodeConfiguration.read(in: directory))
         // The sync feed carries conflict records like every document.
-        let peer = PeerClient(baseURL: url, secret: secret, localNodeID: "boxoffice-conflicts")
+        let peer = PeerClient(baseURL: url, secret: secret, localNodeID: "boxoffice-conflicts", trust: trust)
         var found: [(String, ConflictRecord)] = []
         var since: UInt64 = 0
         while true {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BoxofficeStore
+import BoxofficeSync
 import Foundation
 
 /// The cluster secret for commands that talk to nodes: `--secret`, else `BOXOFFICE_SECRET`, else
@@ -8,20 +9,28 @@ struct SecretOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The cluster secret (default: BOXOFFICE_SECRET, else boxoffice.json).", valueName: "secret"))
     var secret: String?
 
-    /// The secret, and whether it came from the configuration file (read only when needed).
-    func resolve(_ configuration: @autoclosure () throws -> NodeConfiguration) throws -> (secret: String, fromFile: Bool) {
-        if let secret { return (secret, false) }
-        if let secret = ProcessInfo.processInfo.environment["BOXOFFICE_SECRET"], !secret.isEmpty { return (secret, false) }
+    /// The secret given on the command line or in the environment, if any.
+    var given: String? {
+        if let secret { return secret }
+        if let secret = ProcessInfo.processInfo.environment["BOXOFFICE_SECRET"], !secret.isEmpty { return secret }
+        return nil
+    }
+
+    /// The given secret, else the configuration file's (read only when needed).
+    func resolve(_ configuration: @autoclosure () throws -> NodeConfiguration) throws -> String {
+        if let given { return given }
         guard let secret = try configuration().secret else { throw ValidationError("no cluster secret: pass --secret") }
-        return (secret, true)
+        return secret
     }
 }
 
 extension DataOptions {
-    /// The URL a running node on this data directory serves at, from the file it writes there.
-    func runningNodeURL() throws -> String {
-        guard let url = try? String(contentsOfFile: DataDirectory(data).listening, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        else { throw ValidationError("\(data) is in use but its node does not say where it listens") }
-        return url
+    /// The URL a running node on this data directory serves at, from the file it writes there,
+    /// and the pin of the certificate it serves HTTPS with (its second line), trusted as its own.
+    func runningNode() throws -> (url: String, trust: PeerTrust) {
+        let text = try? String(contentsOfFile: DataDirectory(data).listening, encoding: .utf8)
+        let lines = (text ?? "").split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard let url = lines.first, !url.isEmpty else { throw ValidationError("\(data) is in use but its node does not say where it listens") }
+        return (url, PeerTrust(pins: Array(lines.dropFirst())))
     }
 }

@@ -15,7 +15,10 @@ struct Serve: AsyncParsableCommand {
             URL; SIGINT or SIGTERM finish the requests in flight and close the store cleanly. The \
             first start fixes the node id of the directory and generates a cluster secret in \
             boxoffice.json. The secret comes from --secret, else BOXOFFICE_SECRET, else that file; \
-            every node of a cluster needs the same one.
+            a given one is stored in the file, so sync and conflicts on this directory use it too. \
+            Every node of a cluster needs the same one. With a certificate (boxoffice tls init, \
+            or --tls-cert and --tls-key) the node serves HTTPS only; peers are verified by the \
+            system's CAs, --ca and --pin.
             """
     )
 
@@ -31,6 +34,20 @@ struct Serve: AsyncParsableCommand {
     var port = 8080
 
     @OptionGroup var secretOptions: SecretOptions
+
+    @Option(
+        name: .customLong("tls-cert"),
+        help: ArgumentHelp(
+            "Serve HTTPS with this PEM certificate chain (default: tls/certificate.pem in the data directory, if there).",
+            valueName: "pem"
+        )
+    )
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "pem"))
+    var tlsKey: String?
+
+    @OptionGroup var trustOptions: PeerTrustOptions
 
     @Option(
         name: .customLong("peer"),
@@ -66,6 +83,7 @@ struct Serve: AsyncParsableCommand {
         guard syncInterval > 0 else { throw ValidationError("--sync-interval must be positive") }
         guard idleTimeout > 0, headTimeout > 0 else { throw ValidationError("--idle-timeout and --head-timeout must be positive") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         for peer in peers where !(peer.hasPrefix("http://") || peer.hasPrefix("https://")) {
             throw ValidationError("--peer \(peer): a peer URL starts with http:// or https://")
         }
@@ -97,8 +115,13 @@ struct Serve: AsyncParsableCommand {
 
     /// The server's configuration from the options and the directory's `boxoffice.json`.
     private func configuration(for store: DocumentStore, logger: Logger) throws -> ServerConfiguration {
-        let (clusterSecret, fromFile) = try secretOptions.resolve(store.configuration)
-        if fromFile { logger.notice("using the cluster secret from \(store.directory.configuration); peers need the same one") }
+        let clusterSecret = try secretOptions.resolve(store.configuration)
+        // The node's own commands on its directory (sync, conflicts) then use the secret it serves with.
+        if let given = secretOptions.given, try NodeConfiguration.storeSecret(given, in: store.directory) {
+            logger.notice("stored the given cluster secret in \(store.directory.configuration), replacing the one there")
+        } else if secretOptions.given == nil {
+            logger.notice("using the cluster secret from \(store.directory.configuration); peers need the same one")
+        }
         var configuration = ServerConfiguration(secret: clusterSecret)
         configuration.host = host
         configuration.port = port
@@ -108,18 +131,37 @@ struct Serve: AsyncParsableCommand {
         configuration.eventDefaults = try store.configuration.checkedEventDefaults()
         configuration.peers = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
         configuration.syncInterval = .seconds(syncInterval)
+        configuration.peerTrust = trustOptions.trust
+        for peer in configuration.peers { if let risk = PeerTrust.risk(of: peer) { logger.warning("\(risk)") } }
+        configuration.tls = try tls(in: store.directory)
+        let pin = configuration.tls?.pin
+        if configuration.tls == nil, !PeerTrust.isLoopback(host) {
+            logger.warning(
+                "serving plain HTTP on \(host): passwords, access tokens and the cluster secret cross the network readable by anyone on it; run boxoffice tls init --data \(options.data) and restart"
+            )
+        }
         configuration.connections.idleTimeout = .seconds(idleTimeout)
         configuration.connections.headTimeout = .seconds(headTimeout)
         // Invariant: the cap leaves descriptors for the store, the peers and the cap's own accepts.
         let descriptors = FileDescriptorLimit.raiseToHard()
         configuration.connections.maxConnections = maxConnections ?? min(configuration.connections.maxConnections, max(64, descriptors - 256))
-        let (nodeID, data, host) = (store.nodeID, options.data, host)
+        let (nodeID, data, scheme) = (store.nodeID, options.data, configuration.tls == nil ? "http" : "https")
+        let address = host.contains(":") ? "[\(host)]" : host
         let listening = store.directory.listening
         configuration.onListening = { port in
-            try? "http://\(host):\(port)\n".write(toFile: listening, atomically: true, encoding: .utf8)
-            print("boxoffice node \(nodeID) on \(data) at http://\(host):\(port)")
+            // Local tools (sync, conflicts on this directory) reach the node here and trust its pin.
+            try? "\(scheme)://\(address):\(port)\n\(pin.map { $0 + "\n" } ?? "")".write(toFile: listening, atomically: true, encoding: .utf8)
+            print("boxoffice node \(nodeID) on \(data) at \(scheme)://\(address):\(port)")
+            if let pin { print("certificate pin \(pin)") }
             fflush(nil)  // a supervisor or test reading a pipe sees the line now
         }
         return configuration
+    }
+
+    /// The certificate and key to serve HTTPS with: the options', else the data directory's.
+    private func tls(in directory: DataDirectory) throws -> ServerTLS? {
+        if let tlsCertificate, let tlsKey { return try ServerTLS(certificatePath: tlsCertificate, keyPath: tlsKey) }
+        guard FileManager.default.fileExists(atPath: directory.tlsCertificate) else { return nil }
+        return try ServerTLS(certificatePath: directory.tlsCertificate, keyPath: directory.tlsKey)
     }
 }

@@ -15,7 +15,7 @@ struct Sync: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The peer's URL, e.g. http://127.0.0.1:8081.", valueName: "peer-url"))
+    @Argument(help: ArgumentHelp("The peer's URL, e.g. https://venue-b.example:8443.", valueName: "peer-url"))
     var peerURL: String
 
     @OptionGroup var options: DataOptions
@@ -34,6 +34,8 @@ struct Sync: AsyncParsableCommand {
 
     @OptionGroup var secretOptions: SecretOptions
 
+    @OptionGroup var trustOptions: PeerTrustOptions
+
     func validate() throws {
         guard !(pullOnly && pushOnly) else { throw ValidationError("--pull-only and --push-only exclude each other") }
         guard peerURL.hasPrefix("http://") || peerURL.hasPrefix("https://") else {
@@ -46,7 +48,8 @@ struct Sync: AsyncParsableCommand {
         let (local, store, secret) = try openLocalSide()
         if let store { try await LocalNode.pullAgainIfVersionsWereLost(store, logger: Logger(label: "boxoffice")) }
         let localID = try await local.info().nodeId
-        let remote = PeerClient(baseURL: peerURL, secret: secret, localNodeID: localID)
+        if let risk = PeerTrust.risk(of: peerURL) { FileHandle.standardError.write(Data("warning: \(risk)\n".utf8)) }
+        let remote = PeerClient(baseURL: peerURL, secret: secret, localNodeID: localID, trust: trustOptions.trust)
         let terminal = isatty(STDOUT_FILENO) != 0
         let summary: Synchronizer.Summary
         do {
@@ -73,15 +76,16 @@ struct Sync: AsyncParsableCommand {
         do {
             let store = try DocumentStore.open(directory, options: options.storeOptions)
             do {
-                return (VenueRules.localNode(store), store, try secretOptions.resolve(store.configuration).secret)
+                return (VenueRules.localNode(store), store, try secretOptions.resolve(store.configuration))
             } catch {
                 Task { await store.close() }
                 throw error
             }
         } catch StoreError.locked {
             let configuration = try NodeConfiguration.read(in: directory)
-            let secret = try secretOptions.resolve(configuration).secret
-            return (PeerClient(baseURL: try options.runningNodeURL(), secret: secret, localNodeID: configuration.nodeID), nil, secret)
+            let secret = try secretOptions.resolve(configuration)
+            let (url, trust) = try options.runningNode()
+            return (PeerClient(baseURL: url, secret: secret, localNodeID: configuration.nodeID, trust: trust), nil, secret)
         }
     }
 

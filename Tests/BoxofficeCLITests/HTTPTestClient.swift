@@ -3,14 +3,18 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOSSL
 
 /// JSON over real HTTP to a node on 127.0.0.1: one connection per request, so concurrent
 /// callers are concurrent connections.
 struct HTTPTestClient: Sendable {
     let port: Int
+    /// For a node that serves HTTPS: how this client verifies it.
+    var tls: TLSConfiguration? = nil
 
     struct Reply: Sendable {
         let status: HTTPResponse.Status
+        let headers: HTTPFields
         /// The answer decoded with its types; `.null` for a body that is not JSON.
         let body: JSONValue
     }
@@ -26,6 +30,11 @@ struct HTTPTestClient: Sendable {
         }
     }
 
+    /// Over TLS the client checks the name `localhost` (a node's certificate has it): SNI takes no IP address.
+    private var configuration: TestClient.Configuration {
+        TestClient.Configuration(tlsConfiguration: tls, serverName: tls == nil ? nil : "localhost")
+    }
+
     /// Runs `operation` on a new connection. A connection the kernel refuses while it is being
     /// made (NIO's `NIOConnectionError`: nothing of the request was sent yet) is tried again, up to
     /// three times: the whole suite opens tens of thousands of loopback connections within a
@@ -34,7 +43,7 @@ struct HTTPTestClient: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await TestClient.withClient(host: "127.0.0.1", port: port, operation: operation)
+                return try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: configuration, operation: operation)
             } catch  where attempt < 3 && String(describing: type(of: error)) == "NIOConnectionError" {
                 attempt += 1
             }
@@ -49,7 +58,7 @@ struct HTTPTestClient: Sendable {
         return try await withConnection { client in
             let response = try await client.execute(TestClient.Request(path, method: method, headers: headers, body: body))
             let parsed = (try? JSONValue(parsing: Data(buffer: response.body ?? ByteBuffer()))) ?? .null
-            return Reply(status: response.status, body: parsed)
+            return Reply(status: response.status, headers: response.headers, body: parsed)
         }
     }
 }

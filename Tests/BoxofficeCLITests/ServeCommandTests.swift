@@ -92,6 +92,28 @@ import Testing
         }
     }
 
+    @Test func aSecretGivenToServeIsTheOneTheNodesOwnCommandsUse() async throws {
+        let temporary = TemporaryDirectory("given-secret")
+        defer { temporary.remove() }
+        let data = temporary.file("node")
+        let first = try ChildProcess("boxoffice", ["serve", "--data", data, "--port", "0"])
+        #expect(first.waitForOutput(containing: "boxoffice node"), "serve did not start: \(first.standardError)")
+        first.kill(SIGTERM)
+        #expect(first.waitForExit() == 0)
+        let generated = try NodeConfiguration.read(in: DataDirectory(data)).secret
+        #expect(generated != nil)
+
+        let node = try ChildProcess("boxoffice", ["serve", "--data", data, "--port", "0", "--secret", "venue-cluster-secret-42"])
+        defer { node.kill(SIGTERM) }
+        #expect(node.waitForOutput(containing: "boxoffice node"), "serve did not start: \(node.standardError)")
+        #expect(node.standardError.contains("stored the given cluster secret"), "\(node.standardError)")
+        #expect(try NodeConfiguration.read(in: DataDirectory(data)).secret == "venue-cluster-secret-42")
+        // The running node is asked through its API, with the secret in its directory.
+        let report = try ChildProcess("boxoffice", ["conflicts", "--data", data, "--json"])
+        #expect(report.waitForExit() == 0, "\(report.standardError)")
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(report.standardOutput.utf8)) == [], "\(report.standardOutput)")
+    }
+
     @Test func aClientThatHangsUpMidBodyIsNoErrorOfTheNode() async throws {
         let temporary = TemporaryDirectory("hangup")
         defer { temporary.remove() }

@@ -14,7 +14,7 @@ import Testing
         try await TestNode.run { node, client in
             let shell = WebShell(
                 renderer: try await PageRenderer.load(),
-                session: WebSession(secret: TestNode.secret),
+                session: WebSession(secret: TestNode.secret, secureCookies: false),
                 notifications: NotificationService(store: node.store, now: { Date() }),
                 conflicts: ConflictService(store: node.store, now: { Date() }),
                 peerStatus: SyncStatusBoard(),

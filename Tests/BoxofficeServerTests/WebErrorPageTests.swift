@@ -59,7 +59,7 @@ import Testing
         try await TestNode.run { node, _ in
             let shell = WebShell(
                 renderer: PageRenderer(library: MustacheLibrary(), stylesheet: ByteBuffer(), script: ByteBuffer()),
-                session: WebSession(secret: TestNode.secret),
+                session: WebSession(secret: TestNode.secret, secureCookies: false),
                 notifications: NotificationService(store: node.store, now: { Date() }),
                 conflicts: ConflictService(store: node.store, now: { Date() }),
                 peerStatus: SyncStatusBoard(),

@@ -16,14 +16,29 @@ public final class RunningNode: Sendable {
         let patience = ["--head-timeout", "120"]
         process = try ChildProcess("boxoffice", ["serve", "--data", data, "--port", "0", "--secret", secret] + identity + patience + extraArguments)
         guard process.waitForOutput(containing: "\n"),
-            let line = process.standardOutput.split(separator: "\n").first(where: { $0.contains("http://127.0.0.1:") }),
-            let port = line.split(separator: ":").last.flatMap({ Int($0) })
+            let line = process.standardOutput.split(separator: "\n").first(where: { $0.contains("://127.0.0.1:") }),
+            let url = line.split(separator: " ").last.map(String.init),
+            let port = url.split(separator: ":").last.flatMap({ Int($0) })
         else {
             process.kill(SIGKILL)
             throw NodeDidNotStart(output: process.standardOutput, errors: process.standardError)
         }
         self.port = port
+        self.url = url
+        // An HTTPS node prints its certificate's pin on the next line.
+        if url.hasPrefix("https:"), process.waitForOutput(containing: "certificate pin "),
+            let pinLine = process.standardOutput.split(separator: "\n").first(where: { $0.hasPrefix("certificate pin ") })
+        {
+            pin = String(pinLine.dropFirst("certificate pin ".count))
+        } else {
+            pin = nil
+        }
     }
+
+    /// `http://127.0.0.1:<port>`, or `https://…` for a node with a certificate.
+    public let url: String
+    /// The pin of the certificate an HTTPS node serves.
+    public let pin: String?
 
     /// Sends SIGTERM and waits for a clean exit; returns the exit status.
     @discardableResult

@@ -73,7 +73,7 @@ struct WebAccountRoutes {
         group.post("web/logout") { request, context -> Response in
             _ = try await shell.form(request, context: context)
             var response = Response(status: .seeOther, headers: [.location: "/"])
-            response.setCookie(WebSession.cookie(WebSession.sessionCookie, "", maxAge: 0))
+            response.setCookie(shell.session.cookie(WebSession.sessionCookie, "", maxAge: 0))
             return response
         }
         callers.get("web/notifications") { _, context -> Response in
@@ -106,7 +106,7 @@ struct WebAccountRoutes {
     private func signedIn(_ user: UserView, next: String) async throws -> Response {
         let token = try await tokens.issue(userId: user.id, role: user.role, now: now())
         var response = Response(status: .seeOther, headers: [.location: next])
-        response.setCookie(WebSession.cookie(WebSession.sessionCookie, token, maxAge: Int(tokenLifetime)))
+        response.setCookie(shell.session.cookie(WebSession.sessionCookie, token, maxAge: Int(tokenLifetime)))
         return response
     }
 

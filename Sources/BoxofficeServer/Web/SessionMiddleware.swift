@@ -8,6 +8,7 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = BoxofficeRequestContext
     let tokens: AccessTokens
     let users: UserService
+    let session: WebSession
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -19,7 +20,7 @@ struct SessionMiddleware: RouterMiddleware {
         context.csrfNonce = existing ?? Identifier.randomCode(length: 32)
         var response = try await next(request, context)
         if existing == nil, let nonce = context.csrfNonce {
-            response.setCookie(WebSession.cookie(WebSession.nonceCookie, nonce, maxAge: 30 * 86_400))
+            response.setCookie(session.cookie(WebSession.nonceCookie, nonce, maxAge: 30 * 86_400))
         }
         return response
     }

@@ -13,9 +13,12 @@ struct WebSession: Sendable {
     /// The form field that carries the CSRF token.
     static let csrfField = "csrf"
     private let key: SymmetricKey
+    /// Served over HTTPS: cookies carry `Secure`, so a browser never sends them in clear.
+    private let secureCookies: Bool
 
-    init(secret: String) {
+    init(secret: String, secureCookies: Bool) {
         key = SymmetricKey(data: SHA256.hash(data: Data(("web-csrf\u{0}" + secret).utf8)))
+        self.secureCookies = secureCookies
     }
 
     /// The CSRF token that forms of the browser holding `nonce` carry.
@@ -34,7 +37,7 @@ struct WebSession: Sendable {
     }
 
     /// A cookie only this site's pages send back, never readable from scripts.
-    static func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .strict)
+    func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
     }
 }
