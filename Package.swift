@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "BoxofficeCLITests",
             dependencies: [
-                "boxoffice", "boxoffice-bench", "BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport",
+                "boxoffice", "boxoffice-bench", "BoxofficeCore", "BoxofficeStore", "BoxofficeSync", "BoxofficeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],

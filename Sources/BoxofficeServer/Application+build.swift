@@ -25,6 +25,7 @@ public func buildApplication(
         let sync = ContinuousSync(
             local: VenueRules.localNode(store, now: configuration.now),
             peers: configuration.peers,
+            key: configuration.nodeKey,
             secret: configuration.secret,
             trust: configuration.peerTrust,
             interval: configuration.syncInterval,
@@ -85,6 +86,10 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     }
 
     let conflictService = ConflictService(store: store, now: now)
+    // Invariant: the node's own roster record carries its current key and pin before any peer asks.
+    let roster = NodeRoster(store: store, now: now)
+    try await roster.declareSelf(key: configuration.nodeKey, tlsPin: configuration.tls?.pin)
+    let local = VenueRules.localNode(store, now: now)
     let shell = WebShell(
         renderer: try await PageRenderer.load(),
         session: WebSession(secret: configuration.secret, secureCookies: configuration.tls != nil),
@@ -102,10 +107,19 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
         ErrorMiddleware(shell: shell, scope: .router(routes))
         WebAppMiddleware()
     }
-    // Peers authenticate with the cluster secret; people with access tokens.
-    SyncRoutes(node: VenueRules.localNode(store, now: now), status: configuration.peerStatus, seats: seats).addRoutes(
-        to: router.group("sync").add(middleware: PeerAuthMiddleware(secret: configuration.secret, allowedPeers: configuration.allowedPeers))
-    )
+    // Peers sign their requests with their node keys; a new node enrolls first; people use access tokens.
+    let sync = SyncRoutes(node: local, status: configuration.peerStatus, seats: seats, roster: roster)
+    sync.addRoutes(to: router.group("sync").add(middleware: PeerAuthMiddleware(roster: roster, allowedPeers: configuration.allowedPeers)))
+    EnrollmentRoutes(
+        enrollment: EnrollmentService(
+            roster: roster,
+            local: local,
+            key: configuration.nodeKey,
+            secret: configuration.secret,
+            allowed: configuration.allowedPeers
+        ),
+        nodeID: store.nodeID
+    ).addRoutes(to: router.group("sync/enroll"))
     for dialect in APIDialect.allCases {
         let group = router.group(dialect.prefix).add(middleware: AuthMiddleware(tokens: tokens, users: users))
         let accounts = UserRoutes(users: users, tickets: tickets, notifications: notifications, tokens: tokens, now: now)
@@ -126,6 +140,10 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
         }
         ReservationRoutes(reservations: reservations).addRoutes(to: group)
         ConflictRoutes(conflicts: conflictService).addRoutes(to: group)
+        if dialect == .venue {
+            RosterRoutes(roster: roster).addRoutes(to: group)
+            sync.addStatusRoute(to: group)
+        }
         NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
     let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users, session: shell.session)).add(

@@ -11,6 +11,8 @@ public struct BoxofficeRequestContext: AuthRequestContext {
     public var identity: Identity?
     /// The browser's CSRF nonce, on web pages (see `WebSession`).
     var csrfNonce: String?
+    /// The peer node that signed a `/sync/*` request (see `PeerAuthMiddleware`).
+    var peerNode: String?
 
     /// The client's IP address, for the login throttle; nil when the channel has none.
     public let clientAddress: String?

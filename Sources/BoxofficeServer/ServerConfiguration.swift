@@ -8,8 +8,11 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port (tests); the bound port is reported through `onListening`.
     public var port = 8080
-    /// The cluster secret: signs access tokens (and authenticates peers).
+    /// The cluster secret: signs access tokens, and proves this node to peers at enrollment
+    /// (it never crosses the network).
     public var secret: String
+    /// The node's own Ed25519 key: signs its sync requests.
+    public var nodeKey: NodeKey
     /// How long an access token is valid.
     public var tokenLifetime: TimeInterval = 12 * 3600
     /// bcrypt cost for new password hashes (2^cost rounds); 10 or more per OWASP.
@@ -41,7 +44,8 @@ public struct ServerConfiguration: Sendable {
     /// Called with the bound port once the server listens.
     public var onListening: @Sendable (Int) async -> Void = { _ in }
 
-    public init(secret: String) {
+    public init(secret: String, nodeKey: NodeKey) {
         self.secret = secret
+        self.nodeKey = nodeKey
     }
 }

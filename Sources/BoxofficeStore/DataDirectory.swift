@@ -9,6 +9,7 @@
 ///                                  the pin of the certificate it serves HTTPS with
 ///     tls/certificate.pem          the node's TLS certificate (boxoffice tls init)
 ///     tls/key.pem                  its private key, readable by the node's user only
+///     identity/node.key            the node's Ed25519 signing key, readable by its user only
 ///     docs/<collection>/<id>.json  the current version of every document, for people to read
 ///
 /// The journal and the latest snapshot are the truth; docs/ is a view rebuilt from them.
@@ -32,11 +33,19 @@ public struct DataDirectory: Sendable {
     public var tlsCertificate: String { path + "/tls/certificate.pem" }
     public var tlsKey: String { path + "/tls/key.pem" }
 
-    /// Writes the node's TLS certificate and key (the key `0600` in a `0700` folder, durable).
+    /// The node's Ed25519 private key; never synced, never sent.
+    public var nodeKey: String { path + "/identity/node.key" }
+
+    /// Writes the node's TLS certificate and key (the key private, as `writePrivate` writes it).
     public func writeTLS(certificatePEM: String, privateKeyPEM: String) throws {
-        try FileIO.makeDirectory(path + "/tls", mode: 0o700)
-        try FileIO.replace(tlsKey, with: Array(privateKeyPEM.utf8), durable: true, mode: 0o600)
+        try writePrivate(Array(privateKeyPEM.utf8), to: tlsKey)
         try FileIO.replace(tlsCertificate, with: Array(certificatePEM.utf8), durable: true)
+    }
+
+    /// Writes a file only the node's user can read (`0600`, in a `0700` folder), durably.
+    public func writePrivate(_ bytes: [UInt8], to file: String) throws {
+        try FileIO.makeDirectory(FileIO.parent(of: file), mode: 0o700)
+        try FileIO.replace(file, with: bytes, durable: true, mode: 0o600)
     }
 
     /// The file of one document; both names are identifiers, so the path stays inside `docs/`.

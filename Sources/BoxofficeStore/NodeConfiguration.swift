@@ -98,9 +98,14 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
             try Identifier.validate(configuration.nodeID, field: "node id")
         }
         configuration.format = currentFormat
-        if configuration.secret == nil { configuration.secret = Identifier.randomCode(length: 52).lowercased() }  // 260 random bits
+        if configuration.secret == nil { configuration.secret = newSecret() }
         try configuration.write(in: directory)
         return configuration
+    }
+
+    /// A new random cluster secret: 52 base-32 characters, 260 bits.
+    public static func newSecret() -> String {
+        Identifier.randomCode(length: 52).lowercased()
     }
 
     /// Stores `secret` as the directory's cluster secret, so the node's own commands (`sync`,

@@ -38,6 +38,7 @@ public actor SyncStatusBoard {
 public struct ContinuousSync: Sendable {
     public let local: LocalNode
     public let peers: [String]
+    public let key: NodeKey
     public let secret: String
     public let trust: PeerTrust
     public let interval: Duration
@@ -51,6 +52,7 @@ public struct ContinuousSync: Sendable {
     public init(
         local: LocalNode,
         peers: [String],
+        key: NodeKey,
         secret: String,
         trust: PeerTrust = PeerTrust(),
         interval: Duration = .seconds(2),
@@ -59,6 +61,7 @@ public struct ContinuousSync: Sendable {
     ) {
         self.local = local
         self.peers = peers
+        self.key = key
         self.secret = secret
         self.trust = trust
         self.interval = interval
@@ -76,7 +79,7 @@ public struct ContinuousSync: Sendable {
     }
 
     private func loop(_ url: String) async {
-        let remote = PeerClient(baseURL: url, secret: secret, localNodeID: local.store.nodeID, trust: trust, attempts: 1)
+        let remote = PeerClient(baseURL: url, key: key, joining: LocalNode.joining(local.store, secret: secret), trust: trust, attempts: 1)
         let synchronizer = Synchronizer(local: local, remote: remote)
         var delay = interval
         while !Task.isCancelled {

@@ -57,6 +57,16 @@ public struct LocalNode: SyncEndpoint {
         return ChangesPage(versions: versions, next: batch.next, complete: batch.complete)
     }
 
+    /// Enrolling with a peer from this store: its own roster record, proved with `secret`.
+    public static func joining(_ store: any VersionedStore, secret: String) -> PeerClient.Joining {
+        PeerClient.Joining(secret: secret) {
+            guard let record = try await store.get(NodeRecord.collection, store.nodeID) else {
+                throw SyncError.badRequest("this node has no roster record yet: start it once with boxoffice serve")
+            }
+            return record
+        }
+    }
+
     public func checkpoint(from peer: String) async throws -> UInt64 {
         guard Identifier.isValid(peer), let document = try await store.get(Self.checkpoints, "from-" + peer) else { return 0 }
         return try document.body.decode(Checkpoint.self).seq

@@ -2,28 +2,42 @@ public import BoxofficeCore
 import Foundation
 
 /// A peer's side of a sync, over HTTP with libcurl: `GET /sync/info`, `GET /sync/changes`,
-/// `GET /sync/checkpoint`, `POST /sync/versions`, `POST /sync/seat-requests`, each with the
-/// cluster secret.
+/// `GET /sync/checkpoint`, `POST /sync/versions`, `POST /sync/seat-requests`, each signed with
+/// this node's key (sync-spec.md, section 7.3). A peer that does not know this node yet is
+/// enrolled with (section 7.2) when the client holds the cluster secret, then asked again.
 /// Connection errors and 5xx answers are retried with exponential backoff and jitter.
 public final class PeerClient: SyncEndpoint {
     public let baseURL: String
-    private let secret: String
-    private let localNodeID: String
+    private let key: NodeKey
+    private let joining: Joining?
     private let attempts: Int
     private let session: CurlSession
+
+    /// What enrolling with a peer takes: the cluster secret (only an HMAC of it is sent) and this
+    /// node's own roster record (a version of `nodes/<node id>`).
+    public struct Joining: Sendable {
+        public let secret: String
+        public let record: @Sendable () async throws -> Document
+
+        public init(secret: String, record: @escaping @Sendable () async throws -> Document) {
+            self.secret = secret
+            self.record = record
+        }
+    }
 
     /// libcurl's version text, for `boxoffice --version`.
     public static var libcurlVersion: String { CurlSession.version }
 
     /// - Parameters:
     ///   - baseURL: the peer, e.g. `https://venue-b.example:8443`.
-    ///   - localNodeID: sent as `X-Boxoffice-Node`, so a peer with a peer list can check it.
+    ///   - key: this node's key, which signs every request (its node id is the key id).
+    ///   - joining: how to enroll with a peer that does not know this node; nil never enrolls.
     ///   - trust: how an HTTPS peer is verified.
     ///   - attempts: tries per request before the peer counts as unreachable.
     public init(
         baseURL: String,
-        secret: String,
-        localNodeID: String,
+        key: NodeKey,
+        joining: Joining? = nil,
         trust: PeerTrust = PeerTrust(),
         attempts: Int = 4,
         connectTimeoutMillis: Int = 2_000
@@ -31,8 +45,8 @@ public final class PeerClient: SyncEndpoint {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
-        self.secret = secret
-        self.localNodeID = localNodeID
+        self.key = key
+        self.joining = joining
         self.attempts = max(1, attempts)
         self.session = CurlSession(trust: trust, connectTimeoutMillis: connectTimeoutMillis)
     }
@@ -65,22 +79,87 @@ public final class PeerClient: SyncEndpoint {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
-        do { return try JSONDecoder().decode(type, from: Data(body)) } catch { throw SyncError.badResponse("\(error)") }
+        do { return try JSONCoding.decode(type, from: body) } catch { throw SyncError.badResponse("\(error)") }
+    }
+
+    /// Revokes `nodeID` at the peer, which must be this client's own node (its key signs).
+    public func revoke(_ nodeID: String, note: String?) async throws {
+        _ = try await request("/sync/nodes/\(nodeID)/revoke", body: Array(try JSONEncoder().encode(["note": note])))
+    }
+
+    /// This node's roster record as the peer holds it: `GET /sync/node` (for a tool that reaches
+    /// its own running node and enrolls it elsewhere).
+    public func nodeRecord() async throws -> Document {
+        let versions = try SyncWire.decodeVersions(try await request("/sync/node")).versions
+        guard let record = versions.first else { throw SyncError.badResponse("no roster record") }
+        return record
     }
 
     private func request(_ path: String, body: [UInt8]? = nil) async throws -> [UInt8] {
+        do {
+            return try await signedRequest(path, body: body)
+        } catch SyncError.notEnrolled where joining != nil {
+            try await enroll()
+            return try await signedRequest(path, body: body)
+        }
+    }
+
+    private func signedRequest(_ path: String, body: [UInt8]?) async throws -> [UInt8] {
+        try await send(path, body: body) {
+            RequestSignature.headers(method: body == nil ? "GET" : "POST", target: path, body: body ?? [], key: self.key).map {
+                "\($0.name): \($0.value)"
+            }
+        }
+    }
+
+    /// Proves the cluster secret to the peer and has it prove the same (sync-spec.md, section 7.2).
+    private func enroll() async throws {
+        guard let joining else { return }
+        let challenge = try decode(EnrollmentChallenge.self, try await send("/sync/enroll/challenge", body: []) { [] })
+        let own = try await joining.record()
+        let record = try own.body.decode(NodeRecord.self)
+        let clientChallenge = Enrollment.challenge()
+        let proof = Enrollment.clientProof(
+            secret: joining.secret,
+            server: challenge.nodeId,
+            challenge: challenge.challenge,
+            clientChallenge: clientChallenge,
+            record: record
+        )
+        let headers = [
+            "\(Enrollment.challengeHeader): \(challenge.challenge)",
+            "\(Enrollment.clientChallengeHeader): \(clientChallenge)",
+            "\(Enrollment.proofHeader): \(proof)",
+        ]
+        let reply = try decode(EnrollmentReply.self, try await send("/sync/enroll", body: SyncWire.encode([own], checkpoint: nil)) { headers })
+        let expected = Enrollment.serverProof(
+            secret: joining.secret,
+            challenge: challenge.challenge,
+            clientChallenge: clientChallenge,
+            record: reply.node
+        )
+        // Invariant: a peer that cannot prove the secret back is not synced with.
+        guard reply.node.nodeId == challenge.nodeId, Enrollment.matches(reply.proof, expected) else {
+            throw SyncError.untrusted(url: baseURL, detail: "it could not prove that it knows the cluster secret")
+        }
+    }
+
+    /// One request with retries; `headers` makes each attempt's own (a signature is used once).
+    private func send(_ path: String, body: [UInt8]?, headers: () -> [String]) async throws -> [UInt8] {
         let url = baseURL + path
-        var headers = ["Authorization: Bearer \(secret)", "X-Boxoffice-Node: \(localNodeID)", "Accept: application/json"]
-        if body != nil { headers.append("Content-Type: application/json") }
         var delay = 0.1
         for attempt in 1...attempts {
             let failure: SyncError
             do {
-                let reply = try await session.perform(url: url, headers: headers, body: body)
+                var fields = headers() + ["Accept: application/json"]
+                if body != nil { fields.append("Content-Type: application/json") }
+                let reply = try await session.perform(url: url, headers: fields, body: body)
                 switch reply.status {
                 case 200..<300: return reply.body
-                case 401: throw SyncError.unauthorized(url: baseURL)
-                case 403: throw SyncError.forbidden(url: baseURL)
+                case 401 where Self.problemType(reply.body) == "/problems/unknown-node":
+                    throw SyncError.notEnrolled(url: baseURL, detail: Self.detail(reply.body))
+                case 401: throw SyncError.unauthorized(url: baseURL, detail: Self.detail(reply.body))
+                case 403: throw SyncError.forbidden(url: baseURL, detail: Self.detail(reply.body))
                 case 500...: failure = .http(status: reply.status, detail: Self.detail(reply.body))
                 default: throw SyncError.http(status: reply.status, detail: Self.detail(reply.body))
                 }
@@ -99,10 +178,16 @@ public final class PeerClient: SyncEndpoint {
 
     /// The `detail` of a problem+json answer, else the start of the body.
     private static func detail(_ body: [UInt8]) -> String {
-        if let problem = try? JSONDecoder().decode([String: JSONScalar].self, from: Data(body)), case let .text(detail)? = problem["detail"] {
-            return detail
+        field("detail", of: body) ?? String(decoding: body.prefix(200), as: UTF8.self)
+    }
+
+    private static func problemType(_ body: [UInt8]) -> String? { field("type", of: body) }
+
+    private static func field(_ name: String, of body: [UInt8]) -> String? {
+        guard let problem = try? JSONDecoder().decode([String: JSONScalar].self, from: Data(body)), case let .text(value)? = problem[name] else {
+            return nil
         }
-        return String(decoding: body.prefix(200), as: UTF8.self)
+        return value
     }
 
     private enum JSONScalar: Decodable {

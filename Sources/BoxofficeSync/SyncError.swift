@@ -4,10 +4,12 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreachable(url: String, detail: String)
     /// The peer's TLS certificate is not trusted (no CA, no pin matches): nothing was sent to it.
     case untrusted(url: String, detail: String)
-    /// The peer refused the cluster secret (401).
-    case unauthorized(url: String)
-    /// The peer knows the secret but does not list this node as a peer (403).
-    case forbidden(url: String)
+    /// The peer does not know this node (401): it must enroll with the cluster secret.
+    case notEnrolled(url: String, detail: String)
+    /// The peer refused this node's signature or enrollment (401).
+    case unauthorized(url: String, detail: String)
+    /// The peer knows this node but does not accept it: revoked, or not in its peer list (403).
+    case forbidden(url: String, detail: String)
     /// The peer speaks another protocol version.
     case protocolMismatch(local: Int, remote: Int)
     /// The peer answered with an unexpected status.
@@ -26,8 +28,11 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .untrusted(url, detail):
             return
                 "peer \(url) could not be verified (\(detail)); nothing was sent to it. Trust it with --ca FILE (its certificate or its CA) or --pin sha256//… (boxoffice tls init prints a node's pin)"
-        case let .unauthorized(url): return "peer \(url) refused the cluster secret (401): every node needs the same --secret"
-        case let .forbidden(url): return "peer \(url) does not accept this node (403): add it to the peer's peer list"
+        case let .notEnrolled(url, detail): return "peer \(url) does not know this node (\(detail)); syncing with the cluster secret enrolls it"
+        case let .unauthorized(url, detail):
+            return
+                "peer \(url) refused this node (401): \(detail). Every node needs the same cluster secret to enroll; a peer that asks for 'Authorization: Bearer' runs an older boxoffice: upgrade it"
+        case let .forbidden(url, detail): return "peer \(url) does not accept this node (403): \(detail)"
         case let .protocolMismatch(local, remote): return "peer speaks sync protocol \(remote), this node speaks \(local)"
         case let .http(status, detail): return "peer answered \(status): \(detail)"
         case let .badResponse(detail): return "peer sent an invalid answer: \(detail)"

@@ -2,7 +2,7 @@ public import BoxofficeCore
 
 /// `GET /sync/info`: who a node is and where its feed ends.
 public struct SyncInfo: Codable, Sendable, Equatable {
-    public static let protocolVersion = 1
+    public static let protocolVersion = 2
 
     public var nodeId: String
     public var `protocol`: Int
@@ -60,7 +60,7 @@ public struct ApplyResult: Codable, Sendable, Equatable {
     }
 }
 
-/// `POST /sync/seat-requests`: the calling node (`X-Boxoffice-Node`) is short of seats for an
+/// `POST /sync/seat-requests`: the calling node (the signer of the request) is short of seats for an
 /// escrow event and asks for some of the receiving node's unsold ones.
 public struct SeatRequest: Codable, Sendable, Equatable {
     public var eventId: String

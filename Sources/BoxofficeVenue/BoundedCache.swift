@@ -31,6 +31,21 @@ package final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         generations.withLock { Self.insert(value, for: key, into: &$0, generationSize: generationSize) }
     }
 
+    /// Removes and returns the value for `key`: of two callers taking one key, one gets it.
+    package func take(_ key: Key) -> Value? {
+        generations.withLock { $0.newer.removeValue(forKey: key) ?? $0.older.removeValue(forKey: key) }
+    }
+
+    /// Keeps `value` unless `key` is there; returns whether it was kept (atomically: of two
+    /// callers adding one key, one succeeds).
+    package func add(_ value: Value, for key: Key) -> Bool {
+        generations.withLock { generations in
+            guard generations.newer[key] == nil, generations.older[key] == nil else { return false }
+            Self.insert(value, for: key, into: &generations, generationSize: generationSize)
+            return true
+        }
+    }
+
     /// The value for `key`, made by `make` and kept when it is not there.
     package func value(for key: Key, make: () throws -> Value) rethrows -> Value {
         if let value = self[key] { return value }

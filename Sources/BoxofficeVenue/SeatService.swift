@@ -197,9 +197,9 @@ package struct SeatService: Sendable {
     /// Answers a peer that is short of seats (`POST /sync/seat-requests`) by `SeatLedger.grant`.
     package func grant(_ request: SeatRequest, to peer: String) async throws -> SeatGrant {
         let id = try Validate.id(request.eventId, field: "eventId")
-        let peer = try Validate.id(peer, field: "X-Boxoffice-Node")
+        let peer = try Validate.id(peer, field: "keyid")
         let node = store.nodeID
-        guard peer != node else { throw DomainError.conflictsWithState(field: "X-Boxoffice-Node", reason: "a node does not ask itself for seats") }
+        guard peer != node else { throw DomainError.conflictsWithState(field: "keyid", reason: "a node does not ask itself for seats") }
         guard (1...1_000_000).contains(request.seats) else { throw DomainError.invalidField("seats", "seats must be between 1 and 1,000,000") }
         return try await store.transact { transaction in
             guard let document = try await transaction.get(Event.collection, id), !document.deleted else {

@@ -53,6 +53,8 @@ public enum VenueRules {
         case CheckIn.collection: CheckIn.self
         case AllocationRow.collection: AllocationRow.self
         case ConflictRecord.collection: ConflictRecord.self
+        case NodeRecord.collection: NodeRecord.self
+        case NodeDecision.collection: NodeDecision.self
         default: nil
         }
     }

@@ -15,7 +15,9 @@ struct Boxoffice: AsyncParsableCommand {
             its data directory (default: data/node) and keeps working with no internet.
             """,
         version: "\(boxofficeVersion) (\(PeerClient.libcurlVersion))",
-        subcommands: [Serve.self, Sync.self, Conflicts.self, UserCommand.self, StoreCommand.self, TLSCommand.self]
+        subcommands: [
+            Serve.self, Sync.self, Conflicts.self, UserCommand.self, StoreCommand.self, TLSCommand.self, NodeCommand.self, ClusterCommand.self,
+        ]
     )
 }
 

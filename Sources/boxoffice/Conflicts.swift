@@ -2,6 +2,7 @@ import ArgumentParser
 import BoxofficeCore
 import BoxofficeStore
 import BoxofficeSync
+import BoxofficeVenue
 import Foundation
 
 struct Conflicts: AsyncParsableCommand {
@@ -9,7 +10,7 @@ struct Conflicts: AsyncParsableCommand {
         abstract: "Show the conflicts the merges decided: a table, or JSON.",
         discussion: """
             Reads a stopped node's data directory, or a running node (this one, or --node URL) through \
-            its sync feed with the cluster secret. With --check it exits 1 when open conflicts exist, \
+            its sync feed, signed with the key of the node in --data. With --check it exits 1 when open conflicts exist, \
             for cron or monitoring.
             """
     )
@@ -18,8 +19,6 @@ struct Conflicts: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("A running node to ask instead of the data directory.", valueName: "url"))
     var node: String?
-
-    @OptionGroup var secretOptions: SecretOptions
 
     @OptionGroup var trustOptions: PeerTrustOptions
 
@@ -66,23 +65,23 @@ struct Conflicts: AsyncParsableCommand {
     }
 
     private func records() async throws -> [(id: String, record: ConflictRecord)] {
-        var url = node
-        var trust = trustOptions.trust
-        let directory = url == nil ? try options.existingDirectory() : DataDirectory(options.data)
-        if url == nil {
+        let directory = try options.existingDirectory()
+        let configuration = try NodeConfiguration.read(in: directory)
+        let peer: PeerClient
+        if let node {
+            // Signed as the node of --data: the asked node must know it (they have synced).
+            peer = PeerClient(baseURL: node, key: try NodeKey.loadOrCreate(in: directory, nodeID: configuration.nodeID), trust: trustOptions.trust)
+        } else {
             do {
                 let store = try DocumentStore.open(directory, options: options.storeOptions)
                 let documents = try await store.documents(in: ConflictRecord.collection)
                 await store.close()
                 return try documents.filter { !$0.deleted }.map { ($0.id, try $0.body.decode(ConflictRecord.self)) }
             } catch StoreError.locked {
-                (url, trust) = try options.runningNode()
+                peer = try options.runningNodeClient(configuration)
             }
         }
-        guard let url else { throw ValidationError("no node to ask: pass --node") }
-        let secret = try secretOptions.resolve(NodeConfiguration.read(in: directory))
         // The sync feed carries conflict records like every document.
-        let peer = PeerClient(baseURL: url, secret: secret, localNodeID: "boxoffice-conflicts", trust: trust)
         var found: [(String, ConflictRecord)] = []
         var since: UInt64 = 0
         while true {

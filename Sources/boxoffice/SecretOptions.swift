@@ -33,4 +33,10 @@ extension DataOptions {
         guard let url = lines.first, !url.isEmpty else { throw ValidationError("\(data) is in use but its node does not say where it listens") }
         return (url, PeerTrust(pins: Array(lines.dropFirst())))
     }
+
+    /// A client of the node running on this directory, signing as that node (its own key).
+    func runningNodeClient(_ configuration: NodeConfiguration) throws -> PeerClient {
+        let (url, trust) = try runningNode()
+        return PeerClient(baseURL: url, key: try NodeKey.loadOrCreate(in: DataDirectory(data), nodeID: configuration.nodeID), trust: trust)
+    }
 }

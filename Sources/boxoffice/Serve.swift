@@ -122,7 +122,8 @@ struct Serve: AsyncParsableCommand {
         } else if secretOptions.given == nil {
             logger.notice("using the cluster secret from \(store.directory.configuration); peers need the same one")
         }
-        var configuration = ServerConfiguration(secret: clusterSecret)
+        // The node's own key, made at its first start: it signs the node's sync requests.
+        var configuration = ServerConfiguration(secret: clusterSecret, nodeKey: try NodeKey.loadOrCreate(in: store.directory, nodeID: store.nodeID))
         configuration.host = host
         configuration.port = port
         configuration.allowedPeers = Set(allowedPeers)

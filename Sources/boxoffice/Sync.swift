@@ -45,47 +45,59 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         options.bootstrapLogging()
-        let (local, store, secret) = try openLocalSide()
-        if let store { try await LocalNode.pullAgainIfVersionsWereLost(store, logger: Logger(label: "boxoffice")) }
-        let localID = try await local.info().nodeId
+        let side = try await openLocalSide()
+        if let store = side.store { try await LocalNode.pullAgainIfVersionsWereLost(store, logger: Logger(label: "boxoffice")) }
         if let risk = PeerTrust.risk(of: peerURL) { FileHandle.standardError.write(Data("warning: \(risk)\n".utf8)) }
-        let remote = PeerClient(baseURL: peerURL, secret: secret, localNodeID: localID, trust: trustOptions.trust)
+        let remote = PeerClient(baseURL: peerURL, key: side.key, joining: side.joining, trust: trustOptions.trust)
         let terminal = isatty(STDOUT_FILENO) != 0
         let summary: Synchronizer.Summary
         do {
-            var synchronizer = Synchronizer(local: local, remote: remote)
+            var synchronizer = Synchronizer(local: side.endpoint, remote: remote)
             synchronizer.fromStart = fromStart
             summary = try await synchronizer.run(pull: !pushOnly, push: !pullOnly) { progress in
                 Self.show(progress, onTerminal: terminal)
             }
         } catch {
-            await store?.close()
+            await side.store?.close()
             throw error
         }
         if terminal { print("") }
-        await store?.close()
+        await side.store?.close()
         print(
             "synced with \(peerURL): pulled \(summary.pulled), pushed \(summary.pushed), conflicts \(summary.conflicts), "
                 + "\(summary.batches) batches in \(String(format: "%.3f", summary.seconds)) s"
         )
     }
 
-    /// This node's side: its store when the node is stopped, else the running node's API.
-    private func openLocalSide() throws -> (any SyncEndpoint, DocumentStore?, String) {
+    private struct LocalSide {
+        let endpoint: any SyncEndpoint
+        /// Open when the node is stopped; nil when its running API is the endpoint.
+        let store: DocumentStore?
+        let key: NodeKey
+        let joining: PeerClient.Joining
+    }
+
+    /// This node's side: its store when the node is stopped, else the running node's API, which
+    /// this command signs for with the node's own key.
+    private func openLocalSide() async throws -> LocalSide {
         let directory = DataDirectory(options.data)
+        let store: DocumentStore
         do {
-            let store = try DocumentStore.open(directory, options: options.storeOptions)
-            do {
-                return (VenueRules.localNode(store), store, try secretOptions.resolve(store.configuration))
-            } catch {
-                Task { await store.close() }
-                throw error
-            }
+            store = try DocumentStore.open(directory, options: options.storeOptions)
         } catch StoreError.locked {
             let configuration = try NodeConfiguration.read(in: directory)
-            let secret = try secretOptions.resolve(configuration)
-            let (url, trust) = try options.runningNode()
-            return (PeerClient(baseURL: url, secret: secret, localNodeID: configuration.nodeID, trust: trust), nil, secret)
+            let own = try options.runningNodeClient(configuration)
+            let joining = PeerClient.Joining(secret: try secretOptions.resolve(configuration)) { try await own.nodeRecord() }
+            return LocalSide(endpoint: own, store: nil, key: try NodeKey.loadOrCreate(in: directory, nodeID: configuration.nodeID), joining: joining)
+        }
+        do {
+            let key = try NodeKey.loadOrCreate(in: directory, nodeID: store.nodeID)
+            try await NodeRoster(store: store, now: { Date() }).declareSelf(key: key, tlsPin: nil, keepPin: true)
+            let joining = LocalNode.joining(store, secret: try secretOptions.resolve(store.configuration))
+            return LocalSide(endpoint: VenueRules.localNode(store), store: store, key: key, joining: joining)
+        } catch {
+            await store.close()
+            throw error
         }
     }
 

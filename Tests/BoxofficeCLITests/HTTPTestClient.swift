@@ -1,3 +1,4 @@
+import BoxofficeSync
 import BoxofficeTestSupport
 import Foundation
 import HTTPTypes
@@ -20,9 +21,10 @@ struct HTTPTestClient: Sendable {
     }
 
     /// The body of an answer as text (for endpoints whose exact bytes matter).
-    func raw(_ method: HTTPRequest.Method, _ path: String, token: String? = nil) async throws -> String {
+    func raw(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, signedBy key: NodeKey? = nil) async throws -> String {
         var fields: HTTPFields = [:]
         if let token { fields[.authorization] = "Bearer \(token)" }
+        if let key { Self.sign(&fields, method, path, body: [], key: key) }
         let headers = fields
         return try await withConnection { client in
             let response = try await client.execute(TestClient.Request(path, method: method, headers: headers))
@@ -50,15 +52,29 @@ struct HTTPTestClient: Sendable {
         }
     }
 
-    func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSONValue? = nil) async throws -> Reply {
+    func call(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String? = nil,
+        json: JSONValue? = nil,
+        signedBy key: NodeKey? = nil
+    ) async throws -> Reply {
         var fields: HTTPFields = [.contentType: "application/json"]
         if let token { fields[.authorization] = "Bearer \(token)" }
-        let headers = fields
         let body = try json.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) }
+        if let key { Self.sign(&fields, method, path, body: body.map { Array(buffer: $0) } ?? [], key: key) }
+        let headers = fields
         return try await withConnection { client in
             let response = try await client.execute(TestClient.Request(path, method: method, headers: headers, body: body))
             let parsed = (try? JSONValue(parsing: Data(buffer: response.body ?? ByteBuffer()))) ?? .null
             return Reply(status: response.status, headers: response.headers, body: parsed)
+        }
+    }
+
+    /// A peer's request: signed as sync-spec 7.3 says.
+    private static func sign(_ fields: inout HTTPFields, _ method: HTTPRequest.Method, _ path: String, body: [UInt8], key: NodeKey) {
+        for (name, value) in RequestSignature.headers(method: method.rawValue, target: path, body: body, key: key) {
+            fields[HTTPField.Name(name)!] = value
         }
     }
 }

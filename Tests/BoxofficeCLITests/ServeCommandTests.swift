@@ -108,10 +108,11 @@ import Testing
         #expect(node.waitForOutput(containing: "boxoffice node"), "serve did not start: \(node.standardError)")
         #expect(node.standardError.contains("stored the given cluster secret"), "\(node.standardError)")
         #expect(try NodeConfiguration.read(in: DataDirectory(data)).secret == "venue-cluster-secret-42")
-        // The running node is asked through its API, with the secret in its directory.
-        let report = try ChildProcess("boxoffice", ["conflicts", "--data", data, "--json"])
-        #expect(report.waitForExit() == 0, "\(report.standardError)")
-        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(report.standardOutput.utf8)) == [], "\(report.standardOutput)")
+        // A sync through the running node enrolls it at a peer with the secret in its directory.
+        let peer = try RunningNode(data: temporary.file("peer"), secret: "venue-cluster-secret-42")
+        defer { peer.stop() }
+        let sync = try ChildProcess("boxoffice", ["sync", peer.url, "--data", data])
+        #expect(sync.waitForExit() == 0, "\(sync.standardError)")
     }
 
     @Test func aClientThatHangsUpMidBodyIsNoErrorOfTheNode() async throws {

@@ -1,3 +1,5 @@
+import BoxofficeStore
+import BoxofficeSync
 import BoxofficeTestSupport
 import Foundation
 import Testing
@@ -12,6 +14,8 @@ import Testing
         let running: RunningNode
         let client: HTTPTestClient
         let organizer: String
+        /// The node's own key: the test reads its feed as the node itself, as its local tools do.
+        let key: NodeKey
         var url: String { "http://127.0.0.1:\(running.port)" }
         var data: String { running.data }
 
@@ -29,6 +33,8 @@ import Testing
             client = HTTPTestClient(port: running.port)
             let login = try await client.call(.post, "/users/login", json: ["email": "org@\(name).test", "password": "organizer-pw"])
             organizer = try #require(login.body["token"]?.string)
+            let directory = DataDirectory(data)
+            key = try NodeKey.loadOrCreate(in: directory, nodeID: try NodeConfiguration.read(in: directory).nodeID)
         }
 
         /// Creates an event here; `with` adds fields such as `salesPolicy` or `allocations`.
@@ -43,7 +49,7 @@ import Testing
 
         /// This node's id, as its peers know it.
         func nodeID() async throws -> String {
-            try #require(try await client.call(.get, "/sync/info", token: SyncTests.secret).body["nodeId"]?.string)
+            try #require(try await client.call(.get, "/sync/info", signedBy: key).body["nodeId"]?.string)
         }
 
         /// Every synced document of the node, as its exact JSON, by collection/id.
@@ -51,7 +57,7 @@ import Testing
             var all: [String: String] = [:]
             var since = 0
             while true {
-                let raw = try await client.raw(.get, "/sync/changes?since=\(since)&limit=1000", token: SyncTests.secret)
+                let raw = try await client.raw(.get, "/sync/changes?since=\(since)&limit=1000", signedBy: key)
                 let page = try JSONValue(parsing: Data(raw.utf8))
                 for version in page["versions"]?.array ?? [] {
                     let key = "\(try #require(version["collection"]?.string))/\(try #require(version["id"]?.string))"
@@ -92,11 +98,12 @@ import Testing
         _ = try pull()
         let whole = try #require(try documents())
 
-        // The first pull's frame is damaged; the second pull's frame holds a checkpoint past it.
+        // The first pull's frame is damaged (frame 0 is the node's own roster record, written
+        // before it first synced); the second pull's frame holds a checkpoint past it.
         let journal = d + "/journal"
         let segment = journal + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: journal).sorted().first))
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: segment)))
-        bytes[journalFrameOffsets(bytes)[0] + 20] ^= 0x40
+        bytes[journalFrameOffsets(bytes)[1] + 20] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: segment))
         #expect(try documents() != whole, "the damage loses the first pull's versions")
         // Compacting drops the damaged frame from the journal, but not the need to pull again.
@@ -277,7 +284,7 @@ import Testing
         #expect(docsB.keys.filter { $0.hasPrefix("events/") }.count == 3_200)
         #expect(docsB.keys.filter { $0.hasPrefix("conflicts/") }.isEmpty)
         // Nothing was applied twice: b's feed holds each version once, and its position count adds up.
-        let info = try await b.client.call(.get, "/sync/info", token: Self.secret)
+        let info = try await b.client.call(.get, "/sync/info", signedBy: b.key)
         let lastSeq = info.body["lastSeq"]?.int ?? 0
         #expect(lastSeq < docsB.count + 20, "b applied \(lastSeq) versions for \(docsB.count) documents")
     }
@@ -293,7 +300,7 @@ import Testing
         let later = try await a.createEvent("Made at A")
         #expect(try await eventually { try await b.client.call(.get, "/events/\(later)").status == .ok }, "b never received a's event")
 
-        let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
+        let status = try await a.client.call(.get, "/sync/status", token: a.organizer)
         let peer = try #require(status.body["peers"]?.array?.first)
         #expect(peer["url"]?.string == b.url)
         #expect(peer["lastSuccess"] != nil)
@@ -301,15 +308,15 @@ import Testing
 
         // Once converged, rounds go on succeeding but write nothing: a whole round leaves lastSeq alone.
         func lastSuccess() async throws -> String? {
-            let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
+            let status = try await a.client.call(.get, "/sync/status", token: a.organizer)
             return status.body["peers[0].lastSuccess"]?.string
         }
         #expect(
             try await eventually {
-                let before = try await a.client.call(.get, "/sync/info", token: Self.secret).body["lastSeq"]?.int
+                let before = try await a.client.call(.get, "/sync/info", signedBy: a.key).body["lastSeq"]?.int
                 let round = try await lastSuccess()
                 guard try await eventually(within: 10, { try await lastSuccess() != round }) else { return false }
-                return try await a.client.call(.get, "/sync/info", token: Self.secret).body["lastSeq"]?.int == before
+                return try await a.client.call(.get, "/sync/info", signedBy: a.key).body["lastSeq"]?.int == before
             },
             "idle syncing kept writing"
         )
@@ -317,7 +324,7 @@ import Testing
         b.running.stop()
         #expect(
             try await eventually {
-                let status = try await a.client.call(.get, "/sync/status", token: Self.secret)
+                let status = try await a.client.call(.get, "/sync/status", token: a.organizer)
                 return status.body["peers[0].lastError"]?.string?.contains("unreachable") == true
             },
             "a never noticed that b is down"

@@ -17,6 +17,25 @@ import Testing
         return line.split(separator: " ").last.map(String.init) ?? ""
     }
 
+    /// Starts a node on a new directory with an organizer, and signs the organizer in.
+    private static func nodeWithOrganizer(_ data: String, id: String, arguments: [String]) async throws -> (RunningNode, String) {
+        let add = try ChildProcess(
+            "boxoffice",
+            [
+                "user", "add", "--data", data, "--node-id", id, "--email", "org@\(id).test", "--name", "Org", "--password", "organizer-pw", "--role",
+                "organizer",
+            ]
+        )
+        #expect(add.waitForExit() == 0, "\(add.standardError)")
+        let node = try RunningNode(data: data, secret: Self.secret, extraArguments: arguments)
+        let login = try await HTTPTestClient(port: node.port).call(
+            .post,
+            "/users/login",
+            json: ["email": .string("org@\(id).test"), "password": "organizer-pw"]
+        )
+        return (node, try #require(login.body["token"]?.string))
+    }
+
     @Test func aNodeWithACertificateServesHTTPSAndPeersTrustItByPinOrCertificate() async throws {
         let temporary = TemporaryDirectory("tls")
         defer { temporary.remove() }
@@ -82,28 +101,26 @@ import Testing
         #expect(!cookies.isEmpty && cookies.allSatisfy { $0.contains("; Secure") }, "\(cookies)")
 
         // One venue trusts the hub by its pin, the other by nothing: it syncs never and says why.
-        let venue = try RunningNode(
-            data: b,
-            nodeID: "venue-b",
-            secret: Self.secret,
-            extraArguments: ["--peer", hub.url, "--pin", pin, "--sync-interval", "0.2"]
+        let (venue, venueToken) = try await Self.nodeWithOrganizer(
+            b,
+            id: "venue-b",
+            arguments: ["--peer", hub.url, "--pin", pin, "--sync-interval", "0.2"]
         )
         defer { venue.stop() }
-        let untrusting = try RunningNode(
-            data: temporary.file("c"),
-            nodeID: "venue-c",
-            secret: Self.secret,
-            extraArguments: ["--peer", hub.url, "--sync-interval", "0.2"]
+        let (untrusting, untrustingToken) = try await Self.nodeWithOrganizer(
+            temporary.file("c"),
+            id: "venue-c",
+            arguments: ["--peer", hub.url, "--sync-interval", "0.2"]
         )
         defer { untrusting.stop() }
         var (trusted, refused) = (JSONValue.null, JSONValue.null)
         let synced = try await eventually {
-            trusted = try await HTTPTestClient(port: venue.port).call(.get, "/sync/status", token: Self.secret).body["peers"]?[0] ?? .null
+            trusted = try await HTTPTestClient(port: venue.port).call(.get, "/sync/status", token: venueToken).body["peers"]?[0] ?? .null
             return trusted["lastSuccess"]?.string != nil
         }
         #expect(synced && trusted["nodeId"]?.string == "venue-a", "\(trusted)")
         let named = try await eventually {
-            refused = try await HTTPTestClient(port: untrusting.port).call(.get, "/sync/status", token: Self.secret).body["peers"]?[0] ?? .null
+            refused = try await HTTPTestClient(port: untrusting.port).call(.get, "/sync/status", token: untrustingToken).body["peers"]?[0] ?? .null
             return refused["lastError"]?.string?.contains("could not be verified") == true
         }
         #expect(named && refused["lastSuccess"]?.string == nil, "\(refused)")

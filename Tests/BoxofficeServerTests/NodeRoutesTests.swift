@@ -1,3 +1,4 @@
+import BoxofficeSync
 import BoxofficeVenue
 import Foundation
 import Hummingbird
@@ -20,7 +21,7 @@ import Testing
             #expect(try await client.execute(uri: "/no/such/page", method: .head) { $0.status } == .notFound)
             let info = try await client.call(.get, "/node")
             #expect(info.body["nodeId"] == "venue-a")
-            #expect(info.body["documents"] == 2)  // the two staff accounts
+            #expect(info.body["documents"] == 4)  // the two staff accounts, this node's roster record and its peer's
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             let event = try await client.createEvent(token: organizer)
             _ = try await client.call(.post, "/tickets", token: organizer, json: ["eventId": .string(event), "quantity": 2])
@@ -35,7 +36,10 @@ import Testing
         try await TestNode.run { node, client in
             let yaml = try await client.execute(uri: "/openapi.yaml", method: .get) { String(buffer: $0.body) }
             #expect(yaml.hasPrefix("openapi: 3.1"))
-            let router = try await buildRouter(store: node.store, configuration: ServerConfiguration(secret: "x"))
+            let router = try await buildRouter(
+                store: node.store,
+                configuration: ServerConfiguration(secret: "x", nodeKey: NodeKey(nodeID: "venue-a", privateKey: .init()))
+            )
             // The web pages (`/` and `/web/…`) are HTML for people, not the API: the README describes them.
             let api = router.routes.filter { $0.path.description != "/" && !$0.path.description.hasPrefix("/web/") }
             let served = Set(

@@ -71,37 +71,24 @@ import Testing
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             let event = try await client.createEvent(token: organizer, capacity: 40)
-            let fromB: HTTPFields = [HTTPField.Name("X-Boxoffice-Node")!: "venue-b"]
-            let asked = try await client.call(
-                .post,
-                "/sync/seat-requests",
-                token: TestNode.secret,
-                json: ["eventId": .string(event), "seats": 4],
-                headers: fromB
-            )
+            let asked = try await client.call(.post, "/sync/seat-requests", json: ["eventId": .string(event), "seats": 4], signedBy: TestNode.peer)
             #expect(asked.status == .ok && asked.body["granted"] == 4, "\(asked.body)")
             #expect(try await client.call(.get, "/events/\(event)").body["remainingHere"] == 36)
-            let feed = try await client.call(.get, "/sync/changes?since=0", token: TestNode.secret)
+            let feed = try await client.call(.get, "/sync/changes?since=0", signedBy: TestNode.peer)
             let row = feed.body["versions"]?.array?.first { $0["collection"] == "allocations" }
             #expect(row?["body.given"] == ["venue-b": 4], "the gift is not in the changes feed")
 
-            // Without the cluster secret, without a node name, or for an unknown event: refused.
+            // Not signed by a node (a person's token), or for an unknown event: refused.
             #expect(
-                try await client.call(.post, "/sync/seat-requests", token: organizer, json: ["eventId": .string(event), "seats": 4], headers: fromB)
-                    .status
+                try await client.call(.post, "/sync/seat-requests", token: organizer, json: ["eventId": .string(event), "seats": 4]).status
                     == .unauthorized
             )
             #expect(
-                try await client.call(.post, "/sync/seat-requests", token: TestNode.secret, json: ["eventId": .string(event), "seats": 4]).status
-                    == .badRequest
+                try await client.call(.post, "/sync/seat-requests", json: ["eventId": "e-nope", "seats": 4], signedBy: TestNode.peer).status
+                    == .notFound
             )
             #expect(
-                try await client.call(.post, "/sync/seat-requests", token: TestNode.secret, json: ["eventId": "e-nope", "seats": 4], headers: fromB)
-                    .status == .notFound
-            )
-            #expect(
-                try await client.call(.post, "/sync/seat-requests", token: TestNode.secret, json: ["eventId": .string(event)], headers: fromB).status
-                    == .badRequest
+                try await client.call(.post, "/sync/seat-requests", json: ["eventId": .string(event)], signedBy: TestNode.peer).status == .badRequest
             )
         }
     }

@@ -5,6 +5,7 @@ import BoxofficeSync
 import BoxofficeTestSupport
 import BoxofficeVenue
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -14,6 +15,8 @@ import Testing
 /// A node's application on a temporary store, driven in process through HummingbirdTesting.
 struct TestNode {
     static let secret = "test-cluster-secret"
+    /// A peer the node knows (its roster record is in every test store): tests sign sync requests as it.
+    static let peer = NodeKey(nodeID: "venue-b", privateKey: .init())
 
     /// Runs `body` against a fresh node whose store already has an organizer and a staff member.
     static func run<T: Sendable>(
@@ -37,7 +40,9 @@ struct TestNode {
             passwordCost: 4
         )
         let staffID = try await addUser(to: store, name: "Sam Staff", email: "sam@venue.test", password: "staff-pw-1", role: .staff, passwordCost: 4)
-        var configuration = ServerConfiguration(secret: secret)
+        let peerRecord = NodeRecord(nodeId: peer.nodeID, publicKey: peer.publicKey, tlsPin: nil, createdAt: Date())
+        _ = try await store.put(NodeRecord.collection, peer.nodeID, body: JSONBody(encoding: peerRecord))
+        var configuration = ServerConfiguration(secret: secret, nodeKey: NodeKey(nodeID: "venue-a", privateKey: .init()))
         configuration.passwordCost = 4  // the fastest bcrypt: tests check behaviour, not hardness
         configuration.now = now
         configuration.peerStatus = SyncStatusBoard(urls: peers)
@@ -107,6 +112,7 @@ extension TestClientProtocol {
         token: String? = nil,
         json: JSONValue? = nil,
         raw: String? = nil,
+        signedBy key: NodeKey? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> (status: HTTPResponse.Status, body: JSONValue, headers: HTTPFields) {
         var headers = extra
@@ -117,6 +123,13 @@ extension TestClientProtocol {
             buffer = ByteBuffer(bytes: try JSONEncoder().encode(json))
         } else if let raw {
             buffer = ByteBuffer(string: raw)
+        }
+        // A peer's request: signed as sync-spec 7.3 says, over exactly these bytes.
+        if let key {
+            let body = buffer.map { Array(buffer: $0) } ?? []
+            for (name, value) in RequestSignature.headers(method: method.rawValue, target: path, body: body, key: key) {
+                headers[HTTPField.Name(name)!] = value
+            }
         }
         return try await execute(uri: path, method: method, headers: headers, body: buffer) { response in
             (response.status, (try? JSONValue(parsing: Data(buffer: response.body))) ?? .null, response.headers)

@@ -12,6 +12,10 @@ public final class TCPProxy: Sendable {
     public let port: Int
     private let listener: Int32
     private let state = Mutex(State())
+    /// Every byte that crossed the link, both ways, in the order read: what a capture on the wire sees.
+    private let recorded = Mutex<[UInt8]>([])
+
+    public var transcript: [UInt8] { recorded.withLock { $0 } }
 
     private struct State {
         var target: Int?
@@ -91,7 +95,7 @@ public final class TCPProxy: Sendable {
             let finished = Mutex(0)
             for (from, to) in [(client, upstream), (upstream, client)] {
                 Thread { [self] in
-                    Self.pump(from: from, to: to)
+                    Self.pump(from: from, to: to) { bytes in recorded.withLock { $0 += bytes } }
                     // The second pump to finish closes both ends.
                     guard
                         finished.withLock({ count in
@@ -108,12 +112,13 @@ public final class TCPProxy: Sendable {
         Glibc.close(listener)
     }
 
-    private static func pump(from: Int32, to: Int32) {
+    private static func pump(from: Int32, to: Int32, record: (ArraySlice<UInt8>) -> Void) {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         loop: while true {
             let count = buffer.withUnsafeMutableBytes { read(from, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
+            record(buffer[..<count])
             var sent = 0
             while sent < count {
                 let written = buffer.withUnsafeBytes { write(to, $0.baseAddress! + sent, count - sent) }

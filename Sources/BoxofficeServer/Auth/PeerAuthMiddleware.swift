@@ -1,29 +1,55 @@
 import BoxofficeCore
+import BoxofficeSync
+import BoxofficeVenue
 import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Guards `/sync/*`: the cluster secret as `Authorization: Bearer` (401 without it or with a
-/// wrong one) and, when a peer list is configured, the caller's `X-Boxoffice-Node` in it (403).
+/// Guards `/sync/*` (sync-spec.md, section 7.3): every request is signed (RFC 9421) by an
+/// enrolled node that is not revoked, within the signature window, once. A configured peer list
+/// also limits which node ids may sync (403). The verified node id is the caller (`peerNode`).
 struct PeerAuthMiddleware: RouterMiddleware {
     typealias Context = BoxofficeRequestContext
-    static let nodeHeader = HTTPField.Name("X-Boxoffice-Node")!
+    static let signatureInput = HTTPField.Name("Signature-Input")!
+    static let signature = HTTPField.Name("Signature")!
+    static let contentDigest = HTTPField.Name("Content-Digest")!
 
-    let secret: String
+    let roster: NodeRoster
     let allowedPeers: Set<String>
+    /// Signatures already accepted (node id and nonce), remembered past the window either way.
+    private let seen = BoundedCache<String, Date>(limit: 200_000)
+
+    init(roster: NodeRoster, allowedPeers: Set<String>) {
+        self.roster = roster
+        self.allowedPeers = allowedPeers
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
-        // Compare digests, not strings: the time taken says nothing about the secret.
-        guard SHA256.hash(data: Data(presented.utf8)) == SHA256.hash(data: Data(secret.utf8)) else {
-            throw DomainError.unauthenticated("peer requests need the cluster secret as 'Authorization: Bearer <secret>'")
+        var (request, context) = (request, context)
+        let presented = try RequestSignature.read(signatureInput: request.headers[Self.signatureInput], signature: request.headers[Self.signature])
+        let key: Curve25519.Signing.PublicKey
+        switch try await roster.standing(of: presented.keyID) {
+        case let .active(publicKey): key = publicKey
+        case .revoked: throw SignatureError.revoked(presented.keyID)
+        case .unknown: throw SignatureError.unknownNode(presented.keyID)
         }
-        if !allowedPeers.isEmpty {
-            guard let node = request.headers[Self.nodeHeader], allowedPeers.contains(node) else {
-                throw DomainError.forbidden("this node does not accept sync from \(request.headers[Self.nodeHeader] ?? "an unnamed node")")
-            }
+        let body = try await request.collectBody(upTo: LocalNode.maxBatchBytes)
+        try presented.verify(
+            method: request.method.rawValue,
+            path: request.uri.path,
+            query: request.uri.query,
+            contentDigest: request.headers[Self.contentDigest],
+            body: Array(buffer: body),
+            publicKey: key,
+            now: roster.now()
+        )
+        // Invariant: a signature is accepted once; `created` bounds how long it must be remembered.
+        guard seen.add(presented.created, for: presented.keyID + " " + presented.nonce) else { throw SignatureError.replayed }
+        if !allowedPeers.isEmpty, !allowedPeers.contains(presented.keyID) {
+            throw DomainError.forbidden("this node does not accept sync from \(presented.keyID)")
         }
+        context.peerNode = presented.keyID
         return try await next(request, context)
     }
 }

@@ -51,6 +51,15 @@ struct ErrorMiddleware: RouterMiddleware {
     private func log(_ error: any Error, _ problem: ProblemDetails, request: Request, context: Context) {
         if problem.status >= 500 {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+        } else if [401, 403, 429].contains(problem.status) {
+            // Every refusal is logged, with who was refused.
+            context.logger.info(
+                "request refused",
+                metadata: [
+                    "path": "\(request.uri.path)", "client": "\(context.clientAddress ?? "unknown")", "status": "\(problem.status)",
+                    "detail": "\(problem.detail)",
+                ]
+            )
         } else if error is HTTPParserError {
             // A client that hangs up mid-body is its own doing, not the node's failure.
             context.logger.info("request not read whole", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])

@@ -36,6 +36,16 @@ struct ProblemDetails: Encodable, Sendable {
             self.init(domain: error)
         case let error as DocumentError:
             self.init(document: error)
+        case let error as SignatureError:
+            let (slug, status): (String, HTTPResponse.Status) =
+                switch error {
+                case .unknownNode: ("unknown-node", .unauthorized)
+                case .revoked: ("node-revoked", .forbidden)
+                case .outsideWindow: ("signature-outside-window", .unauthorized)
+                case .replayed: ("replayed-signature", .unauthorized)
+                case .missing, .malformed, .digestMismatch, .badSignature: ("bad-signature", .unauthorized)
+                }
+            self.init(slug: slug, status: status, detail: error.description)
         case let error as SyncError:
             let beyond = if case .sinceBeyondFeed = error { true } else { false }
             self.init(slug: beyond ? "since-beyond-feed" : "bad-sync-request", status: beyond ? .conflict : .badRequest, detail: error.description)

@@ -10,6 +10,7 @@ struct SyncRoutes {
     let node: LocalNode
     let status: SyncStatusBoard
     let seats: SeatService
+    let roster: NodeRoster
 
     struct Status: ResponseEncodable {
         var nodeId: String
@@ -20,8 +21,12 @@ struct SyncRoutes {
         group.get("info") { _, _ -> Response in
             Self.json(try JSONCoding.encode(await node.info()))
         }
-        group.get("status") { _, _ -> Status in
-            Status(nodeId: node.store.nodeID, peers: await status.all)
+        group.get("node") { _, _ -> Response in
+            // This node's own roster record, as a batch of one version (what enrollment sends).
+            guard let record = try await node.store.get(NodeRecord.collection, node.store.nodeID) else {
+                throw DomainError.notFound(kind: "node", id: node.store.nodeID)
+            }
+            return Self.json(SyncWire.encode([record], checkpoint: nil))
         }
         group.get("changes") { request, _ -> Response in
             let since = try request.query("since", "a non-negative integer") { UInt64($0) } ?? 0
@@ -51,15 +56,29 @@ struct SyncRoutes {
             }
             return Self.json(try JSONCoding.encode(try await node.apply(batch.versions, checkpoint: batch.checkpoint)))
         }
+        group.post("nodes/:id/revoke") { request, context -> Response in
+            // Only the node's own command line (it signs with this node's key) revokes this way.
+            guard context.peerNode == node.store.nodeID else { throw DomainError.forbidden("only this node's own key revokes through /sync") }
+            var request = request
+            let revocation = try await request.decodeJSON(RosterRoutes.Revocation.self, context: context, absent: RosterRoutes.Revocation())
+            let entry = try await roster.revoke(try context.parameters.require("id"), by: "operator@\(node.store.nodeID)", note: revocation.note)
+            return Self.json(try JSONCoding.encode(entry))
+        }
         group.post("seat-requests") { request, context -> Response in
             var request = request
             let seatRequest = try await request.decodeJSON(SeatRequest.self, context: context)
-            let peer = request.headers[PeerAuthMiddleware.nodeHeader] ?? ""
-            return Self.json(try JSONCoding.encode(try await seats.grant(seatRequest, to: peer)))
+            return Self.json(try JSONCoding.encode(try await seats.grant(seatRequest, to: context.peerNode ?? "")))
         }
     }
 
-    private static func json(_ bytes: [UInt8]) -> Response {
+    /// `GET /sync/status`: how the continuous sync fares with each peer, for staff.
+    func addStatusRoute(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.restricted(to: .staff).get("sync/status") { _, _ -> Status in
+            Status(nodeId: node.store.nodeID, peers: await status.all)
+        }
+    }
+
+    static func json(_ bytes: [UInt8]) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
