@@ -74,7 +74,6 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     let now = configuration.now
     let metrics = NodeMetrics.shared
     let hasher = PasswordHasher(cost: UInt8(clamping: configuration.passwordCost))
-    let tokens = await AccessTokens(secret: configuration.secret, lifetime: configuration.tokenLifetime)
     let users = UserService(store: store, hasher: hasher, now: now)
     let events = EventService(store: store, now: now)
     let seats = SeatService(store: store, demand: configuration.seatDemand, now: now)
@@ -89,6 +88,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     // Invariant: the node's own roster record carries its current key and pin before any peer asks.
     let roster = NodeRoster(store: store, now: now)
     try await roster.declareSelf(key: configuration.nodeKey, tlsPin: configuration.tls?.pin)
+    let tokens = await AccessTokens(key: configuration.nodeKey, roster: roster, lifetime: configuration.tokenLifetime)
     let local = VenueRules.localNode(store, now: now)
     let shell = WebShell(
         renderer: try await PageRenderer.load(),

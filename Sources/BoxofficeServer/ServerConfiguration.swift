@@ -8,10 +8,10 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port (tests); the bound port is reported through `onListening`.
     public var port = 8080
-    /// The cluster secret: signs access tokens, and proves this node to peers at enrollment
-    /// (it never crosses the network).
+    /// The cluster secret: proves this node to peers at enrollment (it never crosses the network)
+    /// and keys the web pages' CSRF tokens.
     public var secret: String
-    /// The node's own Ed25519 key: signs its sync requests.
+    /// The node's own Ed25519 key: signs its sync requests and its access tokens.
     public var nodeKey: NodeKey
     /// How long an access token is valid.
     public var tokenLifetime: TimeInterval = 12 * 3600

@@ -8,8 +8,8 @@ struct ClusterRotateSecret: AsyncParsableCommand {
         discussion: """
             Stores a new random secret in boxoffice.json. Restart this node, then start every \
             other node once with --secret set to the printed value (it is stored there too). \
-            Enrolled nodes go on syncing with their keys meanwhile; only new nodes need the \
-            secret. Access tokens signed with the old secret stop working: people sign in again.
+            Enrolled nodes go on syncing with their keys, and access tokens stay good (node keys \
+            sign them); only nodes that enroll from now on need the new secret.
             """
     )
 

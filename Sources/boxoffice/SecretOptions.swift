@@ -6,7 +6,12 @@ import Foundation
 /// The cluster secret for commands that talk to nodes: `--secret`, else `BOXOFFICE_SECRET`, else
 /// the one in the data directory's boxoffice.json. Every node of a cluster needs the same one.
 struct SecretOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The cluster secret (default: BOXOFFICE_SECRET, else boxoffice.json).", valueName: "secret"))
+    @Option(
+        help: ArgumentHelp(
+            "The cluster secret, with which this node enrolls at peers (default: BOXOFFICE_SECRET, else boxoffice.json).",
+            valueName: "secret"
+        )
+    )
     var secret: String?
 
     /// The secret given on the command line or in the environment, if any.

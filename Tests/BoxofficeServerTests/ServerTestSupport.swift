@@ -17,6 +17,8 @@ struct TestNode {
     static let secret = "test-cluster-secret"
     /// A peer the node knows (its roster record is in every test store): tests sign sync requests as it.
     static let peer = NodeKey(nodeID: "venue-b", privateKey: .init())
+    /// The node's own key: it signs the node's access tokens.
+    static let key = NodeKey(nodeID: "venue-a", privateKey: .init())
 
     /// Runs `body` against a fresh node whose store already has an organizer and a staff member.
     static func run<T: Sendable>(
@@ -42,7 +44,7 @@ struct TestNode {
         let staffID = try await addUser(to: store, name: "Sam Staff", email: "sam@venue.test", password: "staff-pw-1", role: .staff, passwordCost: 4)
         let peerRecord = NodeRecord(nodeId: peer.nodeID, publicKey: peer.publicKey, tlsPin: nil, createdAt: Date())
         _ = try await store.put(NodeRecord.collection, peer.nodeID, body: JSONBody(encoding: peerRecord))
-        var configuration = ServerConfiguration(secret: secret, nodeKey: NodeKey(nodeID: "venue-a", privateKey: .init()))
+        var configuration = ServerConfiguration(secret: secret, nodeKey: key)
         configuration.passwordCost = 4  // the fastest bcrypt: tests check behaviour, not hardness
         configuration.now = now
         configuration.peerStatus = SyncStatusBoard(urls: peers)

@@ -46,7 +46,8 @@ import Testing
         try await TestNode.run { node, client in
             // A user document that cannot be read: looking up the session's person fails.
             _ = try await node.store.put(User.collection, "u-broken", body: JSONBody(unchecked: Array(#"{"name":5}"#.utf8)))
-            let token = try await AccessTokens(secret: TestNode.secret, lifetime: 3_600).issue(userId: "u-broken", role: .attendee, now: Date())
+            let tokens = await AccessTokens(key: TestNode.key, roster: NodeRoster(store: node.store, now: { Date() }), lifetime: 3_600)
+            let token = try await tokens.issue(userId: "u-broken", role: .attendee, now: Date())
             let cookie = "boxoffice_session=\(token)"
             let page = try await client.execute(uri: "/web/profile", method: .get, headers: [.accept: Self.browser, .cookie: cookie]) { $0 }
             #expect(page.headers[.contentType] == "text/html; charset=utf-8" && page.status.code >= 400)
