@@ -102,8 +102,14 @@ public struct LocalNode: SyncEndpoint {
         return try await store.transact { transaction in
             var result = ApplyResult()
             var stored: [Document] = []
+            let revoked = try await Self.revocations(in: transaction, arriving: versions)
             for incoming in versions {
                 guard incoming.collection != Self.checkpoints else { continue }
+                // Invariant: what a revoked node wrote after its revocation is taken nowhere, however it travels.
+                if let since = revoked[incoming.version.node], incoming.version.hlc.wallMillis >= since {
+                    result.ignored += 1
+                    continue
+                }
                 let current = try await transaction.get(incoming.collection, incoming.id)
                 let decision = try await transaction.merge(incoming)
                 if decision.storesIncoming { stored.append(incoming) }
@@ -133,6 +139,23 @@ public struct LocalNode: SyncEndpoint {
             }
             return result
         }
+    }
+
+    /// When each revoked node was revoked (Unix milliseconds, the earliest decision), from the
+    /// store and from the batch itself, which may carry the decision with later versions.
+    private static nonisolated(nonsending) func revocations(
+        in transaction: any StoreTransaction,
+        arriving: [Document]
+    ) async throws -> [String: UInt64] {
+        let stored = try await transaction.documents(in: NodeDecision.collection)
+        let decisions = (stored + arriving.filter { $0.collection == NodeDecision.collection }).filter { !$0.deleted }
+            .compactMap { try? $0.body.decode(NodeDecision.self) }.filter { $0.action == .revoked }
+        var since: [String: UInt64] = [:]
+        for decision in decisions {
+            let millis = UInt64(max(0, decision.at.timeIntervalSince1970 * 1000))
+            since[decision.nodeId] = min(since[decision.nodeId] ?? .max, millis)
+        }
+        return since
     }
 
     /// The conflict record of a loser: its id comes from the two versions, so every node that

@@ -1,10 +1,13 @@
 import BoxofficeCore
 import BoxofficeSync
 import BoxofficeTestSupport
+import BoxofficeVenue
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import BoxofficeServer
 
 /// Signed peer requests (sync-spec 7.3), enrollment (7.2) and revocation, in process.
 @Suite struct PeerSignatureTests {
@@ -137,11 +140,28 @@ import Testing
     }
 
     @Test func aRevokedNodeIsShutOutAndTheDecisionIsListed() async throws {
-        try await TestNode.run { _, client in
+        try await TestNode.run { node, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            // Tokens carry their issuer as kid and are checked with its roster key: venue-b's is
+            // good here, a stranger's is not, and neither is a token venue-a's secret could sign.
+            let roster = NodeRoster(store: node.store, now: { Date() })
+            let fromB = try await AccessTokens(key: TestNode.peer, roster: roster, lifetime: 600).issue(
+                userId: node.staffID,
+                role: .staff,
+                now: Date()
+            )
+            #expect(try await client.call(.get, "/users/profile", token: fromB).status == .ok)
+            let stranger = NodeKey(nodeID: "venue-x", privateKey: .init())
+            let fromX = try await AccessTokens(key: stranger, roster: roster, lifetime: 600).issue(userId: node.staffID, role: .staff, now: Date())
+            #expect(try await client.call(.get, "/users/profile", token: fromX).status == .unauthorized)
+            let forged = try await AccessTokens(key: NodeKey(nodeID: "venue-b", privateKey: .init()), roster: roster, lifetime: 600)
+                .issue(userId: node.staffID, role: .staff, now: Date())
+            #expect(try await client.call(.get, "/users/profile", token: forged).status == .unauthorized)
+
             let staff = try await client.login("sam@venue.test", "staff-pw-1")
-            let roster = try await client.call(.get, "/nodes", token: organizer)
-            #expect(roster.body["nodes"]?.array?.compactMap { $0["nodeId"]?.string } == ["venue-a", "venue-b"], "\(roster.body)")
+            let listing = try await client.call(.get, "/nodes", token: organizer)
+            let ids = listing.body["nodes"]?.array?.compactMap { $0["nodeId"]?.string }
+            #expect(ids == ["venue-a", "venue-b"], "\(listing.body)")
             #expect(try await client.call(.post, "/nodes/venue-b/revoke", token: staff).status == .forbidden)
             #expect(try await client.call(.post, "/nodes/venue-a/revoke", token: organizer).status == .conflict)
             #expect(try await client.call(.post, "/nodes/venue-z/revoke", token: organizer).status == .notFound)
@@ -153,6 +173,21 @@ import Testing
             #expect(revoked.status == .ok && revoked.body["status"] == "revoked" && revoked.body["note"] == "laptop stolen", "\(revoked.body)")
             let refused = try await client.call(.get, "/sync/info", signedBy: TestNode.peer)
             #expect(refused.status == .forbidden && refused.body["type"] == "/problems/node-revoked", "\(refused.body)")
+            #expect(try await client.call(.get, "/users/profile", token: fromB).status == .unauthorized, "a revoked node's tokens stop working")
+
+            // Relayed by a node in good standing: what venue-b wrote before its revocation is
+            // taken, what it wrote after is not.
+            let relay = NodeKey(nodeID: "venue-c", privateKey: .init())
+            let record = NodeRecord(nodeId: "venue-c", publicKey: relay.publicKey, tlsPin: nil, createdAt: Date())
+            _ = try await node.store.put(NodeRecord.collection, "venue-c", body: JSONBody(encoding: record))
+            let now = HybridLogicalClock.systemMillis()
+            let versions = [("e-before", now - 3_600_000), ("e-after", now + 1_000)].map { id, millis in
+                #"{"collection":"events","id":"\#(id)","version":{"hlc":"\#(HLC(wallMillis: millis, counter: 0))","node":"venue-b"},"history":[],"deleted":false,"body":{"name":"\#(id)","description":"","date":"2031-01-01T20:00:00Z","location":"Hall","capacity":10,"price":10,"currency":"EUR","salesPolicy":"escrow","status":"scheduled","organizerId":"u-peer","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}}"#
+            }
+            let relayed = try await client.call(.post, "/sync/versions", raw: #"{"versions":[\#(versions.joined(separator: ","))]}"#, signedBy: relay)
+            #expect(relayed.status == .ok && relayed.body["applied"] == 1 && relayed.body["ignored"] == 1, "\(relayed.body)")
+            #expect(try await client.call(.get, "/events/e-before").status == .ok)
+            #expect(try await client.call(.get, "/events/e-after").status == .notFound)
             let listed = try await client.call(.get, "/nodes", token: organizer).body["nodes"]?[1]
             #expect(listed?["status"] == "revoked" && listed?["revokedBy"]?.string != nil, "\(String(describing: listed))")
         }
