@@ -30,13 +30,17 @@ package struct EnrollmentService: Sendable {
         return challenge
     }
 
-    /// Enrolls the node whose record is `document`, if its proof holds.
+    /// Takes a challenge this node handed out; the body of an enrollment is read only after.
+    /// Invariant: a challenge is answered once, within its lifetime.
+    package func redeem(_ challenge: String) throws(DomainError) {
+        guard let lapses = challenges.take(challenge), lapses > roster.now() else {
+            throw .unauthenticated("the challenge is unknown or has lapsed: ask POST /sync/enroll/challenge for a new one")
+        }
+    }
+
+    /// Enrolls the node whose record is `document`, if its proof over `challenge` (redeemed) holds.
     /// - Returns: this node's own record and its proof back.
     package func enroll(_ document: Document, challenge: String, clientChallenge: String, proof: String) async throws -> (Document, String) {
-        // Invariant: a challenge is answered once, within its lifetime.
-        guard let lapses = challenges.take(challenge), lapses > roster.now() else {
-            throw DomainError.unauthenticated("the challenge is unknown or has lapsed: ask POST /sync/enroll/challenge for a new one")
-        }
         guard document.collection == NodeRecord.collection, let record = try? document.body.decode(NodeRecord.self), record.nodeId == document.id,
             NodeKey.publicKey(record.publicKey) != nil
         else { throw DomainError.invalidField("nodes", "the body must be one version of nodes/<node id> with its Ed25519 key") }

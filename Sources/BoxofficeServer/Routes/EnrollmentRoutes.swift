@@ -16,6 +16,14 @@ struct EnrollmentRoutes {
             SyncRoutes.json(try JSONCoding.encode(EnrollmentChallenge(nodeId: nodeID, challenge: enrollment.challenge())))
         }
         group.post("") { request, _ -> Response in
+            let header = { (name: String) throws -> String in
+                guard let value = HTTPField.Name(name).flatMap({ request.headers[$0] }), !value.isEmpty else {
+                    throw DomainError.unauthenticated("enrollment needs the \(name) header")
+                }
+                return value
+            }
+            let challenge = try header(Enrollment.challengeHeader)
+            try enrollment.redeem(challenge)
             let body = try await request.body.collect(upTo: 64 << 10)
             let versions: [Document]
             do { versions = try SyncWire.decodeVersions(Array(buffer: body)).versions } catch {
@@ -24,15 +32,9 @@ struct EnrollmentRoutes {
             guard versions.count == 1, let document = versions.first else {
                 throw SyncError.badRequest("the body must be a batch of exactly one version: this node's roster record")
             }
-            let header = { (name: String) throws -> String in
-                guard let value = HTTPField.Name(name).flatMap({ request.headers[$0] }), !value.isEmpty else {
-                    throw DomainError.unauthenticated("enrollment needs the \(name) header")
-                }
-                return value
-            }
             let (own, proof) = try await enrollment.enroll(
                 document,
-                challenge: try header(Enrollment.challengeHeader),
+                challenge: challenge,
                 clientChallenge: try header(Enrollment.clientChallengeHeader),
                 proof: try header(Enrollment.proofHeader)
             )
