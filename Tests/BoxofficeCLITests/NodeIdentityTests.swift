@@ -49,6 +49,29 @@ import Testing
         #expect(Set(feed.filter { $0["collection"] == "nodes" }.compactMap { $0["id"]?.string }) == ["hub", "venue-b"])
         #expect(feed.contains { $0["collection"] == "node-decisions" && $0["body"]?["action"] == "enrolled" && $0["body"]?["nodeId"] == "venue-b" })
 
+        // A captured request sent again, or altered, is refused: a signature is tried once. (The
+        // first GET /sync/info was refused as unknown before the node enrolled: still spent.)
+        let captured = try #require(Self.firstRequest("GET /sync/info ", in: transcript), "no signed GET /sync/info captured")
+        let altered = captured.replacingOccurrences(of: "GET /sync/info ", with: "GET /sync/node ")
+        for (bytes, problem) in [(captured, "replayed-signature"), (altered, "replayed-signature")] {
+            let socket = try #require(LoopbackSocket(port: hub.port))
+            socket.send(String(bytes.dropLast(2)) + "Connection: close\r\n\r\n")  // an unsigned header: the answer ends the connection
+            let answer = socket.receiveAll(within: 5)
+            socket.close()
+            #expect(answer.hasPrefix("HTTP/1.1 401") && answer.contains("/problems/\(problem)"), "\(problem): \(answer.prefix(300))")
+        }
+
+        // The venue's own token works at the hub (its key is in the hub's roster) until it is revoked.
+        let venueNode = try RunningNode(data: venue, secret: Self.secret)
+        defer { venueNode.stop() }
+        let login = try await HTTPTestClient(port: venueNode.port).call(
+            .post,
+            "/users/login",
+            json: ["email": "b@venue.test", "password": "organizer-pw"]
+        )
+        let token = try #require(login.body["token"]?.string)
+        #expect(try await client.call(.get, "/users/profile", token: token).status == .ok)
+
         // A second sync needs no enrollment; a wrong secret cannot enroll another node.
         let again = try ChildProcess("boxoffice", ["sync", hub.url, "--data", venue, "--secret", "not-the-secret"])
         #expect(again.waitForExit() == 0, "an enrolled node syncs by its key alone: \(again.standardError)")
@@ -63,6 +86,16 @@ import Testing
         #expect(refused.waitForExit() != 0)
         #expect(refused.standardError.contains("403") && refused.standardError.contains("revoked"), "\(refused.standardError)")
         #expect(hub.process.standardError.contains("request refused"), "the refusal is logged")
+        #expect(try await client.call(.get, "/users/profile", token: token).status == .unauthorized, "a revoked node's token")
+    }
+
+    /// The first request in a capture that starts with `head`, up to the end of its head (the
+    /// GET carries no body): as an attacker on the wire would copy it.
+    private static func firstRequest(_ head: String, in transcript: String) -> String? {
+        guard let start = transcript.range(of: head), let end = transcript.range(of: "\r\n\r\n", range: start.upperBound..<transcript.endIndex) else {
+            return nil
+        }
+        return String(transcript[start.lowerBound..<end.upperBound])
     }
 
     @Test func rotatingTheSecretPrintsANewOneAndStoresIt() throws {

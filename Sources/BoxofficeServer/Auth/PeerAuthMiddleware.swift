@@ -17,7 +17,7 @@ struct PeerAuthMiddleware: RouterMiddleware {
 
     let roster: NodeRoster
     let allowedPeers: Set<String>
-    /// Signatures already accepted (node id and nonce), remembered past the window either way.
+    /// Signatures already tried (node id and nonce), remembered past the window either way.
     private let seen = BoundedCache<String, Date>(limit: 200_000)
 
     init(roster: NodeRoster, allowedPeers: Set<String>) {
@@ -28,6 +28,9 @@ struct PeerAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var (request, context) = (request, context)
         let presented = try RequestSignature.read(signatureInput: request.headers[Self.signatureInput], signature: request.headers[Self.signature])
+        // Invariant: a signature is tried once, whatever the answer: a request refused because its
+        // node was not enrolled yet cannot be sent again once it is. `created` bounds the memory.
+        guard seen.add(presented.created, for: presented.keyID + " " + presented.nonce) else { throw SignatureError.replayed }
         let key: Curve25519.Signing.PublicKey
         switch try await roster.standing(of: presented.keyID) {
         case let .active(publicKey): key = publicKey
@@ -44,8 +47,6 @@ struct PeerAuthMiddleware: RouterMiddleware {
             publicKey: key,
             now: roster.now()
         )
-        // Invariant: a signature is accepted once; `created` bounds how long it must be remembered.
-        guard seen.add(presented.created, for: presented.keyID + " " + presented.nonce) else { throw SignatureError.replayed }
         if !allowedPeers.isEmpty, !allowedPeers.contains(presented.keyID) {
             throw DomainError.forbidden("this node does not accept sync from \(presented.keyID)")
         }
