@@ -31,11 +31,6 @@ public enum Enrollment {
         proof(secret, ["boxoffice-enroll/1 server", challenge, clientChallenge, record.nodeId, record.publicKey, record.tlsPin ?? ""])
     }
 
-    /// Whether two proofs are equal, in time that does not depend on where they differ.
-    public static func matches(_ presented: String, _ expected: String) -> Bool {
-        presented.utf8.count == expected.utf8.count && zip(presented.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
     /// HMAC-SHA256, keyed with the SHA-256 of a label and the secret, over the fields joined by newlines.
     private static func proof(_ secret: String, _ fields: [String]) -> String {
         let key = SymmetricKey(data: SHA256.hash(data: Data(("boxoffice-enroll\u{0}" + secret).utf8)))

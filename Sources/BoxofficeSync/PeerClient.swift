@@ -139,7 +139,7 @@ public final class PeerClient: SyncEndpoint {
             record: reply.node
         )
         // Invariant: a peer that cannot prove the secret back is not synced with.
-        guard reply.node.nodeId == challenge.nodeId, Enrollment.matches(reply.proof, expected) else {
+        guard reply.node.nodeId == challenge.nodeId, ConstantTime.equal(reply.proof, expected) else {
             throw SyncError.untrusted(url: baseURL, detail: "it could not prove that it knows the cluster secret")
         }
     }

@@ -51,7 +51,7 @@ package struct EnrollmentService: Sendable {
             clientChallenge: clientChallenge,
             record: record
         )
-        guard Enrollment.matches(proof, expected) else {
+        guard ConstantTime.equal(proof, expected) else {
             throw DomainError.unauthenticated("the enrollment proof does not hold: the node does not have this cluster's secret")
         }
         guard allowed.isEmpty || allowed.contains(record.nodeId) else {

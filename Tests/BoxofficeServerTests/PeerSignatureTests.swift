@@ -101,7 +101,7 @@ import Testing
             let reply = try JSONCoding.decode(EnrollmentReply.self, from: Array(try enrolled.body.sortedJSON()))
             #expect(reply.node.nodeId == "venue-a")
             let expected = Enrollment.serverProof(secret: TestNode.secret, challenge: enrolled.challenge, clientChallenge: "mine", record: reply.node)
-            #expect(Enrollment.matches(reply.proof, expected), "the node proves the secret back")
+            #expect(ConstantTime.equal(reply.proof, expected), "the node proves the secret back")
             #expect(try await client.call(.get, "/sync/info", signedBy: key).status == .ok)
             let decisions = try await node.store.documents(in: NodeDecision.collection).map { try $0.body.decode(NodeDecision.self) }
             #expect(decisions.contains { $0.nodeId == "venue-c" && $0.action == .enrolled && $0.byNode == "venue-a" })

@@ -31,9 +31,7 @@ struct WebSession: Sendable {
     /// Whether `token` is the CSRF token of the browser that sent the nonce cookie.
     func isValid(csrf token: String?, nonce: String?) -> Bool {
         guard let token, let nonce, !nonce.isEmpty else { return false }
-        let expected = csrfToken(nonce: nonce)
-        // Constant time: compare every byte whatever the first difference.
-        return token.utf8.count == expected.utf8.count && zip(token.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equal(token, csrfToken(nonce: nonce))
     }
 
     /// A cookie only this site's pages send back, never readable from scripts.
