@@ -3,6 +3,7 @@ public import BoxofficeVenue
 public import Foundation
 public import Hummingbird
 public import HummingbirdAuth
+import NIOCore
 
 /// The request context of the venue API: the caller's identity, a 1 MiB body limit, and the one
 /// Boxoffice JSON configuration for responses.
@@ -14,12 +15,15 @@ public struct BoxofficeRequestContext: AuthRequestContext {
     /// The peer node that signed a `/sync/*` request (see `PeerAuthMiddleware`).
     var peerNode: String?
 
+    /// The client's socket address; formatted only when asked (`clientAddress`).
+    private let remoteAddress: SocketAddress?
+
     /// The client's IP address, for the login throttle; nil when the channel has none.
-    public let clientAddress: String?
+    public var clientAddress: String? { remoteAddress?.ipAddress }
 
     public init(source: Source) {
         coreContext = .init(source: source)
-        clientAddress = source.channel.remoteAddress?.ipAddress
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// Matches the store's document limit: a larger body is refused with 413 before it is read.

@@ -146,7 +146,7 @@ package struct EventService: Sendable {
         let id = try Validate.id(id, field: "id")
         let node = store.nodeID
         let date = now()
-        return try await store.transact { transaction in
+        return try await store.read { transaction in
             guard let document = try await transaction.get(Event.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "event", id: id)
             }
@@ -173,7 +173,7 @@ package struct EventService: Sendable {
         if let hit = listings.cached(query, stamp: store.lastSeq), date < hit.validUntil { return (hit.events, hit.next) }
         let node = store.nodeID
         // One read on the store for the listing and the availability of the whole page.
-        let listing = try await store.transact { transaction in
+        let listing = try await store.read { transaction in
             let after = from ?? date
             let candidates = try await transaction.documents(in: Event.collection).compactMap { document -> (String, Event)? in
                 guard !document.deleted else { return nil }

@@ -126,7 +126,7 @@ package struct ReservationService: Sendable {
     /// One hold, if the caller made it or is staff.
     package func hold(_ id: String, by caller: Identity) async throws -> Identified<Hold> {
         let id = try Validate.id(id, field: "id")
-        return try await store.transact { transaction in await Identified(id: id, value: try Self.hold(id, of: caller, in: transaction)) }
+        return try await store.read { transaction in await Identified(id: id, value: try Self.hold(id, of: caller, in: transaction)) }
     }
 
     private static nonisolated(nonsending) func hold(_ id: String, of caller: Identity, in transaction: any StoreView) async throws -> Hold {

@@ -219,7 +219,7 @@ package struct SeatService: Sendable {
     /// while others still hold some. Returns whether it gave any (then the caller pulls them).
     package func rebalance(with peer: PeerClient) async throws -> Bool {
         let node = store.nodeID
-        let requests = try await store.transact { transaction in
+        let requests = try await store.read { transaction in
             var requests: [SeatRequest] = []
             for document in try await transaction.documents(in: Event.collection) {
                 guard !document.deleted, let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow,

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// Headers that keep a browser from misreading what the node sends: every answer is read as the
@@ -16,11 +17,12 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[Self.referrerPolicy] = "same-origin"
-        if response.headers[.contentType]?.hasPrefix("text/html") == true {
-            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        }
+        // Appended, not set: no route sets these, and a lookup by name joins values (it costs
+        // more than the rest of this middleware on every answer).
+        let isPage = response.headers.contains { $0.name == .contentType && $0.value.hasPrefix("text/html") }
+        response.headers.append(HTTPField(name: .xContentTypeOptions, value: "nosniff"))
+        response.headers.append(HTTPField(name: Self.referrerPolicy, value: "same-origin"))
+        if isPage { response.headers.append(HTTPField(name: .contentSecurityPolicy, value: Self.contentSecurityPolicy)) }
         return response
     }
 }
