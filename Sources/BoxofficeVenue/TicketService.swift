@@ -151,14 +151,21 @@ package struct TicketService: Sendable {
         return tickets
     }
 
-    /// The tickets of an event: all of them for staff, the caller's own for an attendee.
-    package func tickets(of eventId: String, for caller: Identity) async throws -> [Identified<Ticket>] {
+    /// A page of an event's tickets in sale order: all of them for staff, the caller's own for an attendee.
+    package func tickets(of eventId: String, for caller: Identity, limit: Int, after cursor: TicketCursor?) async throws -> TicketPage {
         let eventId = try Validate.id(eventId, field: "eventId")
-        guard let event = try await store.get(Event.collection, eventId), !event.deleted else {
-            throw DomainError.notFound(kind: "event", id: eventId)
+        return try await store.read { view in
+            guard let event = try await view.get(Event.collection, eventId), !event.deleted else {
+                throw DomainError.notFound(kind: "event", id: eventId)
+            }
+            let documents =
+                caller.isStaff
+                ? try await view.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofEvent(eventId))
+                : try await view.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(caller.userId)).filter {
+                    $0.body.strings(["eventId"])["eventId"] == eventId
+                }
+            return try TicketPage.of(documents, limit: limit, after: cursor)
         }
-        let documents = try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofEvent(eventId))
-        return try Self.oldestFirst(documents).filter { caller.isStaff || $0.value.userId == caller.userId }
     }
 
     /// The `count` newest live tickets of an event, newest first; for listings that show no holder
@@ -168,14 +175,25 @@ package struct TicketService: Sendable {
         return try documents.sorted { $0.version > $1.version }.prefix(count).map(Identified<Ticket>.init(decoding:))
     }
 
-    /// The caller's tickets across events, oldest first.
-    package func tickets(ofUser userId: String) async throws -> [Identified<Ticket>] {
-        try Self.oldestFirst(await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId)))
+    /// A page of a user's tickets across events, in sale order.
+    package func tickets(ofUser userId: String, limit: Int, after cursor: TicketCursor?) async throws -> TicketPage {
+        try TicketPage.of(await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId)), limit: limit, after: cursor)
     }
 
-    /// Ticket documents in the order they were sold (version order).
-    private static func oldestFirst(_ documents: [Document]) throws -> [Identified<Ticket>] {
-        try documents.sorted { $0.version < $1.version }.map(Identified<Ticket>.init(decoding:))
+    /// All of a user's tickets across events, in sale order; for a person's own pages.
+    package func tickets(ofUser userId: String) async throws -> [Identified<Ticket>] {
+        try await tickets(ofUser: userId, limit: .max, after: nil).tickets
+    }
+
+    /// The events a user holds live tickets for, each once, in the order of their first sale;
+    /// read with the scanner, so an account with many tickets costs no decoding.
+    package func eventsWithLiveTickets(ofUser userId: String) async throws -> [String] {
+        let documents = try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId))
+        var seen = Set<String>()
+        return documents.map { (key: TicketCursor(saleOrderOf: $0), fields: $0.body.strings(["eventId", "status"])) }
+            .sorted { $0.key < $1.key }
+            .compactMap { $0.fields["status"] == TicketStatus.valid.rawValue ? $0.fields["eventId"] : nil }
+            .filter { seen.insert($0).inserted }
     }
 
     /// Cancels a ticket (its holder or staff): the seat is free again and the holder is told.

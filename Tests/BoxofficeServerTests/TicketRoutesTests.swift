@@ -119,6 +119,62 @@ import Testing
         }
     }
 
+    @Test func ticketListsAndProfilesArePagedInSaleOrderWithTheirTotal() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer)
+            let ada = try await client.register("Ada", "ada@example.com")
+            let bob = try await client.register("Bob", "bob@example.com")
+            var sold: [String] = []
+            for (buyer, quantity) in [(ada, 3), (bob, 2), (ada, 4)] {
+                let sale = try await client.call(
+                    .post,
+                    "/tickets",
+                    token: buyer.token,
+                    json: ["eventId": .string(event), "quantity": .number(Double(quantity))]
+                )
+                // One sale is one moment of the sale order; its tickets follow one another by id.
+                sold += try #require(sale.body["tickets"]?.array).compactMap { $0["id"]?.string }.sorted()
+            }
+            // A cancelled ticket keeps its place: pages follow the sale, not the latest edit.
+            #expect(try await client.call(.post, "/tickets/\(sold[1])/cancel", token: ada.token).status == .ok)
+            /// Every page of `path` at `limit`, following nextCursor; the totals each page reported.
+            func walk(
+                _ path: String,
+                _ token: String,
+                limit: Int,
+                list: String = "tickets",
+                total: String = "total"
+            ) async throws -> ([String], Set<Int>) {
+                var ids: [String] = []
+                var totals = Set<Int>()
+                var cursor: String? = ""
+                while let after = cursor {
+                    let page = try await client.call(.get, "\(path)?limit=\(limit)&cursor=\(after)", token: token)
+                    #expect(page.status == .ok, "\(page.body)")
+                    let tickets = try #require(page.body[list]?.array)
+                    #expect(tickets.count <= limit)
+                    ids += tickets.compactMap { $0["id"]?.string }
+                    totals.insert(try #require(page.body[total]?.number.map { Int($0) }))
+                    cursor = page.body["nextCursor"]?.string
+                }
+                return (ids, totals)
+            }
+            let staff = try await walk("/tickets/\(event)", organizer, limit: 2)
+            #expect(staff.0 == sold && staff.1 == [9])
+            let own = try await walk("/tickets/\(event)", ada.token, limit: 5)
+            #expect(own.0 == Array(sold[0..<3] + sold[5..<9]) && own.1 == [7])
+            let profile = try await walk("/users/profile", ada.token, limit: 3, total: "totalTickets")
+            #expect(profile.0 == own.0 && profile.1 == [7])
+            // The web app's profile lists every event with live tickets, whatever the page.
+            let webApp = try await client.call(.get, "/api/users/profile?limit=1", token: ada.token)
+            #expect(webApp.body["events"] == [.string(event)] && webApp.body["tickets"]?.array?.count == 1 && webApp.body["totalTickets"] == 7)
+            for bad in ["limit=0", "limit=1001", "limit=", "cursor=nope", "cursor=0123456789abcdef_"] {
+                #expect(try await client.call(.get, "/tickets/\(event)?\(bad)", token: organizer).status == .badRequest, "\(bad)")
+            }
+        }
+    }
+
     @Test func cancellingFreesTheSeatAndTellsTheHolder() async throws {
         try await TestNode.run { _, client in
             let organizer = try await client.login("olga@venue.test", "organizer-pw")

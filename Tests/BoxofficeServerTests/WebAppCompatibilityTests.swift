@@ -301,7 +301,7 @@ import Testing
             #expect(listed.body.object.map { Set($0.keys) } == ["events"])
             let profile = try await Self.send(client, .get, "/users/profile", token: "Bearer \(ada.token)")
             #expect(profile.body["user"]?["id"]?.string == ada.id)
-            #expect(profile.body.object.map { Set($0.keys) } == ["user", "tickets", "unreadNotifications"])
+            #expect(profile.body.object.map { Set($0.keys) } == ["user", "tickets", "totalTickets", "unreadNotifications"])
             let tickets = try await Self.send(client, .get, "/tickets/\(event)")
             #expect(tickets.status == 401, "the venue API's ticket list is private")
             let inbox = try await Self.send(client, .get, "/notifications/\(ada.id)", token: ada.token)

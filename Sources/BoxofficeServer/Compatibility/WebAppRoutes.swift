@@ -98,8 +98,12 @@ struct WebAppRoutes {
             return EditedResponse(status: .created, response: ticket)
         }
         // The dashboard and the session (AuthContext) read the user's fields at the top level.
-        callers.get("users/profile") { _, context -> WebAppProfile in
-            WebAppProfile(profile: try await accounts.profile(of: context.requireIdentity()))
+        callers.get("users/profile") { request, context -> WebAppProfile in
+            let caller = try context.requireIdentity()
+            return WebAppProfile(
+                profile: try await accounts.profile(of: caller, request),
+                events: try await tickets.eventsWithLiveTickets(ofUser: caller.userId)
+            )
         }
         // The profile page: `notifRes.data.map(notif => notif._id, message, createdAt)`, newest first.
         callers.get("notifications/:id") { _, context -> [Identified<UserNotification>] in

@@ -13,7 +13,14 @@ struct TicketRoutes {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 
     struct Sale: ResponseEncodable { var tickets: [Identified<Ticket>] }
-    struct Listing: ResponseEncodable { var tickets: [Identified<Ticket>] }
+    /// A page of an event's tickets, oldest sale first.
+    struct Listing: ResponseEncodable {
+        var tickets: [Identified<Ticket>]
+        /// How many tickets the whole list holds.
+        var total: Int
+        /// Pass as `cursor` for the next page; absent on the last page.
+        var nextCursor: String?
+    }
     struct Scan: Decodable { var gate: String? }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>, dialect: APIDialect) {
@@ -29,8 +36,15 @@ struct TicketRoutes {
         // The router wants one parameter name per position: here `:id` is the event's id. Under
         // /api the web app's public list answers here (WebAppRoutes).
         if dialect == .venue {
-            callers.get("tickets/:id") { _, context -> Listing in
-                Listing(tickets: try await tickets.tickets(of: context.parameters.require("id"), for: try context.requireIdentity()))
+            callers.get("tickets/:id") { request, context -> Listing in
+                let query = try TicketQuery(request)
+                let page = try await tickets.tickets(
+                    of: context.parameters.require("id"),
+                    for: try context.requireIdentity(),
+                    limit: query.limit,
+                    after: query.cursor
+                )
+                return Listing(tickets: page.tickets, total: page.total, nextCursor: page.next?.token)
             }
         }
         // Staff scan a ticket by its code; `:id` is the code here (one parameter name per position).

@@ -24,9 +24,14 @@ struct UserRoutes {
         var token: String
         var user: UserView
     }
+    /// The caller's account, a page of their tickets (oldest sale first) and their unread count.
     struct Profile: ResponseEncodable, Sendable {
         var user: UserView
         var tickets: [Identified<Ticket>]
+        /// How many tickets the caller holds in all.
+        var totalTickets: Int
+        /// Pass as `cursor` for the next page of tickets; absent on the last page.
+        var nextCursor: String?
         var unreadNotifications: Int
     }
 
@@ -45,15 +50,19 @@ struct UserRoutes {
         }
         // Under /api the web app's flat profile answers here (WebAppRoutes).
         if dialect == .venue {
-            callers.get("users/profile") { _, context -> Profile in try await profile(of: context.requireIdentity()) }
+            callers.get("users/profile") { request, context -> Profile in try await profile(of: context.requireIdentity(), request) }
         }
     }
 
-    /// The caller's account, tickets and unread count: what both profiles show.
-    func profile(of identity: Identity) async throws -> Profile {
-        Profile(
+    /// The caller's account, a page of tickets (`limit`, `cursor`) and unread count: what both profiles show.
+    func profile(of identity: Identity, _ request: Request) async throws -> Profile {
+        let query = try TicketQuery(request)
+        let page = try await tickets.tickets(ofUser: identity.userId, limit: query.limit, after: query.cursor)
+        return Profile(
             user: try await users.view(identity.userId),
-            tickets: try await tickets.tickets(ofUser: identity.userId),
+            tickets: page.tickets,
+            totalTickets: page.total,
+            nextCursor: page.next?.token,
             unreadNotifications: try await notifications.unreadCount(for: identity.userId)
         )
     }
