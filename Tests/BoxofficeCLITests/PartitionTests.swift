@@ -187,9 +187,15 @@ import Testing
         sale.body["tickets"]?.array?.compactMap { $0["id"]?.string } ?? []
     }
 
-    /// The status of every ticket of `event` as `node` sees it.
+    /// The status of every ticket of `event` as `node` sees it, page after page.
     private static func tickets(of event: String, at node: SyncTests.Node) async throws -> [String] {
-        let listing = try await node.client.call(.get, "/tickets/\(event)", token: node.organizer)
-        return listing.body["tickets"]?.array?.compactMap { $0["status"]?.string } ?? []
+        var statuses: [String] = []
+        var cursor: String? = ""
+        while let after = cursor {
+            let listing = try await node.client.call(.get, "/tickets/\(event)?limit=1000&cursor=\(after)", token: node.organizer)
+            statuses += listing.body["tickets"]?.array?.compactMap { $0["status"]?.string } ?? []
+            cursor = listing.body["nextCursor"]?.string
+        }
+        return statuses
     }
 }
