@@ -22,13 +22,24 @@ public struct LocalNode: SyncEndpoint {
         nonisolated(nonsending) @Sendable (_ stored: [Document], _ transaction: any StoreTransaction, _ node: String, _ now: Date) async throws ->
         Void
 
+    /// A domain rule read on each arriving version before its batch is applied, without the store
+    /// (for example: its body reads as its collection's type); what it throws refuses the version.
+    public typealias VersionCheck = @Sendable (Document) throws -> Void
+
     public let store: any VersionedStore
     private let now: @Sendable () -> Date
+    private let versionCheck: VersionCheck?
     private let afterMerge: MergeHook?
 
-    public init(store: any VersionedStore, now: @escaping @Sendable () -> Date = { Date() }, afterMerge: MergeHook? = nil) {
+    public init(
+        store: any VersionedStore,
+        now: @escaping @Sendable () -> Date = { Date() },
+        check: VersionCheck? = nil,
+        afterMerge: MergeHook? = nil
+    ) {
         self.store = store
         self.now = now
+        self.versionCheck = check
         self.afterMerge = afterMerge
     }
 
@@ -93,17 +104,28 @@ public struct LocalNode: SyncEndpoint {
         return reset
     }
 
+    /// Runs the version check on every live version of a batch (not on tombstones: a deletion has no body to read).
+    public func check(_ versions: [Document]) -> CheckedBatch {
+        guard let versionCheck else { return CheckedBatch(versions: versions) }
+        var refusals: [Int: any Error] = [:]
+        for (index, version) in versions.enumerated() where !version.deleted {
+            do { try versionCheck(version) } catch { refusals[index] = error }
+        }
+        return CheckedBatch(versions: versions, refusals: refusals)
+    }
+
     /// Merges a batch by the merge rule; every concurrent loser becomes a conflict record; the
     /// checkpoint is stored in the same transaction, so a batch is applied once and only once.
-    public func apply(_ versions: [Document], checkpoint: Checkpoint?) async throws -> ApplyResult {
+    public func apply(_ batch: CheckedBatch, checkpoint: Checkpoint?) async throws -> ApplyResult {
         let node = store.nodeID
         let detectedAt = now()
         let afterMerge = afterMerge
+        let versions = batch.versions
         return try await store.transact { transaction in
             var result = ApplyResult()
             var stored: [Document] = []
             let revoked = try await Self.revocations(in: transaction, arriving: versions)
-            for incoming in versions {
+            for (index, incoming) in versions.enumerated() {
                 guard incoming.collection != Self.checkpoints else { continue }
                 // Invariant: what a revoked node wrote after its revocation is taken nowhere, however it travels.
                 if let since = revoked[incoming.version.node], incoming.version.hlc.wallMillis >= since {
@@ -112,7 +134,11 @@ public struct LocalNode: SyncEndpoint {
                 }
                 let current = try await transaction.get(incoming.collection, incoming.id)
                 let decision = try await transaction.merge(incoming)
-                if decision.storesIncoming { stored.append(incoming) }
+                if decision.storesIncoming {
+                    // Invariant: a version this node would store passed its checks (throwing here writes nothing of the batch).
+                    if let refusal = batch.refusals[index] { throw refusal }
+                    stored.append(incoming)
+                }
                 switch decision {
                 case .apply: result.applied += 1
                 case .ignore: result.ignored += 1

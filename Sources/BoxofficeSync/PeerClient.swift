@@ -68,8 +68,11 @@ public final class PeerClient: SyncEndpoint {
         try decode(Checkpoint.self, try await request("/sync/checkpoint?peer=\(peer)")).seq
     }
 
-    public func apply(_ versions: [Document], checkpoint: Checkpoint?) async throws -> ApplyResult {
-        try decode(ApplyResult.self, try await request("/sync/versions", body: SyncWire.encode(versions, checkpoint: checkpoint)))
+    /// The peer checks what it receives itself.
+    public func check(_ versions: [Document]) -> CheckedBatch { CheckedBatch(versions: versions) }
+
+    public func apply(_ batch: CheckedBatch, checkpoint: Checkpoint?) async throws -> ApplyResult {
+        try decode(ApplyResult.self, try await request("/sync/versions", body: SyncWire.encode(batch.versions, checkpoint: checkpoint)))
     }
 
     /// Asks the peer for some of its unsold seats of an escrow event (automatic rebalancing).

@@ -77,13 +77,23 @@ public struct Synchronizer: Sendable {
         if since > info.lastSeq { since = 0 }
         var state = Progress(direction: direction, position: since, end: max(info.lastSeq, since))
         var conflicts = 0
+        let batchSize = batchSize
+        // The next page is fetched and checked while this one is applied: the source serves, the
+        // target checks and writes at once. Pages are still applied one after the other, in feed order.
+        let start = since
+        var fetching = Task { try await Self.read(from: source, since: start, limit: batchSize, checkedBy: target) }
+        defer { fetching.cancel() }
         while true {
-            let page = try await source.changes(since: since, limit: batchSize)
+            let (page, batch) = try await fetching.value
+            if !page.complete {
+                let after = page.next
+                fetching = Task { try await Self.read(from: source, since: after, limit: batchSize, checkedBy: target) }
+            }
             // A page of nothing but the source's own bookkeeping is not applied: an idle pair of
             // nodes syncing every 2 s then writes nothing at all.
             if !page.versions.isEmpty || fromStart {
                 let checkpoint = Checkpoint(peer: info.nodeId, seq: page.next, restart: fromStart ? true : nil)
-                let result = try await target.apply(page.versions, checkpoint: checkpoint)
+                let result = try await target.apply(batch, checkpoint: checkpoint)
                 conflicts += result.conflicts
                 state.batches += 1
                 state.versions += page.versions.count
@@ -96,6 +106,17 @@ public struct Synchronizer: Sendable {
             if page.complete { break }
         }
         return (state.versions, conflicts, state.batches)
+    }
+
+    /// A page of `source`'s feed, and its versions as `target` checks them.
+    private static func read(
+        from source: any SyncEndpoint,
+        since: UInt64,
+        limit: Int,
+        checkedBy target: any SyncEndpoint
+    ) async throws -> (ChangesPage, CheckedBatch) {
+        let page = try await source.changes(since: since, limit: limit)
+        return (page, await target.check(page.versions))
     }
 
     private static func seconds(since start: DispatchTime) -> Double {

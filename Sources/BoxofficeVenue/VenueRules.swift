@@ -7,7 +7,7 @@ public import Foundation
 /// them: every place that syncs (the /sync routes, `serve --peer`, `boxoffice sync`) uses this.
 public enum VenueRules {
     public static func localNode(_ store: any VersionedStore, now: @escaping @Sendable () -> Date = { Date() }) -> LocalNode {
-        LocalNode(store: store, now: now, afterMerge: afterMerge)
+        LocalNode(store: store, now: now, check: requireReadable, afterMerge: afterMerge)
     }
 
     /// What `serve` runs after each sync with a peer: escrow seat rebalancing (`SeatService`).
@@ -22,9 +22,6 @@ public enum VenueRules {
 
     /// Runs on every batch a peer's versions arrive in, in the batch's transaction.
     static nonisolated(nonsending) func afterMerge(_ stored: [Document], _ transaction: any StoreTransaction, node: String, now: Date) async throws {
-        // Invariant: every stored body reads as its collection's type. One unreadable event from a
-        // buggy peer would otherwise fail every listing here and travel on to every node.
-        for document in stored where !document.deleted { try requireReadable(document) }
         let users = stored.filter { $0.collection == User.collection && !$0.deleted }
         let emails = Set(users.compactMap { try? $0.body.decode(User.self).email })
         for email in emails.sorted() { try await recordDuplicates(of: email, stored: users, in: transaction, node: node, now: now) }
@@ -35,7 +32,7 @@ public enum VenueRules {
         }
         // Sales and capacity changes (allocation rows) decide whether an event is oversold.
         let seats = stored.filter { $0.collection == Ticket.collection || $0.collection == AllocationRow.collection }
-        var events = Set(seats.compactMap { try? $0.body.decode(EventOf.self).eventId })
+        var events = Set(seats.compactMap { $0.body.strings(["eventId"])["eventId"] })
         events.formUnion(stored.filter { $0.collection == Event.collection }.map(\.id))
         for eventId in events.sorted() {
             try await Oversell.settle(eventId, adding: seats, in: transaction, node: node, now: now)
@@ -59,8 +56,11 @@ public enum VenueRules {
         }
     }
 
-    /// Refuses (and with it the whole batch) a version whose body does not read as its collection's type.
-    private static func requireReadable(_ document: Document) throws {
+    /// Refuses (and with it the whole batch, if it would be stored) a version whose body does not
+    /// read as its collection's type. Invariant: every stored body reads as its collection's type;
+    /// one unreadable event from a buggy peer would otherwise fail every listing here and travel on
+    /// to every node.
+    @Sendable private static func requireReadable(_ document: Document) throws {
         guard let type = bodyType(of: document.collection) else { return }
         do {
             _ = try document.body.decode(type)
@@ -108,9 +108,6 @@ public enum VenueRules {
             try await LocalNode.write(record, identity: duplicateIdentity(holder: holder.id, duplicate: duplicate.id), in: transaction)
         }
     }
-
-    /// Just the event a ticket or allocation row is for: a batch can hold a thousand tickets.
-    private struct EventOf: Decodable { var eventId: String }
 
     /// The live documents filed under an index key, or stored by the batch (not yet filed), as
     /// the transaction sees them now, whose body satisfies `keep`.

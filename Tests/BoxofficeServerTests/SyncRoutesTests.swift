@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeSync
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -56,6 +57,21 @@ import Testing
             #expect(try await client.call(.get, "/events").status == .ok, "the listing still reads")
             #expect(try await client.call(.get, "/events/e-fine").status == .notFound, "nothing of the batch is applied")
             #expect(try await client.call(.get, "/sync/checkpoint?peer=venue-b", signedBy: peer).body["seq"] == 0)
+        }
+    }
+
+    @Test func aVersionHeldAlreadyIsNotReadAgain() async throws {
+        try await TestNode.run { node, client in
+            // A version stored before its collection's type grew a required field: sent again (a
+            // pull from the start), it is ignored, not read, and the batch applies.
+            let hlc = HLC(wallMillis: HybridLogicalClock.systemMillis(), counter: 0)
+            let legacy =
+                #"{"collection":"tickets","id":"t-legacy","version":{"hlc":"\#(hlc)","node":"venue-b"},"history":[],"deleted":false,"body":{"eventId":"e-old","code":"OLD1"}}"#
+            let document = try #require(try SyncWire.decodeVersions(Array(#"{"versions":[\#(legacy)]}"#.utf8)).versions.first)
+            _ = try await node.store.transact { try await $0.merge(document) }
+            let batch = #"{"versions":[\#(legacy),\#(version("e-fine"))],"checkpoint":{"peer":"venue-b","seq":2}}"#
+            let applied = try await client.call(.post, "/sync/versions", raw: batch, signedBy: peer)
+            #expect(applied.status == .ok && applied.body["applied"] == 1 && applied.body["ignored"] == 1, "\(applied.body)")
         }
     }
 
