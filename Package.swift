@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "boxoffice-bench",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,7 +4,8 @@ import BoxofficeStore
 import Foundation
 import Logging
 
-/// Fills a data directory with ticket-sized documents, 1,000 per transaction, for benchmarks.
+/// Fills a data directory with tickets (as a node sells them, to an event the node does not hold),
+/// 1,000 per transaction, for benchmarks.
 struct Seed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write N small documents into a data directory (for bench/sync.sh).")
 
@@ -23,13 +24,26 @@ struct Seed: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { SwiftLogNoOpLogHandler($0) }
         let store = try DocumentStore.open(DataDirectory(data), nodeID: nodeID)
+        let node = store.nodeID
         for start in stride(from: 0, to: documents, by: 1_000) {
             let end = min(start + 1_000, documents)
             let prefix = prefix
             try await store.transact { transaction in
                 for n in start..<end {
-                    let body = try JSONBody(encoding: ["eventId": "e-bench", "holderName": "Holder \(n)", "code": "CODE\(n)", "status": "valid"])
-                    try await transaction.put("tickets", "\(prefix)-\(n)", body: body)
+                    let ticket = Ticket(
+                        eventId: "e-bench",
+                        userId: nil,
+                        holderName: "Holder \(n)",
+                        holderEmail: nil,
+                        code: String(format: "%@%011d", prefix.uppercased().prefix(5).padding(toLength: 5, withPad: "X", startingAt: 0), n),
+                        price: 18,
+                        currency: "EUR",
+                        soldAt: Date(),
+                        saleHLC: nil,
+                        soldBy: node,
+                        soldByUser: nil
+                    )
+                    try await transaction.put(Ticket.collection, "\(prefix)-\(n)", body: JSONBody(encoding: ticket))
                 }
             }
         }
