@@ -1,6 +1,6 @@
-# Boxoffice: `make serve` starts a node, `make test` runs every test. Both install what a
-# fresh Debian machine is missing (libcurl's headers, pkg-config; for the tests also chromium
-# and playwright) before building.
+# Boxoffice: `make serve` starts a node, `make test` runs every test and every bench script in
+# its smoke mode. Both install what a fresh Debian machine is missing (libcurl's headers,
+# pkg-config; for the tests also chromium, playwright, wrk and tcpdump) before building.
 
 SWIFT ?= swift
 DATA ?= data/node
@@ -10,14 +10,15 @@ PORT ?= 8080
 CONFIG ?= release
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint format build bootstrap bootstrap-browser bench-store fuzz-api clean
+.PHONY: serve test lint format build bootstrap bootstrap-browser bootstrap-bench bench-store fuzz-api clean
 
 serve: bootstrap
 	$(SWIFT) build -c $(CONFIG) --product boxoffice
 	.build/$(CONFIG)/boxoffice serve --data $(DATA) --host $(HOST) --port $(PORT)
 
-test: bootstrap-browser lint
+test: bootstrap-browser bootstrap-bench lint
 	$(SWIFT) test
+	bench/smoke.sh
 
 # The code keeps Hummingbird's swift-format configuration (.swift-format); `make format` applies it.
 lint:
@@ -56,6 +57,14 @@ bootstrap-browser: bootstrap
 		echo "Installing playwright with pip (drives chromium in the browser tests)"; \
 		python3 -m pip install --quiet "playwright>=1.40" 2>/dev/null || \
 		python3 -m pip install --quiet --user --break-system-packages "playwright>=1.40"; \
+	fi
+
+# The bench scripts load a node with wrk and capture loopback traffic with tcpdump.
+bootstrap-bench: bootstrap
+	@if ! command -v wrk >/dev/null 2>&1 || ! command -v tcpdump >/dev/null 2>&1; then \
+		echo "Installing wrk and tcpdump with apt-get (for the bench scripts' smoke run)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk tcpdump; \
 	fi
 
 clean:
