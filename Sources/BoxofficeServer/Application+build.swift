@@ -30,7 +30,7 @@ public func buildApplication(
             trust: configuration.peerTrust,
             interval: configuration.syncInterval,
             board: configuration.peerStatus,
-            afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand)
+            afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand, idleAfter: configuration.seatIdleAfter)
         )
         services.append(ContinuousSyncService(sync: sync))
     }
@@ -76,7 +76,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     let hasher = PasswordHasher(cost: UInt8(clamping: configuration.passwordCost))
     let users = UserService(store: store, hasher: hasher, now: now)
     let events = EventService(store: store, now: now)
-    let seats = SeatService(store: store, demand: configuration.seatDemand, now: now)
+    let seats = SeatService(store: store, demand: configuration.seatDemand, idleAfter: configuration.seatIdleAfter, now: now)
     let tickets = TicketService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)
     let notifications = NotificationService(store: store, now: now)
     let reservations = ReservationService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)

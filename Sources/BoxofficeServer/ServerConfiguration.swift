@@ -26,9 +26,11 @@ public struct ServerConfiguration: Sendable {
     public var syncInterval: Duration = .seconds(2)
     /// The continuous sync's view of each peer, for `GET /sync/status`.
     public var peerStatus = SyncStatusBoard()
-    /// Escrow events buyers were turned away from here; shared with the continuous sync, which
-    /// asks peers for seats (`VenueRules.rebalance`).
+    /// The demand for escrow seats here (sold, turned away, held); shared with the continuous
+    /// sync, which moves seats between peers by it (`VenueRules.rebalance`).
     public var seatDemand = SeatDemand()
+    /// Seats unsold this long without demand go back to the peer that gave them (seconds).
+    public var seatIdleAfter: TimeInterval = 30
     /// The venue's time zone: a day given without a time (the web app's Create Event form) is a day here.
     public var timeZone: TimeZone = .gmt
     /// What an event created under `/api` gets for the fields the web app's form leaves out.

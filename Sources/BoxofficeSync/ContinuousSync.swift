@@ -45,9 +45,9 @@ public struct ContinuousSync: Sendable {
     public let board: SyncStatusBoard
     public let afterSync: AfterSync?
 
-    /// Runs after each successful sync with a peer, while it is reachable (for example: asking it
-    /// for seats). Returns true when the peer changed something this node should pull at once.
-    public typealias AfterSync = @Sendable (_ peer: PeerClient) async throws -> Bool
+    /// Runs after each successful sync with a peer (node `peerNode`), while it is reachable (for
+    /// example: moving seats). Returns true when either side changed something to sync at once.
+    public typealias AfterSync = @Sendable (_ peer: PeerClient, _ peerNode: String) async throws -> Bool
 
     public init(
         local: LocalNode,
@@ -92,7 +92,7 @@ public struct ContinuousSync: Sendable {
                     status.lagVersions = info.lastSeq > applied ? info.lastSeq - applied : 0
                 }
                 var summary = try await synchronizer.run()
-                if let afterSync, try await afterSync(remote) {
+                if let afterSync, try await afterSync(remote, info.nodeId) {
                     let again = try await synchronizer.run()
                     summary.pulled += again.pulled
                     summary.pushed += again.pushed

@@ -81,6 +81,11 @@ public final class PeerClient: SyncEndpoint {
         return try decode(SeatGrant.self, try await self.request("/sync/seat-requests", body: Array(body)))
     }
 
+    /// The escrow events the peer is short of, with its demand (automatic rebalancing).
+    public func seatWants() async throws -> SeatWants {
+        try decode(SeatWants.self, try await request("/sync/seat-wants"))
+    }
+
     private func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
         do { return try JSONCoding.decode(type, from: body) } catch { throw SyncError.badResponse("\(error)") }
     }

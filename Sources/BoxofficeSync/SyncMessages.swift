@@ -65,10 +65,54 @@ public struct ApplyResult: Codable, Sendable, Equatable {
 public struct SeatRequest: Codable, Sendable, Equatable {
     public var eventId: String
     public var seats: Int
+    /// The caller's recent demand, which sizes the grant; absent from nodes of protocol 2 before
+    /// it was added (they are granted by the older rule, sync-spec 10.2).
+    public var demand: SeatDemandRate?
 
-    public init(eventId: String, seats: Int) {
+    public init(eventId: String, seats: Int, demand: SeatDemandRate? = nil) {
         self.eventId = eventId
         self.seats = seats
+        self.demand = demand
+    }
+}
+
+/// A node's demand for one event's seats over the last minute, in seats per minute: sold, turned
+/// away for want of seats (here, or asked of it by peers it could not serve), and held.
+public struct SeatDemandRate: Codable, Sendable, Equatable {
+    public var sold: Double
+    public var refused: Double
+    public var held: Double
+
+    public init(sold: Double = 0, refused: Double = 0, held: Double = 0) {
+        self.sold = sold
+        self.refused = refused
+        self.held = held
+    }
+
+    public var seatsPerMinute: Double { sold + refused + held }
+}
+
+/// `GET /sync/seat-wants`: the escrow events the answering node is short of, with its demand; a
+/// caller with seats to spare gives some (sync-spec 10.2). How a node with no peers of its own
+/// gets seats back from the nodes that sync with it.
+public struct SeatWants: Codable, Sendable, Equatable {
+    public struct Want: Codable, Sendable, Equatable {
+        public var eventId: String
+        /// The seats the node lacks for its demand over the horizon.
+        public var seats: Int
+        public var demand: SeatDemandRate
+
+        public init(eventId: String, seats: Int, demand: SeatDemandRate) {
+            self.eventId = eventId
+            self.seats = seats
+            self.demand = demand
+        }
+    }
+
+    public var wants: [Want]
+
+    public init(wants: [Want]) {
+        self.wants = wants
     }
 }
 

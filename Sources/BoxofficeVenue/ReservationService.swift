@@ -26,7 +26,7 @@ package struct ReservationService: Sendable {
         let holder = try TicketService.holder(of: request, buyer: buyer)
         let date = now()
         let node = store.nodeID
-        return try await demand.noting(eventId) {
+        return try await demand.noting(eventId, seats: request.quantity, hold: true, at: date) {
             try await store.transact { transaction in
                 let event = try await events.event(eventId, in: transaction)
                 try await Self.expireLapsed(of: node, at: date, in: transaction)

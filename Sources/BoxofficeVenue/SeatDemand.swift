@@ -1,31 +1,130 @@
 import BoxofficeCore
+package import BoxofficeSync
+public import Foundation
 import Synchronization
 
-/// The escrow events buyers were turned away from at this node for want of its own seats since
-/// it started: demand that lets a node with no sales yet ask peers for seats (`SeatLedger`).
-/// In memory only: after a restart the next refused sale notes it again.
+/// The demand for each escrow event's seats at this node: seats sold, turned away for want of
+/// seats, and held, counted per second over the last minute, and when buyers last wanted any. It
+/// sizes what this node asks peers for and what it keeps when it gives (`SeatLedger`), and tells
+/// an idle node to give its seats back. In memory only: after a restart demand is counted anew.
 public final class SeatDemand: Sendable {
-    private let refused = Mutex<Set<String>>([])
+    /// What demand is averaged over.
+    static let window = 60
 
-    public init() {}
+    private struct Tally: Sendable {
+        /// The Unix second each slot counts, and its seats; a slot older than the window counts nothing.
+        var seconds = [Int](repeating: .min, count: SeatDemand.window)
+        var sold = [Int](repeating: 0, count: SeatDemand.window)
+        var refused = [Int](repeating: 0, count: SeatDemand.window)
+        var held = [Int](repeating: 0, count: SeatDemand.window)
+        var last: Date?
+        var everRefused = false
 
-    /// Runs `sale` (a sale or a hold of event `eventId`) and notes the event when it is refused
-    /// for want of seats here: the continuous sync then asks peers for seats.
-    func noting<T>(_ eventId: String, _ sale: () async throws -> T) async throws -> T {
+        mutating func add(_ kind: Kind, _ seats: Int, at date: Date) {
+            let second = Int(date.timeIntervalSince1970.rounded(.down))
+            let slot = ((second % SeatDemand.window) + SeatDemand.window) % SeatDemand.window
+            if seconds[slot] != second {
+                seconds[slot] = second
+                (sold[slot], refused[slot], held[slot]) = (0, 0, 0)
+            }
+            switch kind {
+            case .sold: sold[slot] += seats
+            case .refused:
+                refused[slot] += seats
+                everRefused = true
+            case .held: held[slot] += seats
+            }
+            last = max(last ?? date, date)
+        }
+
+        func rate(at date: Date) -> SeatDemandRate {
+            let now = Int(date.timeIntervalSince1970.rounded(.down))
+            var rate = SeatDemandRate()
+            for slot in 0..<SeatDemand.window where seconds[slot] > now - SeatDemand.window {
+                rate.sold += Double(sold[slot])
+                rate.refused += Double(refused[slot])
+                rate.held += Double(held[slot])
+            }
+            return rate  // seats in the last 60 s: per minute
+        }
+    }
+
+    enum Kind { case sold, refused, held }
+
+    /// This node's own buyers' demand, by event.
+    private let tallies = Mutex<[String: Tally]>([:])
+    /// Demand peers asked of this node in vain, by event: passed on to its own peers (as refused
+    /// seats), never kept in reserve against them (`SeatLedger.grant` keeps only the own demand).
+    private let passedOn = Mutex<[String: Tally]>([:])
+    /// When counting began: a node with no demand since is idle from then.
+    package let startedAt: Date
+
+    public init(startedAt: Date = Date()) {
+        self.startedAt = startedAt
+    }
+
+    /// Runs `sale` (a sale or a hold of `seats` seats of event `eventId`) and counts it: sold or
+    /// held when it succeeds, refused when it fails for want of seats here (the continuous sync
+    /// then asks peers for seats).
+    package func noting<T>(_ eventId: String, seats: Int, hold: Bool = false, at date: Date, _ sale: () async throws -> T) async throws -> T {
         do {
-            return try await sale()
+            let result = try await sale()
+            count(eventId, hold ? .held : .sold, seats, at: date)
+            return result
         } catch DomainError.notEnoughSeats(let requested, let available) {
-            note(eventId)
+            count(eventId, .refused, requested, at: date)
             throw DomainError.notEnoughSeats(requested: requested, available: available)
         }
     }
 
-    /// Notes that buyers here want seats of `eventId` that this node does not hold.
-    package func note(_ eventId: String) {
-        refused.withLock { _ = $0.insert(eventId) }
+    /// Notes that buyers here want `seats` seats of `eventId` that this node does not hold: a
+    /// listing that offered none, or a peer's request this node could not meet (passed on to its
+    /// own peers as this node's demand).
+    package func note(_ eventId: String, seats: Int = 1, at date: Date = Date()) {
+        count(eventId, .refused, seats, at: date)
     }
 
-    package func wasRefused(_ eventId: String) -> Bool {
-        refused.withLock { $0.contains(eventId) }
+    /// The demand for `eventId` over the last minute, in seats per minute.
+    package func rate(of eventId: String, at date: Date) -> SeatDemandRate {
+        tallies.withLock { $0[eventId]?.rate(at: date) } ?? SeatDemandRate()
+    }
+
+    /// Counts `seats` of `eventId` a peer's demand needs that this node could not give.
+    package func passOn(_ eventId: String, seats: Int, at date: Date) {
+        guard seats > 0 else { return }
+        passedOn.withLock { $0[eventId, default: Tally()].add(.refused, seats, at: date) }
+    }
+
+    /// The demand for `eventId` here over the last minute, its buyers' and passed on, per minute.
+    package func wanted(_ eventId: String, at date: Date) -> SeatDemandRate {
+        var rate = self.rate(of: eventId, at: date)
+        rate.refused += passedOn.withLock { $0[eventId]?.rate(at: date).refused } ?? 0
+        return rate
+    }
+
+    /// Every event with demand here over the last minute, its buyers' and passed on, per minute.
+    package func wanted(at date: Date) -> [String: SeatDemandRate] {
+        var wanted: [String: SeatDemandRate] = tallies.withLock { $0.mapValues { $0.rate(at: date) } }
+        let passed: [String: SeatDemandRate] = passedOn.withLock { $0.mapValues { $0.rate(at: date) } }
+        for (eventId, rate) in passed {
+            wanted[eventId, default: SeatDemandRate()].refused += rate.refused
+        }
+        return wanted.filter { $0.value.seatsPerMinute > 0 }
+    }
+
+    /// Whether buyers here were ever turned away from `eventId` since the node started, or a peer
+    /// asked it for seats it could not give in the last minute.
+    package func wasRefused(_ eventId: String, at date: Date = Date()) -> Bool {
+        tallies.withLock { $0[eventId]?.everRefused } ?? false || (passedOn.withLock { $0[eventId]?.rate(at: date).refused } ?? 0) > 0
+    }
+
+    /// When buyers here last wanted seats of `eventId`; nil if never since the node started.
+    package func lastDemand(for eventId: String) -> Date? {
+        tallies.withLock { $0[eventId]?.last }
+    }
+
+    private func count(_ eventId: String, _ kind: Kind, _ seats: Int, at date: Date) {
+        guard seats > 0 else { return }
+        tallies.withLock { $0[eventId, default: Tally()].add(kind, seats, at: date) }
     }
 }

@@ -27,11 +27,14 @@ package struct Availability: Sendable, Equatable {
 package struct SeatService: Sendable {
     package let store: any VersionedStore
     package let demand: SeatDemand
+    /// Seats unsold this long without demand go back (`rebalance`).
+    package let idleAfter: TimeInterval
     package let now: @Sendable () -> Date
 
-    package init(store: any VersionedStore, demand: SeatDemand, now: @escaping @Sendable () -> Date) {
+    package init(store: any VersionedStore, demand: SeatDemand, idleAfter: TimeInterval = 30, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.demand = demand
+        self.idleAfter = idleAfter
         self.now = now
     }
 
@@ -194,54 +197,172 @@ package struct SeatService: Sendable {
         try await transaction.put(AllocationRow.collection, rowID, body: JSONBody(encoding: row))
     }
 
-    /// Answers a peer that is short of seats (`POST /sync/seat-requests`) by `SeatLedger.grant`.
+    /// Answers a peer that is short of seats (`POST /sync/seat-requests`) by `SeatLedger.grant`:
+    /// by the peer's demand when it sends one, keeping what this node's own demand needs. What the
+    /// peer's demand needs beyond the grant becomes demand passed on here: this node then asks its
+    /// own peers and shows it among its wants (`GET /sync/seat-wants`).
     package func grant(_ request: SeatRequest, to peer: String) async throws -> SeatGrant {
         let id = try Validate.id(request.eventId, field: "eventId")
         let peer = try Validate.id(peer, field: "keyid")
         let node = store.nodeID
         guard peer != node else { throw DomainError.conflictsWithState(field: "keyid", reason: "a node does not ask itself for seats") }
         guard (1...1_000_000).contains(request.seats) else { throw DomainError.invalidField("seats", "seats must be between 1 and 1,000,000") }
-        return try await store.transact { transaction in
+        if let asked = request.demand, ![asked.sold, asked.refused, asked.held].allSatisfy({ (0...1_000_000).contains($0) }) {
+            throw DomainError.invalidField("demand", "demand counts seats per minute, each between 0 and 1,000,000")
+        }
+        let date = now()
+        let own = demand.rate(of: id, at: date).seatsPerMinute
+        let grant = try await store.transact { transaction in
             guard let document = try await transaction.get(Event.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "event", id: id)
             }
             let event = try document.body.decode(Event.self)
             guard event.salesPolicy == .escrow, event.status == .scheduled else { return SeatGrant(eventId: id, granted: 0) }
-            let here = try await Self.availability(of: id, event: event, node: node, at: now(), in: transaction)
-            let short = isShort(id, event, here)
-            let seats = SeatLedger.grant(requested: request.seats, spare: here.remainingHere, giverIsShort: short)
+            let here = try await Self.availability(of: id, event: event, node: node, at: date, in: transaction)
+            let seats =
+                request.demand.map {
+                    SeatLedger.grant(requested: request.seats, spare: here.remainingHere, askerPerMinute: $0.seatsPerMinute, ownPerMinute: own)
+                } ?? SeatLedger.grant(requested: request.seats, spare: here.remainingHere, giverIsShort: isShort(id, event, here))
             if seats > 0 { try await Self.give(seats, of: id, from: node, to: peer, in: transaction) }
             return SeatGrant(eventId: id, granted: seats)
         }
+        if let asked = request.demand {
+            demand.passOn(id, seats: SeatLedger.need(perMinute: asked.seatsPerMinute) - grant.granted, at: date)
+        }
+        return grant
     }
 
-    /// After a sync with `peer`: asks it for seats of every escrow event this node is short of
-    /// while others still hold some. Returns whether it gave any (then the caller pulls them).
-    package func rebalance(with peer: PeerClient) async throws -> Bool {
+    /// The escrow events this node is short of for the demand it sees (its buyers', and what peers
+    /// asked of it in vain), with that demand: `GET /sync/seat-wants`.
+    package func wants() async throws -> SeatWants {
         let node = store.nodeID
-        let requests = try await store.read { transaction in
-            var requests: [SeatRequest] = []
-            for document in try await transaction.documents(in: Event.collection) {
+        let date = now()
+        let wanted = demand.wanted(at: date)
+        return try await store.read { view in
+            var wants: [SeatWants.Want] = []
+            for (id, rate) in wanted.sorted(by: { $0.key < $1.key }) {
+                guard let document = try await view.get(Event.collection, id), !document.deleted,
+                    let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow, event.status == .scheduled
+                else { continue }
+                let here = try await Self.availability(of: id, event: event, node: node, at: date, in: view)
+                let lacking = SeatLedger.need(perMinute: rate.seatsPerMinute) - here.remainingHere
+                if lacking > 0 { wants.append(SeatWants.Want(eventId: id, seats: lacking, demand: rate)) }
+            }
+            return SeatWants(wants: wants)
+        }
+    }
+
+    /// After a sync with `peer` (node `peerNode`), while it is reachable: asks it for seats of
+    /// every escrow event this node is short of, gives it seats of the events it wants and this
+    /// node can spare, and gives back seats this node has not sold for `idleAfter` to the peer
+    /// that gave them (or the event's home). Returns whether seats moved (then the caller syncs
+    /// again at once, to fetch or deliver the rows).
+    package func rebalance(with peer: PeerClient, node peerNode: String) async throws -> Bool {
+        let node = store.nodeID
+        let date = now()
+        let plan = try await store.read { view in
+            var plan = Plan()
+            for document in try await view.documents(in: Event.collection) {
                 guard !document.deleted, let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow,
                     event.status == .scheduled
                 else { continue }
-                let here = try await Self.availability(of: document.id, event: event, node: node, at: now(), in: transaction)
-                guard isShort(document.id, event, here), here.remaining > here.remainingHere else { continue }
-                requests.append(SeatRequest(eventId: document.id, seats: SeatLedger.request(capacity: event.capacity)))
+                let id = document.id
+                let here = try await Self.availability(of: id, event: event, node: node, at: date, in: view)
+                if isShort(id, event, here) {
+                    plan.short.insert(id)
+                    guard here.remaining > here.remainingHere else { continue }
+                    // Demand passed on to this node travels on with its own: requests go along chains.
+                    let wanted = demand.wanted(id, at: date)
+                    plan.requests.append(
+                        SeatRequest(
+                            eventId: id,
+                            seats: SeatLedger.request(capacity: event.capacity, perMinute: wanted.seatsPerMinute),
+                            demand: wanted
+                        )
+                    )
+                } else if isIdle(id, at: date), case let surplus = SeatLedger.surplus(remainingHere: here.remainingHere, capacity: event.capacity),
+                    surplus > 0, try await Self.gave(peerNode, seatsOf: id, to: node, event: event, in: view)
+                {
+                    plan.returns.append((id, surplus))
+                }
             }
-            return requests
+            return plan
         }
-        var granted = false
-        for request in requests {
+        var moved = false
+        for request in plan.requests {
             // A refused request (an older peer, an event it does not know yet) is not a failed
             // sync, and the other events are still asked for.
             do {
-                granted = try await peer.requestSeats(request).granted > 0 || granted
+                moved = try await peer.requestSeats(request).granted > 0 || moved
             } catch {
                 Self.logger.notice("seat request refused", metadata: ["peer": "\(peer.baseURL)", "event": "\(request.eventId)", "error": "\(error)"])
             }
         }
-        return granted
+        // Seats go both ways over this one connection: the peer's wants are served from here.
+        let wants: [SeatWants.Want]
+        do {
+            wants = try await peer.seatWants().wants
+        } catch {
+            Self.logger.notice("seat wants not read", metadata: ["peer": "\(peer.baseURL)", "error": "\(error)"])
+            wants = []
+        }
+        for want in wants where !plan.short.contains(want.eventId) {
+            let own = demand.rate(of: want.eventId, at: date).seatsPerMinute
+            moved =
+                try await give(
+                    upTo: { spare, _ in
+                        SeatLedger.grant(requested: want.seats, spare: spare, askerPerMinute: want.demand.seatsPerMinute, ownPerMinute: own)
+                    },
+                    of: want.eventId,
+                    to: peerNode
+                ) > 0
+                || moved
+        }
+        for (id, surplus) in plan.returns where !wants.contains(where: { $0.eventId == id }) {
+            moved = try await give(upTo: { min(surplus, SeatLedger.surplus(remainingHere: $0, capacity: $1)) }, of: id, to: peerNode) > 0 || moved
+        }
+        return moved
+    }
+
+    /// What `rebalance` found to do with one peer.
+    private struct Plan: Sendable {
+        var short: Set<String> = []
+        var requests: [SeatRequest] = []
+        var returns: [(String, Int)] = []
+    }
+
+    /// Gives node `peer` the seats `amount` allows out of this node's unsold seats of event `id`
+    /// (`amount` takes the unsold seats and the capacity), checked again in the giving transaction.
+    private func give(upTo amount: @escaping @Sendable (Int, Int) -> Int, of id: String, to peer: String) async throws -> Int {
+        let node = store.nodeID
+        let date = now()
+        return try await store.transact { transaction in
+            guard let document = try await transaction.get(Event.collection, id), !document.deleted,
+                let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow, event.status == .scheduled
+            else { return 0 }
+            let here = try await Self.availability(of: id, event: event, node: node, at: date, in: transaction)
+            // Invariant: a node only gives away seats it holds and has not sold.
+            let seats = min(amount(here.remainingHere, event.capacity), here.remainingHere)
+            if seats > 0 { try await Self.give(seats, of: id, from: node, to: peer, in: transaction) }
+            return max(0, seats)
+        }
+    }
+
+    /// Whether `peer` gave `node` seats of event `id`, or is the event's home: where idle seats go back.
+    private static nonisolated(nonsending) func gave(
+        _ peer: String,
+        seatsOf id: String,
+        to node: String,
+        event: Event,
+        in view: any StoreView
+    ) async throws -> Bool {
+        if event.homeNode == peer { return true }
+        return try await allocationRows(of: id, in: view).contains { $0.node == peer && ($0.given[node] ?? 0) > 0 }
+    }
+
+    /// No demand here for `idleAfter`: none since the node started counts from its start.
+    private func isIdle(_ id: String, at date: Date) -> Bool {
+        date.timeIntervalSince(demand.lastDemand(for: id) ?? demand.startedAt) >= idleAfter
     }
 
     private static let logger = Logger(label: "boxoffice.seats")

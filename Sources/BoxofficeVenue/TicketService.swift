@@ -80,7 +80,7 @@ package struct TicketService: Sendable {
         let soldAt = now()
         let node = store.nodeID
 
-        let (tickets, fresh) = try await demand.noting(eventId) {
+        let (tickets, fresh) = try await demand.noting(eventId, seats: request.quantity, at: soldAt) {
             try await store.transact { transaction -> ([Identified<Ticket>], Bool) in
                 if let keyID, let previous = try await transaction.get(IdempotencyRecord.collection, keyID) {
                     let record = try previous.body.decode(IdempotencyRecord.self)

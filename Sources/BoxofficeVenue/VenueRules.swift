@@ -10,14 +10,16 @@ public enum VenueRules {
         LocalNode(store: store, now: now, check: requireReadable, afterMerge: afterMerge)
     }
 
-    /// What `serve` runs after each sync with a peer: escrow seat rebalancing (`SeatService`).
+    /// What `serve` runs after each sync with a peer: escrow seat rebalancing (`SeatService`),
+    /// seats unsold for `idleAfter` seconds without demand going back.
     public static func rebalance(
         _ store: any VersionedStore,
         demand: SeatDemand,
+        idleAfter: TimeInterval,
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> ContinuousSync.AfterSync {
-        let seats = SeatService(store: store, demand: demand, now: now)
-        return { peer in try await seats.rebalance(with: peer) }
+        let seats = SeatService(store: store, demand: demand, idleAfter: idleAfter, now: now)
+        return { peer, peerNode in try await seats.rebalance(with: peer, node: peerNode) }
     }
 
     /// Runs on every batch a peer's versions arrive in, in the batch's transaction.

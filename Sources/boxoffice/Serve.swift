@@ -64,6 +64,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between syncs with each peer.")
     var syncInterval = 2.0
 
+    @Option(help: "Seconds without demand after which this node gives unsold escrow seats back to the peer that gave them.")
+    var seatIdleAfter = 30.0
+
     @Option(help: "Seconds a kept-alive connection may stay idle before it is closed.")
     var idleTimeout = 60.0
 
@@ -81,6 +84,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard syncInterval > 0 else { throw ValidationError("--sync-interval must be positive") }
+        guard seatIdleAfter > 0 else { throw ValidationError("--seat-idle-after must be positive") }
         guard idleTimeout > 0, headTimeout > 0 else { throw ValidationError("--idle-timeout and --head-timeout must be positive") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -132,6 +136,7 @@ struct Serve: AsyncParsableCommand {
         configuration.eventDefaults = try store.configuration.checkedEventDefaults()
         configuration.peers = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
         configuration.syncInterval = .seconds(syncInterval)
+        configuration.seatIdleAfter = seatIdleAfter
         configuration.peerTrust = trustOptions.trust
         for peer in configuration.peers { if let risk = PeerTrust.risk(of: peer) { logger.warning("\(risk)") } }
         configuration.tls = try tls(in: store.directory)

@@ -68,6 +68,28 @@ import Testing
         #expect(SeatLedger.grant(requested: 10, spare: 0, giverIsShort: false) == 0)
     }
 
+    @Test func aGrantCoversTheAskersDemandOutOfWhatTheGiverDoesNotNeed() {
+        // Over the two-minute horizon, 6 seats a minute need 12.
+        #expect(SeatLedger.need(perMinute: 6) == 12 && SeatLedger.need(perMinute: 0.2) == 1 && SeatLedger.need(perMinute: -3) == 0)
+        #expect(SeatLedger.need(perMinute: .greatestFiniteMagnitude) == 2_000_000, "a claimed demand is bounded")
+        #expect(SeatLedger.request(capacity: 100, perMinute: 0) == 10 && SeatLedger.request(capacity: 100, perMinute: 30) == 60)
+        // An idle giver gives what the demand needs, not half its spare.
+        #expect(SeatLedger.grant(requested: 60, spare: 400, askerPerMinute: 30, ownPerMinute: 0) == 60)
+        // A busy giver keeps what its own demand needs.
+        #expect(SeatLedger.grant(requested: 60, spare: 70, askerPerMinute: 30, ownPerMinute: 20) == 30)
+        #expect(SeatLedger.grant(requested: 60, spare: 30, askerPerMinute: 30, ownPerMinute: 20) == 0)
+        // An asker with no demand measured yet (its first refusal) still gets a seat; never more than asked.
+        #expect(SeatLedger.grant(requested: 10, spare: 5, askerPerMinute: 0, ownPerMinute: 0) == 1)
+        #expect(SeatLedger.grant(requested: 3, spare: 500, askerPerMinute: 100, ownPerMinute: 0) == 3)
+        #expect(SeatLedger.grant(requested: 3, spare: 0, askerPerMinute: 100, ownPerMinute: 0) == 0)
+    }
+
+    @Test func anIdleNodeKeepsABufferAndGivesTheRestBack() {
+        #expect(SeatLedger.surplus(remainingHere: 40, capacity: 100) == 35)
+        #expect(SeatLedger.surplus(remainingHere: 5, capacity: 100) == 0)
+        #expect(SeatLedger.surplus(remainingHere: 0, capacity: 100) == 0)
+    }
+
     @Test func onlyANodeWithBuyersAndFewSeatsIsShort() {
         #expect(SeatLedger.lowWater(capacity: 100) == 5 && SeatLedger.request(capacity: 100) == 10)
         #expect(SeatLedger.lowWater(capacity: 3) == 1)

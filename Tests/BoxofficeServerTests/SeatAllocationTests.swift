@@ -93,6 +93,37 @@ import Testing
         }
     }
 
+    /// A request that carries the asker's demand is granted what that demand needs; what the node
+    /// could not give shows among its wants, as demand passed on.
+    @Test func aRequestWithDemandIsGrantedItsNeedAndTheRestIsPassedOn() async throws {
+        try await TestNode.run { _, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let event = try await client.createEvent(token: organizer, capacity: 40)
+            #expect(try await client.call(.get, "/sync/seat-wants", signedBy: TestNode.peer).body["wants"] == [])
+            let rate: JSONValue = ["sold": 0, "refused": 30, "held": 0]
+            let asked = try await client.call(
+                .post,
+                "/sync/seat-requests",
+                json: ["eventId": .string(event), "seats": 60, "demand": rate],
+                signedBy: TestNode.peer
+            )
+            // 30 seats a minute need 60 over the horizon; this node holds 40 and no demand of its own.
+            #expect(asked.status == .ok && asked.body["granted"] == 40, "\(asked.body)")
+            let wants = try await client.call(.get, "/sync/seat-wants", signedBy: TestNode.peer)
+            #expect(wants.body["wants"]?[0]?["eventId"]?.string == event && wants.body["wants"]?[0]?["demand"]?["refused"] == 20, "\(wants.body)")
+            let bad: JSONValue = ["sold": -1, "refused": 0, "held": 0]
+            #expect(
+                try await client.call(
+                    .post,
+                    "/sync/seat-requests",
+                    json: ["eventId": .string(event), "seats": 1, "demand": bad],
+                    signedBy: TestNode.peer
+                )
+                .status == .badRequest
+            )
+        }
+    }
+
     /// A capacity change adds or removes this node's own seats, and only unsold ones: seats it sold
     /// or gave away stay counted, so lowering the capacity can never oversell the event.
     @Test func aNodeLowersTheCapacityOnlyByItsOwnUnsoldSeats() async throws {

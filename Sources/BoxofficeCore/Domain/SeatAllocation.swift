@@ -64,11 +64,44 @@ extension SeatLedger {
         hasDemand && remainingHere < lowWater(capacity: capacity)
     }
 
-    /// What a peer holding `spare` unsold seats gives for a request of `requested`: half its
-    /// spare, rounded up, or rounded down when it is short itself, so a busy node keeps its last
-    /// seat and an idle one gives its last seat to where the buyers are.
+    /// What a peer holding `spare` unsold seats gives for a request of `requested` that carries
+    /// no demand (a node of protocol 2 before demand was sent): half its spare, rounded up, or
+    /// rounded down when it is short itself, so a busy node keeps its last seat and an idle one
+    /// gives its last seat to where the buyers are.
     public static func grant(requested: Int, spare: Int, giverIsShort: Bool) -> Int {
         guard requested > 0, spare > 0 else { return 0 }
         return min(requested, giverIsShort ? spare / 2 : spare - spare / 2)
+    }
+}
+
+/// Demand-aware rebalancing (sync-spec.md, section 10.2): seats go where buyers are, for as long
+/// as their recent demand lasts, and come back from where they are not.
+extension SeatLedger {
+    /// How far ahead a grant looks: what a node's demand of the last minute needs for this long.
+    public static let horizonMinutes = 2.0
+
+    /// The seats a demand of `perMinute` seats per minute needs over the horizon.
+    public static func need(perMinute: Double) -> Int {
+        // Bounded: a peer's claimed demand never turns into an overflow.
+        Int((min(max(0, perMinute), 1_000_000) * horizonMinutes).rounded(.up))
+    }
+
+    /// How many seats a short node with a demand of `perMinute` asks a peer for: what the demand
+    /// needs, and at least `request(capacity:)`.
+    public static func request(capacity: Int, perMinute: Double) -> Int {
+        max(request(capacity: capacity), need(perMinute: perMinute))
+    }
+
+    /// What a node holding `spare` unsold seats, with a demand of its own of `ownPerMinute`, gives
+    /// an asker with a demand of `askerPerMinute`: what the asker's demand needs (at least one
+    /// seat, at most `requested`), out of what the giver holds beyond its own need.
+    public static func grant(requested: Int, spare: Int, askerPerMinute: Double, ownPerMinute: Double) -> Int {
+        max(0, min(requested, max(1, need(perMinute: askerPerMinute)), spare - need(perMinute: ownPerMinute)))
+    }
+
+    /// The seats an idle node gives back: its unsold seats beyond a buffer of `lowWater`, so that
+    /// the next walk-in buyer is still served at once.
+    public static func surplus(remainingHere: Int, capacity: Int) -> Int {
+        max(0, remainingHere - lowWater(capacity: capacity))
     }
 }

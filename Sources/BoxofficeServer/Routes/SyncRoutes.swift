@@ -69,6 +69,9 @@ struct SyncRoutes {
             let seatRequest = try await request.decodeJSON(SeatRequest.self, context: context)
             return Self.json(try JSONCoding.encode(try await seats.grant(seatRequest, to: context.peerNode ?? "")))
         }
+        group.get("seat-wants") { _, _ -> Response in
+            Self.json(try JSONCoding.encode(try await seats.wants()))
+        }
     }
 
     /// `GET /sync/status`: how the continuous sync fares with each peer, for staff.

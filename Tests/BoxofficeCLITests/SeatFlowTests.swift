@@ -1,0 +1,85 @@
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+/// Seats follow the buyers between real nodes that sync continuously with a hub, which has no
+/// peers of its own (sync-spec 10.2): idle venues give seats back, and the hub's buyers' demand
+/// draws seats from the venues over the venues' own sync connections.
+@Suite struct SeatFlowTests {
+    /// A hub and two venues syncing with it every 0.2 s, and a 40-seat escrow event made at the
+    /// hub with `shares` (hub, a, b) of its seats, known at each venue.
+    private func cluster(
+        _ temporary: TemporaryDirectory,
+        idleAfter: String,
+        shares: (hub: Int, a: Int, b: Int)
+    ) async throws -> (SyncTests.Node, SyncTests.Node, SyncTests.Node, String) {
+        let hub = try await SyncTests.Node(temporary, "hub")
+        let venue = ["--peer", hub.url, "--sync-interval", "0.2", "--seat-idle-after", idleAfter]
+        let a = try await SyncTests.Node(temporary, "a", arguments: venue)
+        let b = try await SyncTests.Node(temporary, "b", arguments: venue)
+        var allocations: [String: JSONValue] = [:]
+        for (node, seats) in [(hub, shares.hub), (a, shares.a), (b, shares.b)] where seats > 0 {
+            allocations[try await node.nodeID()] = .number(Double(seats))
+        }
+        let event = try await hub.createEvent("Flow", capacity: 40, with: ["allocations": .object(allocations)])
+        for venue in [a, b] {
+            #expect(try await eventually { try await venue.client.call(.get, "/events/\(event)").status == .ok })
+        }
+        return (hub, a, b, event)
+    }
+
+    private func remainingHere(_ node: SyncTests.Node, _ event: String) async throws -> Int? {
+        try await node.client.call(.get, "/events/\(event)").body["remainingHere"]?.int
+    }
+
+    @Test func seatsGoWhereBuyersAreAndComeBackWhenTheyAreGone() async throws {
+        let temporary = TemporaryDirectory("seats-back")
+        defer { temporary.remove() }
+        let (hub, a, b, event) = try await cluster(temporary, idleAfter: "1", shares: (hub: 20, a: 0, b: 20))
+        defer { for node in [hub, a, b] { node.running.stop() } }
+        // A's walk-in buyers are turned away until A's demand draws seats from the hub. (Two
+        // seats: what A keeps even when it gives the rest back between two tries of a slow buyer.)
+        let sale: JSONValue = ["eventId": .string(event), "quantity": 2]
+        #expect(try await eventually { try await a.client.call(.post, "/tickets", token: a.organizer, json: sale).status == .created })
+        // A second without demand, each venue gives back what it holds beyond lowWater (2 of 40):
+        // B its share (the hub is the event's home), A what the hub gave it and it did not sell.
+        // (What the hub's wants drew from B meanwhile may leave B less.) Every node counts the
+        // same: 2 sold, 38 left, and no seat twice.
+        #expect(
+            try await eventually {
+                var here: [Int] = []
+                for node in [hub, a, b] {
+                    let shown = try await node.client.call(.get, "/events/\(event)").body
+                    guard shown["sold"] == 2, shown["remaining"] == 38, let seats = shown["remainingHere"]?.int else { return false }
+                    here.append(seats)
+                }
+                return here[0] >= 34 && here[1] <= 2 && here[2] <= 2 && here.reduce(0, +) == 38
+            }
+        )
+    }
+
+    @Test func aHubWithoutPeersGetsTheSeatsItsBuyersWantFromVenuesThatSyncWithIt() async throws {
+        let temporary = TemporaryDirectory("seat-wants")
+        defer { temporary.remove() }
+        // Seats never go back for idleness here: only the hub's wants can move them.
+        let (hub, a, b, event) = try await cluster(temporary, idleAfter: "3600", shares: (hub: 0, a: 20, b: 20))
+        defer { for node in [hub, a, b] { node.running.stop() } }
+        let sale: JSONValue = ["eventId": .string(event), "quantity": 4]
+        #expect(try await hub.client.call(.post, "/tickets", token: hub.organizer, json: sale).status == .conflict, "the hub holds no seat yet")
+        // 4 seats refused in the last minute need 8 over the horizon: the venues, with no demand of their own, give them.
+        #expect(try await eventually { try await remainingHere(hub, event) ?? 0 >= 4 })
+        #expect(try await hub.client.call(.post, "/tickets", token: hub.organizer, json: sale).status == .created)
+        // However the seats moved, every node counts the same and no seat twice.
+        #expect(
+            try await eventually {
+                var total = 0
+                for node in [hub, a, b] {
+                    let shown = try await node.client.call(.get, "/events/\(event)").body
+                    guard shown["sold"] == 4, shown["remaining"] == 36, let here = shown["remainingHere"]?.int else { return false }
+                    total += here
+                }
+                return total == 36
+            }
+        )
+    }
+}
