@@ -76,7 +76,7 @@ public struct SeatRequest: Codable, Sendable, Equatable {
     }
 }
 
-/// A node's demand for one event's seats over the last minute, in seats per minute: sold, turned
+/// A node's demand for one event's seats over the last 10 seconds, in seats per minute: sold, turned
 /// away for want of seats (here, or asked of it by peers it could not serve), and held.
 public struct SeatDemandRate: Codable, Sendable, Equatable {
     public var sold: Double

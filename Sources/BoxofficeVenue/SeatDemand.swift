@@ -4,12 +4,13 @@ public import Foundation
 import Synchronization
 
 /// The demand for each escrow event's seats at this node: seats sold, turned away for want of
-/// seats, and held, counted per second over the last minute, and when buyers last wanted any. It
-/// sizes what this node asks peers for and what it keeps when it gives (`SeatLedger`), and tells
-/// an idle node to give its seats back. In memory only: after a restart demand is counted anew.
+/// seats, and held, counted per second over the last `window` seconds, and when buyers last wanted
+/// any. It sizes what this node asks peers for and what it keeps when it gives (`SeatLedger`), and
+/// tells an idle node to give its seats back. In memory only: after a restart it is counted anew.
 public final class SeatDemand: Sendable {
-    /// What demand is averaged over.
-    static let window = 60
+    /// What demand is measured over, in seconds: short, so that seats stop flowing to a node soon
+    /// after its buyers are served.
+    static let window = 10
 
     private struct Tally: Sendable {
         /// The Unix second each slot counts, and its seats; a slot older than the window counts nothing.
@@ -18,7 +19,6 @@ public final class SeatDemand: Sendable {
         var refused = [Int](repeating: 0, count: SeatDemand.window)
         var held = [Int](repeating: 0, count: SeatDemand.window)
         var last: Date?
-        var everRefused = false
 
         mutating func add(_ kind: Kind, _ seats: Int, at date: Date) {
             let second = Int(date.timeIntervalSince1970.rounded(.down))
@@ -29,10 +29,9 @@ public final class SeatDemand: Sendable {
             }
             switch kind {
             case .sold: sold[slot] += seats
-            case .refused:
-                refused[slot] += seats
-                everRefused = true
+            case .refused: refused[slot] += seats
             case .held: held[slot] += seats
+            case .passedOn: refused[slot] += seats
             }
             last = max(last ?? date, date)
         }
@@ -45,17 +44,21 @@ public final class SeatDemand: Sendable {
                 rate.refused += Double(refused[slot])
                 rate.held += Double(held[slot])
             }
-            return rate  // seats in the last 60 s: per minute
+            let perMinute = 60 / Double(SeatDemand.window)
+            return SeatDemandRate(sold: rate.sold * perMinute, refused: rate.refused * perMinute, held: rate.held * perMinute)
         }
     }
 
-    enum Kind { case sold, refused, held }
+    /// `passedOn` counts as refused: what peers' demand needed and this node could not give.
+    enum Kind { case sold, refused, held, passedOn }
 
     /// This node's own buyers' demand, by event.
     private let tallies = Mutex<[String: Tally]>([:])
     /// Demand peers asked of this node in vain, by event: passed on to its own peers (as refused
     /// seats), never kept in reserve against them (`SeatLedger.grant` keeps only the own demand).
     private let passedOn = Mutex<[String: Tally]>([:])
+    /// The peers that asked for each event's seats, and when they last did.
+    private let askers = Mutex<[String: [String: Date]]>([:])
     /// When counting began: a node with no demand since is idle from then.
     package let startedAt: Date
 
@@ -84,7 +87,7 @@ public final class SeatDemand: Sendable {
         count(eventId, .refused, seats, at: date)
     }
 
-    /// The demand for `eventId` over the last minute, in seats per minute.
+    /// The demand for `eventId` over the last `window` seconds, in seats per minute.
     package func rate(of eventId: String, at date: Date) -> SeatDemandRate {
         tallies.withLock { $0[eventId]?.rate(at: date) } ?? SeatDemandRate()
     }
@@ -92,17 +95,27 @@ public final class SeatDemand: Sendable {
     /// Counts `seats` of `eventId` a peer's demand needs that this node could not give.
     package func passOn(_ eventId: String, seats: Int, at date: Date) {
         guard seats > 0 else { return }
-        passedOn.withLock { $0[eventId, default: Tally()].add(.refused, seats, at: date) }
+        passedOn.withLock { $0[eventId, default: Tally()].add(.passedOn, seats, at: date) }
     }
 
-    /// The demand for `eventId` here over the last minute, its buyers' and passed on, per minute.
+    /// The demand for `eventId` here over the last `window` seconds, its buyers' and passed on, per minute.
     package func wanted(_ eventId: String, at date: Date) -> SeatDemandRate {
         var rate = self.rate(of: eventId, at: date)
         rate.refused += passedOn.withLock { $0[eventId]?.rate(at: date).refused } ?? 0
         return rate
     }
 
-    /// Every event with demand here over the last minute, its buyers' and passed on, per minute.
+    /// Notes that `node` asked this node for seats of `eventId`; returns how many peers did in the
+    /// last `window` seconds, this one included: a giver's spare is shared among them.
+    package func asked(_ eventId: String, by node: String, at date: Date) -> Int {
+        askers.withLock { askers in
+            askers[eventId, default: [:]][node] = date
+            askers[eventId] = askers[eventId]?.filter { date.timeIntervalSince($0.value) < Double(SeatDemand.window) }
+            return askers[eventId]?.count ?? 1
+        }
+    }
+
+    /// Every event with demand here over the last `window` seconds, its buyers' and passed on, per minute.
     package func wanted(at date: Date) -> [String: SeatDemandRate] {
         var wanted: [String: SeatDemandRate] = tallies.withLock { $0.mapValues { $0.rate(at: date) } }
         let passed: [String: SeatDemandRate] = passedOn.withLock { $0.mapValues { $0.rate(at: date) } }
@@ -110,12 +123,6 @@ public final class SeatDemand: Sendable {
             wanted[eventId, default: SeatDemandRate()].refused += rate.refused
         }
         return wanted.filter { $0.value.seatsPerMinute > 0 }
-    }
-
-    /// Whether buyers here were ever turned away from `eventId` since the node started, or a peer
-    /// asked it for seats it could not give in the last minute.
-    package func wasRefused(_ eventId: String, at date: Date = Date()) -> Bool {
-        tallies.withLock { $0[eventId]?.everRefused } ?? false || (passedOn.withLock { $0[eventId]?.rate(at: date).refused } ?? 0) > 0
     }
 
     /// When buyers here last wanted seats of `eventId`; nil if never since the node started.

@@ -212,6 +212,7 @@ package struct SeatService: Sendable {
         }
         let date = now()
         let own = demand.rate(of: id, at: date).seatsPerMinute
+        let askers = demand.asked(id, by: peer, at: date)
         let grant = try await store.transact { transaction in
             guard let document = try await transaction.get(Event.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "event", id: id)
@@ -221,7 +222,13 @@ package struct SeatService: Sendable {
             let here = try await Self.availability(of: id, event: event, node: node, at: date, in: transaction)
             let seats =
                 request.demand.map {
-                    SeatLedger.grant(requested: request.seats, spare: here.remainingHere, askerPerMinute: $0.seatsPerMinute, ownPerMinute: own)
+                    SeatLedger.grant(
+                        requested: request.seats,
+                        spare: here.remainingHere,
+                        askerPerMinute: $0.seatsPerMinute,
+                        ownPerMinute: own,
+                        askers: askers
+                    )
                 } ?? SeatLedger.grant(requested: request.seats, spare: here.remainingHere, giverIsShort: isShort(id, event, here))
             if seats > 0 { try await Self.give(seats, of: id, from: node, to: peer, in: transaction) }
             return SeatGrant(eventId: id, granted: seats)
@@ -367,8 +374,8 @@ package struct SeatService: Sendable {
 
     private static let logger = Logger(label: "boxoffice.seats")
 
-    /// Short of seats: below the low-water mark with demand here (sales, or buyers turned away).
+    /// Short of seats: below the low-water mark with recent demand here (its buyers', or passed on).
     private func isShort(_ id: String, _ event: Event, _ here: Availability) -> Bool {
-        SeatLedger.isShort(remainingHere: here.remainingHere, hasDemand: here.soldHere > 0 || demand.wasRefused(id), capacity: event.capacity)
+        SeatLedger.isShort(remainingHere: here.remainingHere, hasDemand: demand.wanted(id, at: now()).seatsPerMinute > 0, capacity: event.capacity)
     }
 }

@@ -66,7 +66,7 @@ import Testing
         defer { for node in [hub, a, b] { node.running.stop() } }
         let sale: JSONValue = ["eventId": .string(event), "quantity": 4]
         #expect(try await hub.client.call(.post, "/tickets", token: hub.organizer, json: sale).status == .conflict, "the hub holds no seat yet")
-        // 4 seats refused in the last minute need 8 over the horizon: the venues, with no demand of their own, give them.
+        // 4 seats refused are what the hub lacks: the venues, with no demand of their own, give them.
         #expect(try await eventually { try await remainingHere(hub, event) ?? 0 >= 4 })
         #expect(try await hub.client.call(.post, "/tickets", token: hub.organizer, json: sale).status == .created)
         // However the seats moved, every node counts the same and no seat twice.

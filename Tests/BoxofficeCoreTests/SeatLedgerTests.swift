@@ -69,19 +69,22 @@ import Testing
     }
 
     @Test func aGrantCoversTheAskersDemandOutOfWhatTheGiverDoesNotNeed() {
-        // Over the two-minute horizon, 6 seats a minute need 12.
-        #expect(SeatLedger.need(perMinute: 6) == 12 && SeatLedger.need(perMinute: 0.2) == 1 && SeatLedger.need(perMinute: -3) == 0)
-        #expect(SeatLedger.need(perMinute: .greatestFiniteMagnitude) == 2_000_000, "a claimed demand is bounded")
-        #expect(SeatLedger.request(capacity: 100, perMinute: 0) == 10 && SeatLedger.request(capacity: 100, perMinute: 30) == 60)
+        // Over the 10-second horizon, 60 seats a minute need 10.
+        #expect(SeatLedger.need(perMinute: 60) == 10 && SeatLedger.need(perMinute: 1) == 1 && SeatLedger.need(perMinute: -3) == 0)
+        #expect(SeatLedger.need(perMinute: .greatestFiniteMagnitude) == 166_667, "a claimed demand is bounded")
+        #expect(SeatLedger.request(capacity: 100, perMinute: 0) == 10 && SeatLedger.request(capacity: 100, perMinute: 360) == 60)
         // An idle giver gives what the demand needs, not half its spare.
-        #expect(SeatLedger.grant(requested: 60, spare: 400, askerPerMinute: 30, ownPerMinute: 0) == 60)
+        #expect(SeatLedger.grant(requested: 60, spare: 400, askerPerMinute: 360, ownPerMinute: 0) == 60)
         // A busy giver keeps what its own demand needs.
-        #expect(SeatLedger.grant(requested: 60, spare: 70, askerPerMinute: 30, ownPerMinute: 20) == 30)
-        #expect(SeatLedger.grant(requested: 60, spare: 30, askerPerMinute: 30, ownPerMinute: 20) == 0)
-        // An asker with no demand measured yet (its first refusal) still gets a seat; never more than asked.
-        #expect(SeatLedger.grant(requested: 10, spare: 5, askerPerMinute: 0, ownPerMinute: 0) == 1)
-        #expect(SeatLedger.grant(requested: 3, spare: 500, askerPerMinute: 100, ownPerMinute: 0) == 3)
-        #expect(SeatLedger.grant(requested: 3, spare: 0, askerPerMinute: 100, ownPerMinute: 0) == 0)
+        #expect(SeatLedger.grant(requested: 60, spare: 70, askerPerMinute: 360, ownPerMinute: 240) == 30)
+        #expect(SeatLedger.grant(requested: 60, spare: 30, askerPerMinute: 360, ownPerMinute: 240) == 0)
+        // Five nodes asking share what the giver can give: at most a fifth (rounded up) each.
+        #expect(SeatLedger.grant(requested: 600, spare: 500, askerPerMinute: 6_000, ownPerMinute: 0, askers: 5) == 100)
+        #expect(SeatLedger.grant(requested: 600, spare: 3, askerPerMinute: 6_000, ownPerMinute: 0, askers: 5) == 1)
+        // No demand, no seats; never more than asked, nor than the giver holds.
+        #expect(SeatLedger.grant(requested: 10, spare: 5, askerPerMinute: 0, ownPerMinute: 0) == 0)
+        #expect(SeatLedger.grant(requested: 3, spare: 500, askerPerMinute: 600, ownPerMinute: 0) == 3)
+        #expect(SeatLedger.grant(requested: 3, spare: 0, askerPerMinute: 600, ownPerMinute: 0) == 0)
     }
 
     @Test func anIdleNodeKeepsABufferAndGivesTheRestBack() {

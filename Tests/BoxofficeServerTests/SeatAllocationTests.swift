@@ -100,17 +100,19 @@ import Testing
             let organizer = try await client.login("olga@venue.test", "organizer-pw")
             let event = try await client.createEvent(token: organizer, capacity: 40)
             #expect(try await client.call(.get, "/sync/seat-wants", signedBy: TestNode.peer).body["wants"] == [])
-            let rate: JSONValue = ["sold": 0, "refused": 30, "held": 0]
+            let rate: JSONValue = ["sold": 0, "refused": 360, "held": 0]
             let asked = try await client.call(
                 .post,
                 "/sync/seat-requests",
                 json: ["eventId": .string(event), "seats": 60, "demand": rate],
                 signedBy: TestNode.peer
             )
-            // 30 seats a minute need 60 over the horizon; this node holds 40 and no demand of its own.
+            // 360 seats a minute need 60 over the 10-second horizon; this node holds 40 and no demand of its own.
             #expect(asked.status == .ok && asked.body["granted"] == 40, "\(asked.body)")
+            // The 20 it could not give are demand passed on: 20 seats in 10 s, 120 a minute; it lacks all 20.
             let wants = try await client.call(.get, "/sync/seat-wants", signedBy: TestNode.peer)
-            #expect(wants.body["wants"]?[0]?["eventId"]?.string == event && wants.body["wants"]?[0]?["demand"]?["refused"] == 20, "\(wants.body)")
+            let want = wants.body["wants"]?[0]
+            #expect(want?["eventId"]?.string == event && want?["demand"]?["refused"] == 120 && want?["seats"] == 20, "\(wants.body)")
             let bad: JSONValue = ["sold": -1, "refused": 0, "held": 0]
             #expect(
                 try await client.call(

@@ -77,8 +77,9 @@ extension SeatLedger {
 /// Demand-aware rebalancing (sync-spec.md, section 10.2): seats go where buyers are, for as long
 /// as their recent demand lasts, and come back from where they are not.
 extension SeatLedger {
-    /// How far ahead a grant looks: what a node's demand of the last minute needs for this long.
-    public static let horizonMinutes = 2.0
+    /// How far ahead a grant looks (10 s): a few syncs, so that a node gets seats in steps as its
+    /// buyers come, and none stay where the buyers were.
+    public static let horizonMinutes = 1.0 / 6
 
     /// The seats a demand of `perMinute` seats per minute needs over the horizon.
     public static func need(perMinute: Double) -> Int {
@@ -93,10 +94,14 @@ extension SeatLedger {
     }
 
     /// What a node holding `spare` unsold seats, with a demand of its own of `ownPerMinute`, gives
-    /// an asker with a demand of `askerPerMinute`: what the asker's demand needs (at least one
-    /// seat, at most `requested`), out of what the giver holds beyond its own need.
-    public static func grant(requested: Int, spare: Int, askerPerMinute: Double, ownPerMinute: Double) -> Int {
-        max(0, min(requested, max(1, need(perMinute: askerPerMinute)), spare - need(perMinute: ownPerMinute)))
+    /// an asker with a demand of `askerPerMinute`, one of `askers` nodes asking lately: what the
+    /// asker's demand needs (at most `requested`), out of what the giver holds beyond its own
+    /// need, and at most an even share of it among the askers, so that no single asker takes
+    /// seats the others' buyers are waiting for.
+    public static func grant(requested: Int, spare: Int, askerPerMinute: Double, ownPerMinute: Double, askers: Int = 1) -> Int {
+        let giving = spare - need(perMinute: ownPerMinute)
+        let share = (giving + max(1, askers) - 1) / max(1, askers)
+        return max(0, min(requested, need(perMinute: askerPerMinute), share))
     }
 
     /// The seats an idle node gives back: its unsold seats beyond a buffer of `lowWater`, so that
