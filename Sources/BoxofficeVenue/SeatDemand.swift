@@ -31,7 +31,6 @@ public final class SeatDemand: Sendable {
             case .sold: sold[slot] += seats
             case .refused: refused[slot] += seats
             case .held: held[slot] += seats
-            case .passedOn: refused[slot] += seats
             }
             last = max(last ?? date, date)
         }
@@ -49,8 +48,7 @@ public final class SeatDemand: Sendable {
         }
     }
 
-    /// `passedOn` counts as refused: what peers' demand needed and this node could not give.
-    enum Kind { case sold, refused, held, passedOn }
+    enum Kind { case sold, refused, held }
 
     /// This node's own buyers' demand, by event.
     private let tallies = Mutex<[String: Tally]>([:])
@@ -80,9 +78,8 @@ public final class SeatDemand: Sendable {
         }
     }
 
-    /// Notes that buyers here want `seats` seats of `eventId` that this node does not hold: a
-    /// listing that offered none, or a peer's request this node could not meet (passed on to its
-    /// own peers as this node's demand).
+    /// Notes that buyers here want `seats` seats of `eventId` that this node does not hold (a
+    /// listing that offered none). A peer's demand this node could not meet is `passOn`.
     package func note(_ eventId: String, seats: Int = 1, at date: Date = Date()) {
         count(eventId, .refused, seats, at: date)
     }
@@ -95,7 +92,7 @@ public final class SeatDemand: Sendable {
     /// Counts `seats` of `eventId` a peer's demand needs that this node could not give.
     package func passOn(_ eventId: String, seats: Int, at date: Date) {
         guard seats > 0 else { return }
-        passedOn.withLock { $0[eventId, default: Tally()].add(.passedOn, seats, at: date) }
+        passedOn.withLock { $0[eventId, default: Tally()].add(.refused, seats, at: date) }
     }
 
     /// The demand for `eventId` here over the last `window` seconds, its buyers' and passed on, per minute.

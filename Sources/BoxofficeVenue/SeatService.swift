@@ -229,7 +229,7 @@ package struct SeatService: Sendable {
                         ownPerMinute: own,
                         askers: askers
                     )
-                } ?? SeatLedger.grant(requested: request.seats, spare: here.remainingHere, giverIsShort: isShort(id, event, here))
+                } ?? SeatLedger.grant(requested: request.seats, spare: here.remainingHere, giverIsShort: isShort(id, event, here, at: date))
             if seats > 0 { try await Self.give(seats, of: id, from: node, to: peer, in: transaction) }
             return SeatGrant(eventId: id, granted: seats)
         }
@@ -275,7 +275,7 @@ package struct SeatService: Sendable {
                 else { continue }
                 let id = document.id
                 let here = try await Self.availability(of: id, event: event, node: node, at: date, in: view)
-                if isShort(id, event, here) {
+                if isShort(id, event, here, at: date) {
                     plan.short.insert(id)
                     guard here.remaining > here.remainingHere else { continue }
                     // Demand passed on to this node travels on with its own: requests go along chains.
@@ -375,7 +375,7 @@ package struct SeatService: Sendable {
     private static let logger = Logger(label: "boxoffice.seats")
 
     /// Short of seats: below the low-water mark with recent demand here (its buyers', or passed on).
-    private func isShort(_ id: String, _ event: Event, _ here: Availability) -> Bool {
-        SeatLedger.isShort(remainingHere: here.remainingHere, hasDemand: demand.wanted(id, at: now()).seatsPerMinute > 0, capacity: event.capacity)
+    private func isShort(_ id: String, _ event: Event, _ here: Availability, at date: Date) -> Bool {
+        SeatLedger.isShort(remainingHere: here.remainingHere, hasDemand: demand.wanted(id, at: date).seatsPerMinute > 0, capacity: event.capacity)
     }
 }

@@ -16,7 +16,7 @@ package struct TicketPage: Sendable {
     package static func of(_ documents: [Document], limit: Int, after cursor: TicketCursor?) throws -> TicketPage {
         // Invariant: the order is the sale order, which no later version of a ticket changes (a
         // cancellation or a scan keeps its place), so pages neither repeat nor skip a ticket.
-        let ordered = documents.map { (key: TicketCursor(saleOrderOf: $0), document: $0) }.sorted { $0.key < $1.key }
+        let ordered = TicketCursor.inSaleOrder(documents)
         let start = cursor.map { cursor in ordered.partitionPoint { $0.key <= cursor } } ?? 0
         let page = ordered[start...].prefix(limit)
         let next = start + page.count < ordered.count ? page.last?.key : nil
@@ -50,6 +50,11 @@ package struct TicketCursor: Sendable, Comparable {
         }
         order = recorded ?? soldAt ?? .zero
         id = document.id
+    }
+
+    /// Ticket documents in sale order, each with its place.
+    static func inSaleOrder(_ documents: [Document]) -> [(key: TicketCursor, document: Document)] {
+        documents.map { (key: TicketCursor(saleOrderOf: $0), document: $0) }.sorted { $0.key < $1.key }
     }
 
     package static func < (lhs: TicketCursor, rhs: TicketCursor) -> Bool {

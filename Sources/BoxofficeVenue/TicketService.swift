@@ -190,10 +190,10 @@ package struct TicketService: Sendable {
     package func eventsWithLiveTickets(ofUser userId: String) async throws -> [String] {
         let documents = try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.ofUser(userId))
         var seen = Set<String>()
-        return documents.map { (key: TicketCursor(saleOrderOf: $0), fields: $0.body.strings(["eventId", "status"])) }
-            .sorted { $0.key < $1.key }
-            .compactMap { $0.fields["status"] == TicketStatus.valid.rawValue ? $0.fields["eventId"] : nil }
-            .filter { seen.insert($0).inserted }
+        return TicketCursor.inSaleOrder(documents).compactMap { entry -> String? in
+            let fields = entry.document.body.strings(["eventId", "status"])
+            return fields["status"] == TicketStatus.valid.rawValue ? fields["eventId"] : nil
+        }.filter { seen.insert($0).inserted }
     }
 
     /// Cancels a ticket (its holder or staff): the seat is free again and the holder is told.
