@@ -101,11 +101,23 @@ public struct SeatWants: Codable, Sendable, Equatable {
         /// The seats the node lacks for its demand over the horizon.
         public var seats: Int
         public var demand: SeatDemandRate
+        /// How many nodes this want passed through before the answering node (0: its own demand's).
+        public var hops: Int
 
-        public init(eventId: String, seats: Int, demand: SeatDemandRate) {
+        public init(eventId: String, seats: Int, demand: SeatDemandRate, hops: Int = 0) {
             self.eventId = eventId
             self.seats = seats
             self.demand = demand
+            self.hops = hops
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            eventId = try container.decode(String.self, forKey: .eventId)
+            seats = try container.decode(Int.self, forKey: .seats)
+            demand = try container.decode(SeatDemandRate.self, forKey: .demand)
+            // Absent from nodes that do not relay wants.
+            hops = try container.decodeIfPresent(Int.self, forKey: .hops) ?? 0
         }
     }
 

@@ -57,6 +57,17 @@ public final class SeatDemand: Sendable {
     private let passedOn = Mutex<[String: Tally]>([:])
     /// The peers that asked for each event's seats, and when they last did.
     private let askers = Mutex<[String: [String: Date]]>([:])
+    /// Seats that peers' wants lacked after this node gave what it could, by event and by the peer
+    /// that wanted them: listed among this node's wants to its other callers for `window` seconds.
+    private let relays = Mutex<[String: [String: Relay]]>([:])
+
+    /// One peer's want, as far as this node could not serve it.
+    package struct Relay: Sendable, Equatable {
+        package var seats: Int
+        /// The hops of the want it came from.
+        package var hops: Int
+        var at: Date
+    }
     /// When counting began: a node with no demand since is idle from then.
     package let startedAt: Date
 
@@ -120,6 +131,30 @@ public final class SeatDemand: Sendable {
             wanted[eventId, default: SeatDemandRate()].refused += rate.refused
         }
         return wanted.filter { $0.value.seatsPerMinute > 0 }
+    }
+
+    /// Notes that `node`'s want of `eventId` (with `hops`) still lacks `seats` after this node gave
+    /// what it could: the latest figure replaces the last one, and 0 or less forgets it.
+    package func relay(_ eventId: String, seats: Int, hops: Int, for node: String, at date: Date) {
+        relays.withLock { relays in
+            relays[eventId, default: [:]][node] = seats > 0 ? Relay(seats: seats, hops: hops, at: date) : nil
+        }
+    }
+
+    /// The seats relayed for each event over the last `window` seconds, summed over the peers that
+    /// wanted them except `node` (a want is never listed back to the peer it came from), with the
+    /// fewest hops among them.
+    package func relayed(at date: Date, excluding node: String?) -> [String: Relay] {
+        relays.withLock { relays in
+            var summed: [String: Relay] = [:]
+            for (eventId, byNode) in relays {
+                for (peer, relay) in byNode where peer != node && date.timeIntervalSince(relay.at) < Double(SeatDemand.window) {
+                    let sum = summed[eventId].map { Relay(seats: $0.seats + relay.seats, hops: min($0.hops, relay.hops), at: date) } ?? relay
+                    summed[eventId] = sum
+                }
+            }
+            return summed
+        }
     }
 
     /// When buyers here last wanted seats of `eventId`; nil if never since the node started.

@@ -239,21 +239,29 @@ package struct SeatService: Sendable {
         return grant
     }
 
-    /// The escrow events this node is short of for the demand it sees (its buyers', and what peers
-    /// asked of it in vain), with that demand: `GET /sync/seat-wants`.
-    package func wants() async throws -> SeatWants {
+    /// The escrow events this node is short of for the demand it sees (its buyers', what peers
+    /// asked of it in vain, and what other peers' wants still lack), with that demand, as told to
+    /// node `caller`: `GET /sync/seat-wants`.
+    package func wants(for caller: String?) async throws -> SeatWants {
         let node = store.nodeID
         let date = now()
         let wanted = demand.wanted(at: date)
+        let relayed = demand.relayed(at: date, excluding: caller)
         return try await store.read { view in
             var wants: [SeatWants.Want] = []
-            for (id, rate) in wanted.sorted(by: { $0.key < $1.key }) {
+            for id in Set(wanted.keys).union(relayed.keys).sorted() {
                 guard let document = try await view.get(Event.collection, id), !document.deleted,
                     let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow, event.status == .scheduled
                 else { continue }
                 let here = try await Self.availability(of: id, event: event, node: node, at: date, in: view)
-                let lacking = SeatLedger.need(perMinute: rate.seatsPerMinute) - here.remainingHere
-                if lacking > 0 { wants.append(SeatWants.Want(eventId: id, seats: lacking, demand: rate)) }
+                var rate = wanted[id] ?? SeatDemandRate()
+                let relay = relayed[id]
+                let lacking = SeatLedger.lacking(spare: here.remainingHere, perMinute: rate.seatsPerMinute, relayed: relay?.seats ?? 0)
+                guard lacking > 0 else { continue }
+                // Relayed seats count as refused demand, so that the giver's grant rule covers them.
+                let hops = rate.seatsPerMinute > 0 ? 0 : (relay?.hops ?? 0) + 1
+                rate.refused += Double(relay?.seats ?? 0) / SeatLedger.horizonMinutes
+                wants.append(SeatWants.Want(eventId: id, seats: lacking, demand: rate, hops: hops))
             }
             return SeatWants(wants: wants)
         }
@@ -275,8 +283,11 @@ package struct SeatService: Sendable {
                 else { continue }
                 let id = document.id
                 let here = try await Self.availability(of: id, event: event, node: node, at: date, in: view)
+                // Seats its own buyers are short of stay here; demand passed on does not keep them
+                // from a peer's wants, or seats would stick at nodes between buyers.
+                let ownDemand = demand.rate(of: id, at: date).seatsPerMinute > 0
+                if SeatLedger.isShort(remainingHere: here.remainingHere, hasDemand: ownDemand, capacity: event.capacity) { plan.keeping.insert(id) }
                 if isShort(id, event, here, at: date) {
-                    plan.short.insert(id)
                     guard here.remaining > here.remainingHere else { continue }
                     // Demand passed on to this node travels on with its own: requests go along chains.
                     let wanted = demand.wanted(id, at: date)
@@ -313,17 +324,23 @@ package struct SeatService: Sendable {
             Self.logger.notice("seat wants not read", metadata: ["peer": "\(peer.baseURL)", "error": "\(error)"])
             wants = []
         }
-        for want in wants where !plan.short.contains(want.eventId) {
+        for want in wants {
             let own = demand.rate(of: want.eventId, at: date).seatsPerMinute
-            moved =
-                try await give(
+            let given =
+                plan.keeping.contains(want.eventId)
+                ? 0
+                : try await give(
                     upTo: { spare, _ in
                         SeatLedger.grant(requested: want.seats, spare: spare, askerPerMinute: want.demand.seatsPerMinute, ownPerMinute: own)
                     },
                     of: want.eventId,
                     to: peerNode
-                ) > 0
-                || moved
+                )
+            moved = given > 0 || moved
+            // What the want still lacks, the nodes that sync with this one are asked for in turn.
+            if want.hops < SeatLedger.maxHops {
+                demand.relay(want.eventId, seats: want.seats - given, hops: want.hops, for: peerNode, at: date)
+            }
         }
         for (id, surplus) in plan.returns where !wants.contains(where: { $0.eventId == id }) {
             moved = try await give(upTo: { min(surplus, SeatLedger.surplus(remainingHere: $0, capacity: $1)) }, of: id, to: peerNode) > 0 || moved
@@ -333,7 +350,8 @@ package struct SeatService: Sendable {
 
     /// What `rebalance` found to do with one peer.
     private struct Plan: Sendable {
-        var short: Set<String> = []
+        /// Events whose seats this node's own buyers are short of.
+        var keeping: Set<String> = []
         var requests: [SeatRequest] = []
         var returns: [(String, Int)] = []
     }

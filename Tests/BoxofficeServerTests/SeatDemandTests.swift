@@ -35,4 +35,19 @@ import Testing
         #expect(demand.asked("e-2", by: "venue-c", at: start.addingTimeInterval(5)) == 2)
         #expect(demand.asked("e-2", by: "venue-c", at: start.addingTimeInterval(12)) == 1)
     }
+
+    @Test func wantsRelayedForPeersAreTheLatestFigureSummedAndNeverToldBackToTheirPeer() {
+        let demand = SeatDemand(startedAt: start)
+        demand.relay("e-1", seats: 5, hops: 0, for: "hub", at: start)
+        demand.relay("e-1", seats: 3, hops: 2, for: "venue-b", at: start.addingTimeInterval(1))
+        // The latest figure for a peer replaces the one before; relays do not make this node short.
+        demand.relay("e-1", seats: 4, hops: 0, for: "hub", at: start.addingTimeInterval(2))
+        #expect(demand.relayed(at: start.addingTimeInterval(3), excluding: nil)["e-1"].map { [$0.seats, $0.hops] } == [7, 0])
+        #expect(demand.relayed(at: start.addingTimeInterval(3), excluding: "hub")["e-1"].map { [$0.seats, $0.hops] } == [3, 2])
+        #expect(demand.wanted(at: start.addingTimeInterval(3)).isEmpty)
+        // A want served in full is forgotten; one not heard of for 10 s fades.
+        demand.relay("e-1", seats: 0, hops: 0, for: "hub", at: start.addingTimeInterval(4))
+        #expect(demand.relayed(at: start.addingTimeInterval(5), excluding: nil)["e-1"]?.seats == 3)
+        #expect(demand.relayed(at: start.addingTimeInterval(11), excluding: nil).isEmpty)
+    }
 }

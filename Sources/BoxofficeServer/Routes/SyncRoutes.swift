@@ -69,8 +69,8 @@ struct SyncRoutes {
             let seatRequest = try await request.decodeJSON(SeatRequest.self, context: context)
             return Self.json(try JSONCoding.encode(try await seats.grant(seatRequest, to: context.peerNode ?? "")))
         }
-        group.get("seat-wants") { _, _ -> Response in
-            Self.json(try JSONCoding.encode(try await seats.wants()))
+        group.get("seat-wants") { _, context -> Response in
+            Self.json(try JSONCoding.encode(try await seats.wants(for: context.peerNode)))
         }
     }
 
