@@ -136,6 +136,13 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictness
         ),
+        // The seeded seat simulation runs a thousand schedules of up to 500 nodes in each `make
+        // test`: optimized even in a debug build, or it would take a quarter of an hour.
+        .testTarget(
+            name: "BoxofficeSimulationTests",
+            dependencies: ["BoxofficeCore", "BoxofficeSync", "BoxofficeVenue", "BoxofficeTestSupport"],
+            swiftSettings: strictness + [.unsafeFlags(["-O"])]
+        ),
         // Drives real `boxoffice` and `boxoffice-bench` processes; depending on them makes `swift test` build them.
         .testTarget(
             name: "BoxofficeCLITests",

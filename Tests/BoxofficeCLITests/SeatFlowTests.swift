@@ -1,5 +1,6 @@
 import BoxofficeTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// Seats follow the buyers between real nodes that sync continuously with a hub, which has no
@@ -81,5 +82,67 @@ import Testing
                 return total == 36
             }
         )
+    }
+
+    /// A hub holding all 100 seats of an event and 20 venues that sync with it every 0.5 s, each
+    /// with a walk-in buyer who buys one seat at a time: the venues' demand draws the seats out,
+    /// the buyers get all 100 and not one more, and every node ends up counting the same.
+    @Test func twentyVenuesSellOutTheHubsSeatsAndNotOneMore() async throws {
+        let temporary = TemporaryDirectory("twenty-venues")
+        defer { temporary.remove() }
+        let hub = try await SyncTests.Node(temporary, "hub")
+        let arguments = ["--peer", hub.url, "--sync-interval", "0.5", "--seat-idle-after", "5"]
+        let venues = try await withThrowingTaskGroup(of: SyncTests.Node.self) { group in
+            for index in 1...20 {
+                group.addTask { try await SyncTests.Node(temporary, "venue-\(index)", arguments: arguments) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        defer { for node in [hub] + venues { node.running.stop() } }
+        let event = try await hub.createEvent("Twenty", capacity: 100)
+        let sold = Tally()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for venue in venues {
+                group.addTask {
+                    #expect(try await eventually { try await venue.client.call(.get, "/events/\(event)").status == .ok })
+                    let deadline = Date().addingTimeInterval(120)
+                    while sold.count < 100, Date() < deadline {
+                        let sale = try await venue.client.call(
+                            .post,
+                            "/tickets",
+                            token: venue.organizer,
+                            json: ["eventId": .string(event), "quantity": 1]
+                        )
+                        if sale.status == .created {
+                            sold.add()
+                        } else {
+                            #expect(sale.status == .conflict, "\(sale.body)")
+                            // A walk-in buyer turned away comes back a moment later.
+                            try await Task.sleep(for: .milliseconds(200))
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Invariant under test: the buyers got every seat, and not one seat more.
+        #expect(sold.count == 100)
+        for node in [hub] + venues {
+            #expect(
+                try await eventually {
+                    let shown = try await node.client.call(.get, "/events/\(event)").body
+                    return shown["sold"] == 100 && shown["remaining"] == 0 && shown["remainingHere"] == 0
+                }
+            )
+        }
+        let tickets = try await hub.client.call(.get, "/tickets/\(event)?limit=1", token: hub.organizer)
+        #expect(tickets.body["total"] == 100)
+    }
+
+    /// Tickets sold, counted by the buyers of every venue at once.
+    private final class Tally: Sendable {
+        private let sold = Mutex(0)
+        var count: Int { sold.withLock { $0 } }
+        func add() { sold.withLock { $0 += 1 } }
     }
 }

@@ -1,0 +1,87 @@
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+/// Escrow under many seeded schedules (`SeatSimulation`): 50–500 nodes, a minute of partitions,
+/// nodes leaving and skewed demand that moves, then everyone back. After every second no node has
+/// sold or given a seat it did not hold and no seat is counted twice; once all are back the seats
+/// sell out (99 %) and every node learns every sale. A failure names its schedule's seed:
+/// `BOXOFFICE_TEST_SEED=<seed> swift test --filter SeatSimulationTests` replays that one schedule;
+/// `BOXOFFICE_SIM_SCHEDULES=<n>` runs n schedules (default 1,000).
+@Suite struct SeatSimulationTests {
+    /// Virtual seconds of partitions, and at most how long the healed nodes get to sell out.
+    private static let chaos = 60
+    private static let sellOutWithin = 120
+
+    @Test func escrowHoldsUnderPartitionsAndSeatsSellOutOnceAllAreBack() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let replay = environment["BOXOFFICE_TEST_SEED"].flatMap { UInt64($0) }
+        var seeds = SeededRandom()
+        let schedules = replay == nil ? environment["BOXOFFICE_SIM_SCHEDULES"].flatMap { Int($0) } ?? 1_000 : 1
+        var report = Report()
+        for _ in 0..<schedules {
+            let seed = replay ?? seeds.next()
+            var sizes = SeededRandom(seed: seed)
+            // Mostly 50 to 100 nodes; one schedule in ten has up to 500.
+            let count =
+                Int.random(in: 0..<10, using: &sizes) == 0 ? Int.random(in: 101...500, using: &sizes) : Int.random(in: 50...100, using: &sizes)
+            let simulation = SeatSimulation(seed: seed, nodes: count)
+            let failure = await run(simulation, into: &report)
+            #expect(failure == nil, "seed \(seed) (\(count) nodes, \(simulation.capacity) seats): \(failure ?? "")")
+            if failure != nil { break }
+        }
+        print(report.summary)
+        #expect(report.schedules == schedules)
+    }
+
+    /// Runs one schedule; returns what went wrong, if anything.
+    private func run(_ simulation: SeatSimulation, into report: inout Report) async -> String? {
+        simulation.shiftDemand(sellingOutIn: 40)
+        while simulation.tick < Self.chaos {
+            if simulation.tick % 10 == 0 { simulation.shiftPartitions() }
+            if simulation.tick % 20 == 10 { simulation.shiftDemand(sellingOutIn: 40) }
+            await simulation.step()
+        }
+        simulation.heal()
+        simulation.shiftDemand(sellingOutIn: 30)
+        let target = (simulation.capacity * 99 + 99) / 100
+        while simulation.sold < target, simulation.tick < Self.chaos + Self.sellOutWithin {
+            await simulation.step()
+        }
+        let sellOut = simulation.tick - Self.chaos
+        simulation.stopDemand()
+        let quiet = simulation.tick
+        while !simulation.converged, simulation.tick < quiet + 60 {
+            await simulation.step()
+        }
+        if let violation = simulation.violations.first { return violation }
+        guard simulation.sold >= target else {
+            return
+                "\(simulation.sold) of \(simulation.capacity) sold \(Self.sellOutWithin) s after all came back, \(simulation.stranded) stranded: \(simulation.strandedAt)"
+        }
+        guard simulation.converged else { return "the nodes still disagree on the sales 60 s after the last one" }
+        report.add(simulation, sellOut: sellOut)
+        return nil
+    }
+
+    private struct Report {
+        var schedules = 0
+        var nodes = 0
+        var sellOut: [Int] = []
+        var moves = 0
+
+        mutating func add(_ simulation: SeatSimulation, sellOut seconds: Int) {
+            schedules += 1
+            nodes += simulation.nodeCount
+            sellOut.append(seconds)
+            moves += simulation.moves
+        }
+
+        var summary: String {
+            let sorted = sellOut.sorted()
+            let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+            return
+                "seat simulation: \(schedules) schedules, \(nodes) nodes in all, \(moves) seats moved; 99 % sold \(median) s (median), \(sorted.last ?? 0) s (max) after all came back"
+        }
+    }
+}
