@@ -30,7 +30,12 @@ public func buildApplication(
             trust: configuration.peerTrust,
             interval: configuration.syncInterval,
             board: configuration.peerStatus,
-            afterSync: VenueRules.rebalance(store, demand: configuration.seatDemand, idleAfter: configuration.seatIdleAfter)
+            afterSync: VenueRules.rebalance(
+                store,
+                demand: configuration.seatDemand,
+                idleAfter: configuration.seatIdleAfter,
+                contacts: configuration.peerContacts
+            )
         )
         services.append(ContinuousSyncService(sync: sync))
     }
@@ -76,7 +81,13 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     let hasher = PasswordHasher(cost: UInt8(clamping: configuration.passwordCost))
     let users = UserService(store: store, hasher: hasher, now: now)
     let events = EventService(store: store, now: now)
-    let seats = SeatService(store: store, demand: configuration.seatDemand, idleAfter: configuration.seatIdleAfter, now: now)
+    let seats = SeatService(
+        store: store,
+        demand: configuration.seatDemand,
+        idleAfter: configuration.seatIdleAfter,
+        contacts: configuration.peerContacts,
+        now: now
+    )
     let tickets = TicketService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)
     let notifications = NotificationService(store: store, now: now)
     let reservations = ReservationService(store: store, events: events, metrics: metrics, demand: configuration.seatDemand, now: now)
@@ -109,7 +120,11 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     }
     // Peers sign their requests with their node keys; a new node enrolls first; people use access tokens.
     let sync = SyncRoutes(node: local, status: configuration.peerStatus, seats: seats, roster: roster)
-    sync.addRoutes(to: router.group("sync").add(middleware: PeerAuthMiddleware(roster: roster, allowedPeers: configuration.allowedPeers)))
+    sync.addRoutes(
+        to: router.group("sync").add(
+            middleware: PeerAuthMiddleware(roster: roster, allowedPeers: configuration.allowedPeers, contacts: configuration.peerContacts)
+        )
+    )
     EnrollmentRoutes(
         enrollment: EnrollmentService(
             roster: roster,
@@ -144,7 +159,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
             RosterRoutes(roster: roster).addRoutes(to: group)
             sync.addStatusRoute(to: group)
         }
-        NodeRoutes(store: store, metrics: metrics, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
+        NodeRoutes(store: store, metrics: metrics, seats: seats, startedAt: Date(), openAPI: ByteBuffer(bytes: openAPI)).addRoutes(to: group)
     }
     let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users, session: shell.session)).add(
         middleware: ErrorMiddleware(shell: shell, scope: .pages)

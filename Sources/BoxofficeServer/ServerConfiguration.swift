@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var seatDemand = SeatDemand()
     /// Seats unsold this long without demand go back to the peer that gave them (seconds).
     public var seatIdleAfter: TimeInterval = 30
+    /// When each node that syncs with this one was last heard from; offline after its `offlineAfter`.
+    public var peerContacts = PeerContacts()
     /// The venue's time zone: a day given without a time (the web app's Create Event form) is a day here.
     public var timeZone: TimeZone = .gmt
     /// What an event created under `/api` gets for the fields the web app's form leaves out.

@@ -1,5 +1,6 @@
 package import BoxofficeStore
 import CoreMetrics
+package import Foundation
 import Prometheus
 
 /// The node's Prometheus metrics: request counts and latencies by route and status (recorded by
@@ -32,12 +33,21 @@ package final class NodeMetrics: Sendable {
         sold.increment(by: count)
     }
 
-    /// The Prometheus text exposition, with the store's counters read now.
-    package func render(_ statistics: StoreStatistics) -> [UInt8] {
+    /// The Prometheus text exposition, with the store's counters read now, and the seats held by
+    /// nodes offline here (`stranded`, one series per event and node, gone when the node returns).
+    package func render(_ statistics: StoreStatistics, stranded: [SeatService.Stranded] = [], now: Date = Date()) -> [UInt8] {
         syncs.record(statistics.journalSyncs)
         syncSeconds.record(statistics.journalSyncSeconds)
         documents.record(statistics.documents)
         durableSeq.record(Double(statistics.durableSeq))
-        return registry.emitToBuffer()
+        var text = registry.emitToBuffer()
+        text += Array("# TYPE boxoffice_seats_stranded gauge\n# TYPE boxoffice_seats_stranded_seconds gauge\n".utf8)
+        // Event and node ids are identifiers (letters, digits, '-', '_', '.'): no label escaping needed.
+        for seats in stranded {
+            let labels = "{event=\"\(seats.eventId)\",node=\"\(seats.node)\"}"
+            text += Array("boxoffice_seats_stranded\(labels) \(seats.seats)\n".utf8)
+            text += Array("boxoffice_seats_stranded_seconds\(labels) \(Int(now.timeIntervalSince(seats.since)))\n".utf8)
+        }
+        return text
     }
 }

@@ -29,12 +29,21 @@ package struct SeatService: Sendable {
     package let demand: SeatDemand
     /// Seats unsold this long without demand go back (`rebalance`).
     package let idleAfter: TimeInterval
+    /// When this node last heard from the nodes it syncs with: which of them are offline.
+    package let contacts: PeerContacts
     package let now: @Sendable () -> Date
 
-    package init(store: any VersionedStore, demand: SeatDemand, idleAfter: TimeInterval = 30, now: @escaping @Sendable () -> Date) {
+    package init(
+        store: any VersionedStore,
+        demand: SeatDemand,
+        idleAfter: TimeInterval = 30,
+        contacts: PeerContacts = PeerContacts(),
+        now: @escaping @Sendable () -> Date
+    ) {
         self.store = store
         self.demand = demand
         self.idleAfter = idleAfter
+        self.contacts = contacts
         self.now = now
     }
 
@@ -140,6 +149,110 @@ package struct SeatService: Sendable {
             after.remainingHere -= seats
             return EventView(id: id, event: event, availability: after)
         }
+    }
+
+    /// Takes the unsold seats of event `id` that node `dead` holds, as this node knows them, for
+    /// this node: an organizer's decision that `dead`, offline here, is not coming back (sync-spec
+    /// 10.4). Should it return, its sales beyond what this node saw it sell become oversold.
+    package func reclaim(event id: String, from dead: String, events: EventService) async throws -> (view: EventView, seats: Int) {
+        let id = try Validate.id(id, field: "id")
+        let dead = try Validate.id(dead, field: "node")
+        let node = store.nodeID
+        guard dead != node else { throw DomainError.conflictsWithState(field: "node", reason: "a node does not reclaim seats from itself") }
+        let date = now()
+        return try await store.transact { transaction in
+            let event = try await events.event(id, in: transaction)
+            guard event.salesPolicy == .escrow, event.status == .scheduled else {
+                throw DomainError.conflictsWithState(field: "salesPolicy", reason: "seats are reclaimed only for scheduled events sold under escrow")
+            }
+            // Invariant: seats are reclaimed only from a node this one has lost touch with.
+            switch contacts.standing(of: dead, synced: try await Self.synced(with: dead, in: transaction), at: date) {
+            case .offline: break
+            case .online:
+                throw DomainError.conflictsWithState(
+                    field: "node",
+                    reason: "\(dead) is online: it synced with this node in the last \(Int(contacts.offlineAfter)) s"
+                )
+            case .unknown:
+                throw DomainError.conflictsWithState(
+                    field: "node",
+                    reason: "\(dead) never synced with this node: reclaim its seats at a node it syncs with"
+                )
+            }
+            let rows = try await Self.allocationRows(of: id, in: transaction)
+            let sold = try await transaction.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: dead))
+            let seats = SeatLedger.seats(of: dead, initial: event.initialAllocations, rows: rows) - sold
+            guard seats > 0 else { throw DomainError.conflictsWithState(field: "node", reason: "\(dead) holds no unsold seats of this event") }
+            try await Self.changeRow(of: id, at: node, in: transaction) { $0.reclaimed[dead, default: 0] += seats }
+            Self.logger.notice("seats reclaimed", metadata: ["event": "\(id)", "from": "\(dead)", "seats": "\(seats)"])
+            let availability = try await Self.availability(of: id, event: event, node: node, at: date, in: transaction)
+            return (EventView(id: id, event: event, availability: availability), seats)
+        }
+    }
+
+    /// Unsold seats of a scheduled escrow event held by a node that is offline here.
+    package struct Stranded: Sendable, Equatable {
+        package var eventId: String
+        package var eventName: String
+        package var node: String
+        package var seats: Int
+        package var since: Date
+    }
+
+    /// Every node's unsold seats that cannot be sold until it returns: held by nodes offline here.
+    package func stranded() async throws -> [Stranded] {
+        let date = now()
+        return try await store.read { view in
+            var stranded: [Stranded] = []
+            for document in try await view.documents(in: Event.collection) {
+                guard !document.deleted, let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow,
+                    event.status == .scheduled
+                else { continue }
+                for holder in try await standings(of: document.id, event: event, at: date, in: view) {
+                    guard case let .offline(since) = holder.standing, holder.unsold > 0 else { continue }
+                    stranded.append(Stranded(eventId: document.id, eventName: event.name, node: holder.node, seats: holder.unsold, since: since))
+                }
+            }
+            return stranded
+        }
+    }
+
+    /// A node with seats or sales of an event: its seats, unsold seats and how it stands here.
+    package struct Holder: Sendable, Equatable {
+        package var node: String
+        package var seats: Int
+        package var sold: Int
+        package var unsold: Int { max(0, seats - sold) }
+        package var standing: PeerContacts.Standing
+    }
+
+    /// Every node with seats or transfers of event `id`, and the nodes `sellers`, as `view` sees
+    /// them; this node is online.
+    package nonisolated(nonsending) func standings(
+        of id: String,
+        event: Event,
+        sellers: Set<String> = [],
+        at date: Date,
+        in view: any StoreView
+    ) async throws -> [Holder] {
+        let rows = try await Self.allocationRows(of: id, in: view)
+        var nodes = Set(event.initialAllocations.keys).union(rows.map(\.node)).union(rows.flatMap(\.given.keys)).union(sellers)
+        if let home = event.homeNode { nodes.insert(home) }
+        var holders: [Holder] = []
+        for node in nodes.sorted() {
+            let sold = try await view.count(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(id, soldBy: node))
+            let standing: PeerContacts.Standing =
+                node == store.nodeID ? .online : contacts.standing(of: node, synced: try await Self.synced(with: node, in: view), at: date)
+            holders.append(
+                Holder(node: node, seats: SeatLedger.seats(of: node, initial: event.initialAllocations, rows: rows), sold: sold, standing: standing)
+            )
+        }
+        return holders
+    }
+
+    /// Whether `node` synced with this node before (a checkpoint of what it sent).
+    private static nonisolated(nonsending) func synced(with node: String, in view: any StoreView) async throws -> Bool {
+        try await view.get(LocalNode.checkpoints, "from-" + node) != nil
     }
 
     /// Every node's allocation row of event `id` (seats given and resized), as `transaction` sees them.

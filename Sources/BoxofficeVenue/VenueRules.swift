@@ -10,16 +10,22 @@ public enum VenueRules {
         LocalNode(store: store, now: now, check: requireReadable, afterMerge: afterMerge)
     }
 
-    /// What `serve` runs after each sync with a peer: escrow seat rebalancing (`SeatService`),
-    /// seats unsold for `idleAfter` seconds without demand going back.
+    /// What `serve` runs after each sync with a peer: notes that the peer was heard from, then
+    /// escrow seat rebalancing (`SeatService`), seats unsold for `idleAfter` seconds without
+    /// demand going back.
     public static func rebalance(
         _ store: any VersionedStore,
         demand: SeatDemand,
         idleAfter: TimeInterval,
+        contacts: PeerContacts,
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> ContinuousSync.AfterSync {
-        let seats = SeatService(store: store, demand: demand, idleAfter: idleAfter, now: now)
-        return { peer, peerNode in try await seats.rebalance(with: peer, node: peerNode) }
+        let seats = SeatService(store: store, demand: demand, idleAfter: idleAfter, contacts: contacts, now: now)
+        return { peer, peerNode in
+            // A sync run that got this far heard from the peer.
+            contacts.heard(from: peerNode, at: now())
+            return try await seats.rebalance(with: peer, node: peerNode)
+        }
     }
 
     /// Runs on every batch a peer's versions arrive in, in the batch's transaction.

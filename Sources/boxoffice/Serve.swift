@@ -67,6 +67,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds without demand after which this node gives unsold escrow seats back to the peer that gave them.")
     var seatIdleAfter = 30.0
 
+    @Option(
+        help:
+            "Seconds without word from a node that syncs with this one after which it counts as offline: its unsold seats show as stranded, and an organizer may reclaim them."
+    )
+    var offlineAfter = 60.0
+
     @Option(help: "Seconds a kept-alive connection may stay idle before it is closed.")
     var idleTimeout = 60.0
 
@@ -84,7 +90,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard syncInterval > 0 else { throw ValidationError("--sync-interval must be positive") }
-        guard seatIdleAfter > 0 else { throw ValidationError("--seat-idle-after must be positive") }
+        guard seatIdleAfter > 0, offlineAfter > 0 else { throw ValidationError("--seat-idle-after and --offline-after must be positive") }
         guard idleTimeout > 0, headTimeout > 0 else { throw ValidationError("--idle-timeout and --head-timeout must be positive") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -137,6 +143,7 @@ struct Serve: AsyncParsableCommand {
         configuration.peers = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
         configuration.syncInterval = .seconds(syncInterval)
         configuration.seatIdleAfter = seatIdleAfter
+        configuration.peerContacts = PeerContacts(offlineAfter: offlineAfter)
         configuration.peerTrust = trustOptions.trust
         for peer in configuration.peers { if let risk = PeerTrust.risk(of: peer) { logger.warning("\(risk)") } }
         configuration.tls = try tls(in: store.directory)

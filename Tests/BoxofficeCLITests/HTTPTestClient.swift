@@ -20,10 +20,18 @@ struct HTTPTestClient: Sendable {
         let body: JSONValue
     }
 
-    /// The body of an answer as text (for endpoints whose exact bytes matter).
-    func raw(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, signedBy key: NodeKey? = nil) async throws -> String {
+    /// The body of an answer as text (for endpoints whose exact bytes matter, and pages, which take
+    /// the access token as their `session` cookie).
+    func raw(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String? = nil,
+        session: String? = nil,
+        signedBy key: NodeKey? = nil
+    ) async throws -> String {
         var fields: HTTPFields = [:]
         if let token { fields[.authorization] = "Bearer \(token)" }
+        if let session { fields[.cookie] = "boxoffice_session=\(session)" }
         if let key { Self.sign(&fields, method, path, body: [], key: key) }
         let headers = fields
         return try await withConnection { client in

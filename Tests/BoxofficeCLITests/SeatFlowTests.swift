@@ -139,6 +139,66 @@ import Testing
         #expect(tickets.body["total"] == 100)
     }
 
+    /// A venue loses the hub and keeps selling its own seats. At the hub its unsold seats show as
+    /// stranded (organizer page, /metrics) and, once the organizer reclaims them, the hub sells
+    /// them. When the venue comes back, the sales it made offline are oversold at every node.
+    @Test func aDeadVenuesSeatsAreReclaimedAndWhatItSoldOfflineIsOversold() async throws {
+        let temporary = TemporaryDirectory("reclaim")
+        defer { temporary.remove() }
+        let hub = try await SyncTests.Node(temporary, "hub", arguments: ["--offline-after", "2"])
+        let wire = try TCPProxy()
+        wire.forward(to: hub.running.port)
+        defer { wire.close() }
+        // The venue keeps its seats however long the test takes: only the reclaim moves them.
+        let venue = try await SyncTests.Node(
+            temporary,
+            "venue",
+            arguments: ["--peer", wire.url, "--sync-interval", "0.2", "--seat-idle-after", "3600"]
+        )
+        defer { for node in [hub, venue] { node.running.stop() } }
+        let (hubID, venueID) = (try await hub.nodeID(), try await venue.nodeID())
+        let event = try await hub.createEvent("Reclaim", capacity: 10, with: ["allocations": [hubID: 4, venueID: 6]])
+        let sale: JSONValue = ["eventId": .string(event), "quantity": 1]
+        #expect(try await eventually { try await venue.client.call(.get, "/events/\(event)").status == .ok })
+        for _ in 0..<2 { #expect(try await venue.client.call(.post, "/tickets", token: venue.organizer, json: sale).status == .created) }
+        #expect(try await eventually { try await hub.client.call(.get, "/events/\(event)").body["sold"] == 2 })
+        let reclaim: JSONValue = ["node": .string(venueID)]
+        let early = try await hub.client.call(.post, "/events/\(event)/allocations/reclaim", token: hub.organizer, json: reclaim)
+        #expect(early.status == .conflict, "a venue that syncs is not reclaimed: \(early.body)")
+
+        wire.cut()
+        for _ in 0..<3 { #expect(try await venue.client.call(.post, "/tickets", token: venue.organizer, json: sale).status == .created) }
+        // The hub saw 2 of the venue's 6 seats sold: 4 are stranded until it returns.
+        #expect(
+            try await eventually {
+                try await hub.client.raw(.get, "/metrics").contains("boxoffice_seats_stranded{event=\"\(event)\",node=\"\(venueID)\"} 4")
+            }
+        )
+        let page = try await hub.client.raw(.get, "/web/organizer/events/\(event)", session: hub.organizer)
+        #expect(page.contains("4 seats stranded offline since") && page.contains("Reclaim 4 seats") && page.contains("becomes oversold"), "\(page)")
+        let reclaimed = try await hub.client.call(.post, "/events/\(event)/allocations/reclaim", token: hub.organizer, json: reclaim)
+        #expect(reclaimed.status == .ok && reclaimed.body["seats"] == 4, "\(reclaimed.body)")
+        #expect(
+            try await hub.client.call(.post, "/tickets", token: hub.organizer, json: ["eventId": .string(event), "quantity": 8]).status == .created
+        )
+        #expect(!(try await hub.client.raw(.get, "/metrics").contains("node=\"\(venueID)\"")))
+
+        // Back online, the venue's three offline sales are past the 2 seats it kept: oversold
+        // everywhere, and the venue sells no more.
+        wire.restore()
+        for node in [hub, venue] {
+            #expect(
+                try await eventually {
+                    let tickets = try await node.client.call(.get, "/tickets/\(event)?limit=100", token: node.organizer).body["tickets"]?.array ?? []
+                    let shown = try await node.client.call(.get, "/events/\(event)").body
+                    return tickets.filter { $0["status"] == "oversold" }.count == 3 && shown["sold"] == 10 && shown["remainingHere"] == 0
+                }
+            )
+        }
+        let conflicts = try await venue.client.call(.get, "/conflicts.json", token: venue.organizer).body
+        #expect("\(conflicts)".contains("reclaimed from \(venueID)"), "\(conflicts)")
+    }
+
     /// Tickets sold, counted by the buyers of every venue at once.
     private final class Tally: Sendable {
         private let sold = Mutex(0)

@@ -14,6 +14,26 @@ import Testing
         #expect(SeatLedger.seats(of: "c", initial: initial, rows: rows) == 1)
     }
 
+    @Test func aReclaimMovesADeadNodesSeatsAndKeepsTheirSum() {
+        let initial = ["hub": 10, "dead": 5]
+        var rows = [AllocationRow(eventId: "e", node: "hub", given: ["dead": 3])]
+        // The hub saw the dead node sell 2 of its 8: it takes the other 6.
+        rows[0].reclaimed["dead"] = 6
+        #expect(SeatLedger.seats(of: "hub", initial: initial, rows: rows) == 10 - 3 + 6)
+        #expect(SeatLedger.seats(of: "dead", initial: initial, rows: rows) == 5 + 3 - 6)
+        #expect(SeatLedger.reclaimed(from: "dead", rows: rows) == 6)
+        #expect(SeatLedger.reclaimed(from: "hub", rows: rows) == 0)
+        #expect(["hub", "dead"].map { SeatLedger.seats(of: $0, initial: initial, rows: rows) }.reduce(0, +) == 15)
+    }
+
+    @Test func aRowWithoutReclaimsReadsAndWritesAsBefore() throws {
+        let old = #"{"eventId":"e","given":{"b":1},"node":"a","resized":0}"#
+        let row = try JSONCoding.decode(AllocationRow.self, from: Array(old.utf8))
+        #expect(row.reclaimed.isEmpty)
+        let written = String(decoding: try JSONCoding.encode(row), as: UTF8.self)
+        #expect(written == old)
+    }
+
     /// Three nodes sell and give seats away while their views of each other's rows lag behind
     /// (random partial syncs): under escrow, sales never exceed capacity, whatever the interleaving.
     @Test(arguments: 0..<30)

@@ -4,6 +4,9 @@
 /// every node that knows the same sales reaches the same verdict, whatever order they arrived in.
 public enum OversellRule {
     public static let rule = "overbook: sales ordered by (sale hlc, node, ticket id); the first capacity stand, the rest are oversold"
+    /// The same order within one node's sales, when seats were reclaimed from it (sync-spec 10.4).
+    public static let reclaimRule =
+        "reclaimed: a node's sales ordered by (sale hlc, ticket id); the first as many as its seats stand, the rest are oversold"
 
     /// One live sale of the event.
     public struct Sale: Hashable, Comparable, Sendable {

@@ -11,12 +11,18 @@ public struct AllocationRow: Codable, Sendable, Equatable {
     /// Seats this node added to the capacity (negative: removed), out of its own share. Stale
     /// copies of another node's row change only that node's seats, never this one's.
     public var resized: Int
+    /// Seats this node took, by an organizer's decision, from each node known to be dead:
+    /// cumulative, only growing, as `given` (sync-spec 10.4).
+    public var reclaimed: [String: Int]
 
-    public init(eventId: String, node: String, given: [String: Int] = [:], resized: Int = 0) {
+    private enum CodingKeys: String, CodingKey { case eventId, node, given, resized, reclaimed }
+
+    public init(eventId: String, node: String, given: [String: Int] = [:], resized: Int = 0, reclaimed: [String: Int] = [:]) {
         self.eventId = eventId
         self.node = node
         self.given = given
         self.resized = resized
+        self.reclaimed = reclaimed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,6 +31,17 @@ public struct AllocationRow: Codable, Sendable, Equatable {
         node = try container.decode(String.self, forKey: .node)
         given = try container.decode([String: Int].self, forKey: .given)
         resized = try container.decodeIfPresent(Int.self, forKey: .resized) ?? 0
+        reclaimed = try container.decodeIfPresent([String: Int].self, forKey: .reclaimed) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(eventId, forKey: .eventId)
+        try container.encode(node, forKey: .node)
+        try container.encode(given, forKey: .given)
+        try container.encode(resized, forKey: .resized)
+        // Absent until a reclaim, so rows stay as nodes before reclaims wrote them.
+        if !reclaimed.isEmpty { try container.encode(reclaimed, forKey: .reclaimed) }
     }
 
     /// The document id of `node`'s row for `eventId`.
@@ -34,12 +51,22 @@ public struct AllocationRow: Codable, Sendable, Equatable {
 /// Escrow arithmetic: how many seats a node may sell on its own.
 public enum SeatLedger {
     /// `node`'s seats: its initial share, plus what other nodes gave it, minus what it gave away,
-    /// plus what it added to the capacity.
+    /// plus what it added to the capacity, plus what it reclaimed from dead nodes, minus what
+    /// other nodes reclaimed from it.
     public static func seats(of node: String, initial: [String: Int], rows: [AllocationRow]) -> Int {
-        let received = rows.filter { $0.node != node }.reduce(0) { $0 + ($1.given[node] ?? 0) }
-        let own = rows.first { $0.node == node }
-        let givenAway = own?.given.values.reduce(0, +) ?? 0
-        return (initial[node] ?? 0) + received - givenAway + (own?.resized ?? 0)
+        var seats = initial[node] ?? 0
+        for row in rows where row.node != node {
+            seats += (row.given[node] ?? 0) - (row.reclaimed[node] ?? 0)
+        }
+        if let own = rows.first(where: { $0.node == node }) {
+            seats += own.resized + own.reclaimed.values.reduce(0, +) - own.given.values.reduce(0, +)
+        }
+        return seats
+    }
+
+    /// The seats other nodes reclaimed from `node`: its sales beyond its seats are then oversold.
+    public static func reclaimed(from node: String, rows: [AllocationRow]) -> Int {
+        rows.reduce(0) { $0 + ($1.node == node ? 0 : $1.reclaimed[node] ?? 0) }
     }
 
     /// The event's capacity: as created, plus what every node added or removed since.

@@ -17,12 +17,15 @@ struct PeerAuthMiddleware: RouterMiddleware {
 
     let roster: NodeRoster
     let allowedPeers: Set<String>
+    /// A verified request is word from its node: it is online.
+    let contacts: PeerContacts
     /// Signatures already tried (node id and nonce), remembered past the window either way.
     private let seen = BoundedCache<String, Date>(limit: 200_000)
 
-    init(roster: NodeRoster, allowedPeers: Set<String>) {
+    init(roster: NodeRoster, allowedPeers: Set<String>, contacts: PeerContacts) {
         self.roster = roster
         self.allowedPeers = allowedPeers
+        self.contacts = contacts
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -51,6 +54,7 @@ struct PeerAuthMiddleware: RouterMiddleware {
             throw DomainError.forbidden("this node does not accept sync from \(presented.keyID)")
         }
         context.peerNode = presented.keyID
+        contacts.heard(from: presented.keyID, at: roster.now())
         return try await next(request, context)
     }
 }

@@ -15,6 +15,16 @@ struct EventRoutes {
         var seats: Int
     }
 
+    struct Reclaim: Decodable {
+        var node: String
+    }
+
+    struct Reclaimed: ResponseEncodable {
+        var event: EventView
+        var node: String
+        var seats: Int
+    }
+
     struct Page: ResponseEncodable {
         var events: [EventView]
         /// Pass as `cursor` for the next page; absent on the last page.
@@ -51,6 +61,13 @@ struct EventRoutes {
             var request = request
             let transfer = try await request.decodeJSON(Transfer.self, context: context)
             return try await seats.transfer(event: context.parameters.require("id"), seats: transfer.seats, to: transfer.to, events: events)
+        }
+        // An organizer's decision that a node offline here is not coming back (sync-spec 10.4).
+        organizers.post("events/:id/allocations/reclaim") { request, context -> Reclaimed in
+            var request = request
+            let reclaim = try await request.decodeJSON(Reclaim.self, context: context)
+            let (view, seats) = try await seats.reclaim(event: context.parameters.require("id"), from: reclaim.node, events: events)
+            return Reclaimed(event: view, node: reclaim.node, seats: seats)
         }
         organizers.post("events/:id/cancel") { _, context -> EventView in
             try await events.cancel(context.parameters.require("id"), by: try context.requireIdentity())

@@ -7,6 +7,7 @@ import Hummingbird
 struct NodeRoutes {
     let store: any VersionedStore
     let metrics: NodeMetrics
+    let seats: SeatService
     let startedAt: Date
     let openAPI: ByteBuffer
 
@@ -40,7 +41,7 @@ struct NodeRoutes {
             )
         }
         group.get("metrics") { _, _ -> Response in
-            let text = metrics.render(try await store.statistics())
+            let text = metrics.render(try await store.statistics(), stranded: try await seats.stranded(), now: seats.now())
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

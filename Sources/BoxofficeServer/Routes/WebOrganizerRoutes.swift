@@ -22,6 +22,8 @@ struct WebOrganizerRoutes {
         let escrow: Bool
         let notice: String?
         let nodes: [NodeRow]
+        /// Some node's seats are stranded offline and may be reclaimed.
+        let stranded: Bool
         let cancelled: Bool
     }
 
@@ -35,6 +37,10 @@ struct WebOrganizerRoutes {
         let seats: Int
         let sold: Int
         let revenue: String
+        /// "online", "stranded offline since …", or that the node does not sync with this one.
+        let standing: String
+        /// Unsold seats an organizer may reclaim here: the node is offline and holds some.
+        let reclaimable: Int?
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
@@ -76,6 +82,28 @@ struct WebOrganizerRoutes {
                     values: form,
                     was: Self.opened(form),
                     errors: error.errors(default: "name"),
+                    context: context,
+                    status: error.status
+                )
+            }
+        }
+        organizers.post("web/organizer/events/:id/reclaim") { request, context -> Response in
+            let form = try await shell.form(request, context: context)
+            let id = try context.parameters.require("id")
+            return try await shell.submit {
+                let (view, count) = try await seats.reclaim(event: id, from: form["node"] ?? "", events: events)
+                return try await formPage(
+                    view,
+                    values: Self.values(of: view),
+                    notice: "Reclaimed \(count) seats from \(form["node"] ?? ""); this node sells them now.",
+                    context: context
+                )
+            } again: { error in
+                let view = try await events.view(id)
+                return try await formPage(
+                    view,
+                    values: Self.values(of: view),
+                    errors: error.errors(default: "node", shown: ["node"]),
                     context: context,
                     status: error.status
                 )
@@ -139,31 +167,44 @@ struct WebOrganizerRoutes {
             escrow: (view?.event.salesPolicy.rawValue ?? values["salesPolicy"]) != SalesPolicy.overbook.rawValue,
             notice: notice,
             nodes: nodes,
+            stranded: nodes.contains { $0.reclaimable != nil },
             cancelled: view?.event.status == .cancelled
         )
         return try await shell.page("event-form", title: title, page, context: context, staff: true, status: status)
     }
 
-    /// Seats and sales per node: every node with an allocation or a sale.
+    /// Seats and sales per node: every node with an allocation or a sale, and how it stands here.
     private func nodeRows(_ view: EventView) async throws -> [NodeRow] {
-        let rows = try await store.documents(index: VenueIndexes.allocations, key: VenueIndexes.ofEvent(view.id)).compactMap {
-            try? $0.body.decode(AllocationRow.self)
-        }
-        let live = try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(view.id)).compactMap {
-            try? $0.body.decode(Ticket.self)
-        }
-        let initial = view.event.initialAllocations
-        var nodes = Set(initial.keys).union(rows.map(\.node)).union(live.map(\.soldBy))
-        for row in rows { nodes.formUnion(row.given.keys) }
-        return nodes.sorted().map { node in
-            let sold = live.filter { $0.soldBy == node }
-            let revenue = sold.reduce(Decimal(0)) { $0 + $1.price }
-            return NodeRow(
-                node: node,
-                seats: SeatLedger.seats(of: node, initial: initial, rows: rows),
-                sold: sold.count,
-                revenue: WebFormat.money(revenue, view.event.currency)
-            )
+        let date = seats.now()
+        let escrow = view.event.salesPolicy == .escrow && view.event.status == .scheduled
+        return try await store.read { store in
+            let live = try await store.documents(index: VenueIndexes.tickets, key: VenueIndexes.liveOfEvent(view.id)).compactMap {
+                try? $0.body.decode(Ticket.self)
+            }
+            let holders = try await seats.standings(of: view.id, event: view.event, sellers: Set(live.map(\.soldBy)), at: date, in: store)
+            return holders.map { holder in
+                let sold = live.filter { $0.soldBy == holder.node }
+                var standing = "online"
+                var reclaimable: Int?
+                switch holder.standing {
+                case .online: break
+                case .unknown: standing = "syncs with other nodes, not this one"
+                case let .offline(since):
+                    standing = "offline since \(WebFormat.when(since))"
+                    if escrow, holder.unsold > 0 {
+                        standing = "\(holder.unsold) seats stranded offline since \(WebFormat.when(since))"
+                        reclaimable = holder.unsold
+                    }
+                }
+                return NodeRow(
+                    node: holder.node,
+                    seats: holder.seats,
+                    sold: sold.count,
+                    revenue: WebFormat.money(sold.reduce(Decimal(0)) { $0 + $1.price }, view.event.currency),
+                    standing: standing,
+                    reclaimable: reclaimable
+                )
+            }
         }
     }
 
