@@ -45,9 +45,10 @@ public struct ContinuousSync: Sendable {
     public let board: SyncStatusBoard
     public let afterSync: AfterSync?
 
-    /// Runs after each successful sync with a peer (node `peerNode`), while it is reachable (for
-    /// example: moving seats). Returns true when either side changed something to sync at once.
-    public typealias AfterSync = @Sendable (_ peer: PeerClient, _ peerNode: String) async throws -> Bool
+    /// Runs after each successful sync with a peer (whose `GET /sync/info` answered `info` at the
+    /// start of the run), while it is reachable (for example: moving seats). Returns true when
+    /// either side changed something to sync at once.
+    public typealias AfterSync = @Sendable (_ peer: PeerClient, _ info: SyncInfo) async throws -> Bool
 
     public init(
         local: LocalNode,
@@ -92,7 +93,7 @@ public struct ContinuousSync: Sendable {
                     status.lagVersions = info.lastSeq > applied ? info.lastSeq - applied : 0
                 }
                 var summary = try await synchronizer.run()
-                if let afterSync, try await afterSync(remote, info.nodeId) {
+                if let afterSync, try await afterSync(remote, info) {
                     let again = try await synchronizer.run()
                     summary.pulled += again.pulled
                     summary.pushed += again.pushed

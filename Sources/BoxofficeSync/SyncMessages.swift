@@ -1,6 +1,6 @@
 public import BoxofficeCore
 
-/// `GET /sync/info`: who a node is and where its feed ends.
+/// `GET /sync/info`: who a node is and where its feed ends, and the seats it wants.
 public struct SyncInfo: Codable, Sendable, Equatable {
     public static let protocolVersion = 2
 
@@ -8,12 +8,16 @@ public struct SyncInfo: Codable, Sendable, Equatable {
     public var `protocol`: Int
     public var hlc: String
     public var lastSeq: UInt64
+    /// What `GET /sync/seat-wants` would answer the caller, so that a sync run needs no request
+    /// of its own for it; absent from a node that does not send it (then the caller asks).
+    public var seatWants: [SeatWants.Want]?
 
-    public init(nodeId: String, protocol: Int = SyncInfo.protocolVersion, hlc: String, lastSeq: UInt64) {
+    public init(nodeId: String, protocol: Int = SyncInfo.protocolVersion, hlc: String, lastSeq: UInt64, seatWants: [SeatWants.Want]? = nil) {
         self.nodeId = nodeId
         self.protocol = `protocol`
         self.hlc = hlc
         self.lastSeq = lastSeq
+        self.seatWants = seatWants
     }
 }
 

@@ -373,7 +373,7 @@ package struct SeatService: Sendable {
                 guard lacking > 0 else { continue }
                 // Relayed seats count as refused demand, so that the giver's grant rule covers them.
                 let hops = rate.seatsPerMinute > 0 ? 0 : (relay?.hops ?? 0) + 1
-                rate.refused += Double(relay?.seats ?? 0) / SeatLedger.horizonMinutes
+                rate.refused = min(1_000_000, rate.refused + Double(relay?.seats ?? 0) / SeatLedger.horizonMinutes)
                 wants.append(SeatWants.Want(eventId: id, seats: lacking, demand: rate, hops: hops))
             }
             return SeatWants(wants: wants)
@@ -382,10 +382,11 @@ package struct SeatService: Sendable {
 
     /// After a sync with `peer` (node `peerNode`), while it is reachable: asks it for seats of
     /// every escrow event this node is short of, gives it seats of the events it wants and this
-    /// node can spare, and gives back seats this node has not sold for `idleAfter` to the peer
-    /// that gave them (or the event's home). Returns whether seats moved (then the caller syncs
-    /// again at once, to fetch or deliver the rows).
-    package func rebalance(with peer: PeerClient, node peerNode: String) async throws -> Bool {
+    /// node can spare (`known`: its wants as its `/sync/info` gave them; nil asks it), and gives
+    /// back seats this node has not sold for `idleAfter` to the peer that gave them (or the
+    /// event's home). Returns whether seats moved (then the caller syncs again at once, to fetch
+    /// or deliver the rows).
+    package func rebalance(with peer: PeerClient, node peerNode: String, wants known: [SeatWants.Want]? = nil) async throws -> Bool {
         let node = store.nodeID
         let date = now()
         let plan = try await store.read { view in
@@ -429,13 +430,15 @@ package struct SeatService: Sendable {
                 Self.logger.notice("seat request refused", metadata: ["peer": "\(peer.baseURL)", "event": "\(request.eventId)", "error": "\(error)"])
             }
         }
-        // Seats go both ways over this one connection: the peer's wants are served from here.
-        let wants: [SeatWants.Want]
-        do {
-            wants = try await peer.seatWants().wants
-        } catch {
-            Self.logger.notice("seat wants not read", metadata: ["peer": "\(peer.baseURL)", "error": "\(error)"])
-            wants = []
+        // Seats go both ways over this one connection: the peer's wants are served from here. Its
+        // `/sync/info` carries them; a node that does not send them there is asked.
+        var wants = known ?? []
+        if known == nil {
+            do {
+                wants = try await peer.seatWants().wants
+            } catch {
+                Self.logger.notice("seat wants not read", metadata: ["peer": "\(peer.baseURL)", "error": "\(error)"])
+            }
         }
         for want in wants {
             let own = demand.rate(of: want.eventId, at: date).seatsPerMinute

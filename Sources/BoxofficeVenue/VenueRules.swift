@@ -21,10 +21,10 @@ public enum VenueRules {
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> ContinuousSync.AfterSync {
         let seats = SeatService(store: store, demand: demand, idleAfter: idleAfter, contacts: contacts, now: now)
-        return { peer, peerNode in
+        return { peer, info in
             // A sync run that got this far heard from the peer.
-            contacts.heard(from: peerNode, at: now())
-            return try await seats.rebalance(with: peer, node: peerNode)
+            contacts.heard(from: info.nodeId, at: now())
+            return try await seats.rebalance(with: peer, node: info.nodeId, wants: info.seatWants)
         }
     }
 

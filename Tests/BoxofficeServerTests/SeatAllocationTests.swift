@@ -113,6 +113,8 @@ import Testing
             let wants = try await client.call(.get, "/sync/seat-wants", signedBy: TestNode.peer)
             let want = wants.body["wants"]?[0]
             #expect(want?["eventId"]?.string == event && want?["demand"]?["refused"] == 120 && want?["seats"] == 20, "\(wants.body)")
+            // The same wants ride on /sync/info, which begins every sync run.
+            #expect(try await client.call(.get, "/sync/info", signedBy: TestNode.peer).body["seatWants"] == wants.body["wants"])
             let bad: JSONValue = ["sold": -1, "refused": 0, "held": 0]
             #expect(
                 try await client.call(

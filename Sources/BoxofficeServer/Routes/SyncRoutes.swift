@@ -18,8 +18,10 @@ struct SyncRoutes {
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
-        group.get("info") { _, _ -> Response in
-            Self.json(try JSONCoding.encode(await node.info()))
+        group.get("info") { _, context -> Response in
+            var info = try await node.info()
+            info.seatWants = try await seats.wants(for: context.peerNode).wants
+            return Self.json(try JSONCoding.encode(info))
         }
         group.get("node") { _, _ -> Response in
             // This node's own roster record, as a batch of one version (what enrollment sends).
