@@ -42,7 +42,8 @@ struct HTTPTestClient: Sendable {
 
     /// Over TLS the client checks the name `localhost` (a node's certificate has it): SNI takes no IP address.
     private var configuration: TestClient.Configuration {
-        TestClient.Configuration(tlsConfiguration: tls, serverName: tls == nil ? nil : "localhost")
+        // A minute to answer: debug nodes share two cores with dozens of processes in a full run.
+        TestClient.Configuration(tlsConfiguration: tls, timeout: .seconds(60), serverName: tls == nil ? nil : "localhost")
     }
 
     /// Runs `operation` on a new connection. A connection the kernel refuses while it is being
