@@ -140,7 +140,7 @@ let package = Package(
         // test`: optimized even in a debug build, or it would take a quarter of an hour.
         .testTarget(
             name: "BoxofficeSimulationTests",
-            dependencies: ["BoxofficeCore", "BoxofficeSync", "BoxofficeVenue", "BoxofficeTestSupport"],
+            dependencies: ["BoxofficeCore", "BoxofficeSync", "BoxofficeVenue", "BoxofficeTestSupport", "CLinux"],
             swiftSettings: strictness + [.unsafeFlags(["-O"])]
         ),
         // Drives real `boxoffice` and `boxoffice-bench` processes; depending on them makes `swift test` build them.

@@ -397,10 +397,6 @@ package struct SeatService: Sendable {
                 else { continue }
                 let id = document.id
                 let here = try await Self.availability(of: id, event: event, node: node, at: date, in: view)
-                // Seats its own buyers are short of stay here; demand passed on does not keep them
-                // from a peer's wants, or seats would stick at nodes between buyers.
-                let ownDemand = demand.rate(of: id, at: date).seatsPerMinute > 0
-                if SeatLedger.isShort(remainingHere: here.remainingHere, hasDemand: ownDemand, capacity: event.capacity) { plan.keeping.insert(id) }
                 if isShort(id, event, here, at: date) {
                     guard here.remaining > here.remainingHere else { continue }
                     // Demand passed on to this node travels on with its own: requests go along chains.
@@ -442,16 +438,14 @@ package struct SeatService: Sendable {
         }
         for want in wants {
             let own = demand.rate(of: want.eventId, at: date).seatsPerMinute
-            let given =
-                plan.keeping.contains(want.eventId)
-                ? 0
-                : try await give(
-                    upTo: { spare, _ in
-                        SeatLedger.grant(requested: want.seats, spare: spare, askerPerMinute: want.demand.seatsPerMinute, ownPerMinute: own)
-                    },
-                    of: want.eventId,
-                    to: peerNode
-                )
+            // What this node's own demand needs over the horizon stays here (`SeatLedger.grant`).
+            let given = try await give(
+                upTo: { spare, _ in
+                    SeatLedger.grant(requested: want.seats, spare: spare, askerPerMinute: want.demand.seatsPerMinute, ownPerMinute: own)
+                },
+                of: want.eventId,
+                to: peerNode
+            )
             moved = given > 0 || moved
             // What the want still lacks, the nodes that sync with this one are asked for in turn.
             if want.hops < SeatLedger.maxHops {
@@ -466,8 +460,6 @@ package struct SeatService: Sendable {
 
     /// What `rebalance` found to do with one peer.
     private struct Plan: Sendable {
-        /// Events whose seats this node's own buyers are short of.
-        var keeping: Set<String> = []
         var requests: [SeatRequest] = []
         var returns: [(String, Int)] = []
     }
