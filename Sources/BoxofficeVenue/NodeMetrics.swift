@@ -35,7 +35,7 @@ package final class NodeMetrics: Sendable {
 
     /// The Prometheus text exposition, with the store's counters read now, and the seats held by
     /// nodes offline here (`stranded`, one series per event and node, gone when the node returns).
-    package func render(_ statistics: StoreStatistics, stranded: [SeatService.Stranded] = [], now: Date = Date()) -> [UInt8] {
+    package func render(_ statistics: StoreStatistics, stranded: [SeatService.Stranded], now: Date) -> [UInt8] {
         syncs.record(statistics.journalSyncs)
         syncSeconds.record(statistics.journalSyncSeconds)
         documents.record(statistics.documents)

@@ -88,25 +88,9 @@ struct WebOrganizerRoutes {
             }
         }
         organizers.post("web/organizer/events/:id/reclaim") { request, context -> Response in
-            let form = try await shell.form(request, context: context)
-            let id = try context.parameters.require("id")
-            return try await shell.submit {
+            try await seatForm(request, context: context, fallback: "node", shown: ["node"]) { id, form in
                 let (view, count) = try await seats.reclaim(event: id, from: form["node"] ?? "", events: events)
-                return try await formPage(
-                    view,
-                    values: Self.values(of: view),
-                    notice: "Reclaimed \(count) seats from \(form["node"] ?? ""); this node sells them now.",
-                    context: context
-                )
-            } again: { error in
-                let view = try await events.view(id)
-                return try await formPage(
-                    view,
-                    values: Self.values(of: view),
-                    errors: error.errors(default: "node", shown: ["node"]),
-                    context: context,
-                    status: error.status
-                )
+                return (view, "Reclaimed \(count) seats from \(form["node"] ?? ""); this node sells them now.")
             }
         }
         organizers.post("web/organizer/events/:id/cancel") { request, context -> Response in
@@ -120,27 +104,37 @@ struct WebOrganizerRoutes {
             )
         }
         organizers.post("web/organizer/events/:id/transfer") { request, context -> Response in
-            let form = try await shell.form(request, context: context)
-            let id = try context.parameters.require("id")
-            return try await shell.submit {
+            try await seatForm(request, context: context, fallback: "seats", shown: ["to", "seats"]) { id, form in
                 let count = Int(form["seats"] ?? "") ?? 0
                 let view = try await seats.transfer(event: id, seats: count, to: form["to"] ?? "", events: events)
-                return try await formPage(
-                    view,
-                    values: Self.values(of: view),
-                    notice: "Gave \(count) seats to \(form["to"] ?? "").",
-                    context: context
-                )
-            } again: { error in
-                let view = try await events.view(id)
-                return try await formPage(
-                    view,
-                    values: Self.values(of: view),
-                    errors: error.errors(default: "seats", shown: ["to", "seats"]),
-                    context: context,
-                    status: error.status
-                )
+                return (view, "Gave \(count) seats to \(form["to"] ?? "").")
             }
+        }
+    }
+
+    /// A seat form of the event page (transfer, reclaim): `act` does it and says what it did; a
+    /// refusal shows the page again, its error by the field it names among `shown`, else by `fallback`.
+    private func seatForm(
+        _ request: Request,
+        context: BoxofficeRequestContext,
+        fallback: String,
+        shown: Set<String>,
+        _ act: (String, [String: String]) async throws -> (EventView, String)
+    ) async throws -> Response {
+        let form = try await shell.form(request, context: context)
+        let id = try context.parameters.require("id")
+        return try await shell.submit {
+            let (view, notice) = try await act(id, form)
+            return try await formPage(view, values: Self.values(of: view), notice: notice, context: context)
+        } again: { error in
+            let view = try await events.view(id)
+            return try await formPage(
+                view,
+                values: Self.values(of: view),
+                errors: error.errors(default: fallback, shown: shown),
+                context: context,
+                status: error.status
+            )
         }
     }
 
