@@ -91,6 +91,8 @@ package enum JSONCoding {
     }
 
     package static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try makeDecoder().decode(type, from: Data(bytes))
+        // The fast reader answers most bodies; what it gives up on, JSONDecoder decides and words.
+        if let value = BodyDecoder.decode(type, from: bytes) { return value }
+        return try makeDecoder().decode(type, from: Data(bytes))
     }
 }

@@ -1,0 +1,169 @@
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+@testable import BoxofficeCore
+
+/// `BodyDecoder` may only ever answer what JSONDecoder answers: the same value, or nothing (then
+/// JSONDecoder decides).
+@Suite struct BodyDecoderTests {
+    struct Sample: Codable, Equatable {
+        enum Kind: String, Codable { case paid, comp }
+        var text: String
+        var name: String?
+        var count: Int
+        var big: UInt64
+        var small: Int8
+        var ratio: Double
+        var flag: Bool
+        var at: Date
+        var price: Decimal
+        var kind: Kind
+        var tags: [String]
+        var counts: [String: Int]
+        var hlc: HLC?
+        var children: [Sample]?
+    }
+
+    static let sample = Sample(
+        text: "Zoë 🎟 at the door",
+        name: nil,
+        count: -42,
+        big: .max,
+        small: -128,
+        ratio: 0.25,
+        flag: true,
+        at: Date(timeIntervalSince1970: 1_906_574_400),
+        price: Decimal(string: "18.50")!,
+        kind: .comp,
+        tags: ["a", "", "b c"],
+        counts: ["venue-a": 3, "venue-b": 0],
+        hlc: HLC(wallMillis: 1_906_574_400_000, counter: 7),
+        children: [Sample(text: "child", count: 1, price: 0, tags: [], counts: [:])]
+    )
+
+    private static func foundation<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
+        try? JSONCoding.makeDecoder().decode(type, from: Data(bytes))
+    }
+
+    @Test func readsWhatItWroteAsJSONDecoderDoes() throws {
+        let bytes = try JSONCoding.encode(Self.sample)
+        let fast = try #require(BodyDecoder.decode(Sample.self, from: bytes))
+        #expect(fast == Self.sample)
+        #expect(fast == Self.foundation(Sample.self, bytes))
+    }
+
+    @Test func readsDomainDocuments() throws {
+        let ticket = Ticket(
+            eventId: "e-1",
+            userId: nil,
+            holderName: "Bo \"Late\"",
+            holderEmail: "bo@example.com",
+            code: "T-1",
+            price: Decimal(string: "9.90")!,
+            currency: "EUR",
+            soldAt: Date(timeIntervalSince1970: 1_900_000_000),
+            saleHLC: nil,
+            soldBy: "venue-a",
+            soldByUser: "u-1"
+        )
+        let escaped = try JSONCoding.encode(ticket)
+        // A name with quotes is escaped: left to JSONDecoder, and JSONCoding still reads it.
+        #expect(BodyDecoder.decode(Ticket.self, from: escaped) == nil)
+        #expect(try JSONCoding.decode(Ticket.self, from: escaped) == ticket)
+        var plain = ticket
+        plain.holderName = "Bo Late"
+        #expect(BodyDecoder.decode(Ticket.self, from: try JSONCoding.encode(plain)) == plain)
+
+        let row = AllocationRow(eventId: "e-1", node: "hub", given: ["venue-a": 10], resized: 5, reclaimed: ["venue-b": 2])
+        #expect(BodyDecoder.decode(AllocationRow.self, from: try JSONCoding.encode(row)) == row)
+        let defaults = BodyDecoder.decode(EventDefaults.self, from: Array(#"{"capacity": 250}"#.utf8))
+        #expect(defaults == EventDefaults(capacity: 250))
+    }
+
+    /// Each of these is left to JSONDecoder, and `JSONCoding.decode` answers what JSONDecoder does.
+    @Test(arguments: [
+        #"{"text":"a\"b","count":1}"#,  // an escape
+        #"{"count":1,"count":2}"#,  // a duplicate key
+        #"{"count":1e2}"#,  // an integer with an exponent
+        #"{"count":1.0}"#,  // an integer with a fraction
+        #"{"count":1} x"#,  // trailing text
+        #"{"count":01}"#,  // not a JSON number
+        #"{"count":"1"}"#,  // a wrong type
+        #"{"count":}"#, #"{"count" 1}"#, #"{count:1}"#, "", "[1,]", "{\"t\":\"\u{1}\"}",
+        #"{"price":1e400}"#, #"{"price":12345678901234567890}"#, #"{"flag":tru}"#, #"{"count":1,"é":2}"#,
+    ])
+    func givesUpWhereJSONDecoderDecides(_ text: String) throws {
+        struct Small: Codable, Equatable {
+            var count: Int?
+            var text: String?
+            var price: Decimal?
+            var flag: Bool?
+        }
+        let bytes = Array(text.utf8)
+        #expect(BodyDecoder.decode(Small.self, from: bytes) == nil)
+        #expect((try? JSONCoding.decode(Small.self, from: bytes)) == Self.foundation(Small.self, bytes))
+    }
+
+    @Test func invalidUTF8IsLeftToJSONDecoder() {
+        struct Named: Codable { var name: String }
+        #expect(BodyDecoder.decode(Named.self, from: Array(#"{"name":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)) == nil)
+    }
+
+    @Test(arguments: ["0", "-0", "18.5", "18.50", "0.01", "-3.333", "123456789012345678", "99999999.9999999999", "1000000"])
+    func decimalsReadAsJSONDecoderReadsThem(_ text: String) throws {
+        struct Priced: Codable, Equatable { var price: Decimal }
+        let bytes = Array(#"{"price":\#(text)}"#.utf8)
+        let fast = BodyDecoder.decode(Priced.self, from: bytes)
+        let expected = try #require(Self.foundation(Priced.self, bytes))
+        #expect(fast == expected)
+        #expect(try JSONCoding.encode(fast) == JSONCoding.encode(expected))
+    }
+
+    /// The property that matters: whatever a damaged body looks like, an answer from this reader
+    /// is JSONDecoder's answer.
+    @Test(arguments: 0..<8)
+    func damagedBodiesNeverReadDifferently(_ round: Int) throws {
+        var random = SeededRandom()
+        let original = try JSONCoding.encode(Self.sample)
+        let alphabet = Array(#"{}[]",:.-+eE0123456789 \ntfnrule"#.utf8) + [0x00, 0xC3, 0xFF]
+        var accepted = 0
+        for _ in 0..<2_000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let at = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[at] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: at)
+                }
+            }
+            guard let fast = BodyDecoder.decode(Sample.self, from: bytes) else { continue }
+            accepted += 1
+            #expect(fast == Self.foundation(Sample.self, bytes), "seed \(random.seed): \(String(decoding: bytes, as: UTF8.self))")
+        }
+        // Some damage leaves a body that still reads (a digit changed, a space added): those were compared.
+        #expect(accepted > 0)
+    }
+}
+
+extension BodyDecoderTests.Sample {
+    init(text: String, count: Int, price: Decimal, tags: [String], counts: [String: Int]) {
+        self.init(
+            text: text,
+            name: "n",
+            count: count,
+            big: 0,
+            small: 0,
+            ratio: 1,
+            flag: false,
+            at: Date(timeIntervalSince1970: 0),
+            price: price,
+            kind: .paid,
+            tags: tags,
+            counts: counts,
+            hlc: nil,
+            children: nil
+        )
+    }
+}
