@@ -18,12 +18,20 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.rawValue = wallMillis << 16 | UInt64(counter)
     }
 
-    /// Parses the 16-hex-digit text form; nil for anything else.
-    public init?(_ text: some StringProtocol) {
-        guard text.utf8.count == 16, text.utf8.allSatisfy(Self.isLowerHex), let value = UInt64(text, radix: 16) else {
-            return nil
+    /// Parses the 16-hex-digit text form; nil for anything else. It reads every version a peer
+    /// sends, so it is written out for `String` rather than left generic.
+    public init?(_ text: String) {
+        guard text.utf8.count == 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in text.utf8 {
+            guard let digit = Self.lowerHexValue(byte) else { return nil }
+            value = value << 4 | digit
         }
         self.rawValue = value
+    }
+
+    public init?(_ text: Substring) {
+        self.init(String(text))
     }
 
     public var wallMillis: UInt64 { rawValue >> 16 }
@@ -41,8 +49,12 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: HLC, rhs: HLC) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    private static func isLowerHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    private static func lowerHexValue(_ byte: UInt8) -> UInt64? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt64(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt64(byte - UInt8(ascii: "a") + 10)
+        default: nil
+        }
     }
 }
 
