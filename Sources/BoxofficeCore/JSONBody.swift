@@ -34,21 +34,56 @@ public struct JSONBody: Hashable, Sendable {
     /// The top-level string fields named in `keys`, read without decoding the rest of the body:
     /// what the store's lookups file a document under. A field that is absent or not a string is
     /// left out; a body that does not parse gives none (never some of them).
-    public func strings(_ keys: [String]) -> [String: String] {
-        var found: [String: String] = [:]
+    public func strings(_ keys: [String]) -> Fields {
+        scan(for: keys, stoppingEarly: false)
+    }
+
+    /// The top-level string field `key` of a body known to parse (a stored body of a collection
+    /// whose versions are checked on arrival): reading stops at the field.
+    public func string(_ key: String) -> String? {
+        scan(for: [key], stoppingEarly: true)[key]
+    }
+
+    private struct FoundAll: Error {}
+
+    private func scan(for keys: [String], stoppingEarly: Bool) -> Fields {
+        var found = Fields()
         var scanner = JSONScanner(bytes)
         do {
             try scanner.object { key, value in
                 if keys.contains(key), value.peek() == UInt8(ascii: "\"") {
-                    found[key] = try value.string()
+                    found.pairs.append((key, try value.string()))
+                    if stoppingEarly && found.pairs.count == keys.count { throw FoundAll() }
                 } else {
                     _ = try value.rawValue()
                 }
             }
+        } catch is FoundAll {
+            return found
         } catch {
-            return [:]
+            return Fields()
         }
         return found
+    }
+
+    /// A few named string fields of a body. A list rather than a dictionary: it is made for
+    /// every version the store files, and holds a handful of names.
+    public struct Fields: Equatable, Sendable, ExpressibleByDictionaryLiteral {
+        fileprivate var pairs: [(name: String, value: String)] = []
+
+        public init(dictionaryLiteral elements: (String, String)...) {
+            pairs = elements
+        }
+
+        public init(_ fields: [String: String]) {
+            pairs = fields.map { ($0.key, $0.value) }
+        }
+
+        public subscript(name: String) -> String? { pairs.first { $0.name == name }?.value }
+
+        public static func == (lhs: Fields, rhs: Fields) -> Bool {
+            Dictionary(lhs.pairs, uniquingKeysWith: { first, _ in first }) == Dictionary(rhs.pairs, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// Decodes the body as `type`.

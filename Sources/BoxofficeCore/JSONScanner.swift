@@ -188,7 +188,7 @@ package struct JSONScanner {
                 depth -= 1
                 offset += 1
             case UInt8(ascii: "\""):
-                _ = try string()
+                try skipString()
             case UInt8(ascii: ","), UInt8(ascii: ":"):
                 guard depth > 0 else { throw fail("a value") }
                 offset += 1
@@ -200,6 +200,21 @@ package struct JSONScanner {
             }
         } while depth > 0
         return bytes[start..<offset]
+    }
+
+    /// Skips a string, checked as `string()` checks it, without making it: most strings a scan
+    /// passes over (the fields of a body it was not asked for) have no escapes.
+    private mutating func skipString() throws(Malformed) {
+        let start = offset
+        try expect(UInt8(ascii: "\""))
+        var end = offset
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            offset = end + 1
+            return
+        }
+        offset = start
+        _ = try string()
     }
 
     private static func isLiteral(_ byte: UInt8) -> Bool {

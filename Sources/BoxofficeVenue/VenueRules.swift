@@ -40,7 +40,7 @@ public enum VenueRules {
         }
         // Sales and capacity changes (allocation rows) decide whether an event is oversold.
         let seats = stored.filter { $0.collection == Ticket.collection || $0.collection == AllocationRow.collection }
-        var events = Set(seats.compactMap { $0.body.strings(["eventId"])["eventId"] })
+        var events = Set(seats.compactMap { $0.body.string("eventId") })
         events.formUnion(stored.filter { $0.collection == Event.collection }.map(\.id))
         for eventId in events.sorted() {
             try await Oversell.settle(eventId, adding: seats, in: transaction, node: node, now: now)

@@ -49,7 +49,7 @@ import Testing
         let decoded = try JSONValue(parsing: bytes)
         let expected = Dictionary(uniqueKeysWithValues: names.prefix(4).compactMap { name in (decoded[name]?.string).map { (name, $0) } })
         #expect(
-            JSONBody(unchecked: Array(bytes)).strings(Array(names.prefix(4))) == expected,
+            JSONBody(unchecked: Array(bytes)).strings(Array(names.prefix(4))) == JSONBody.Fields(expected),
             "seed \(random.seed), body \(String(decoding: bytes, as: UTF8.self))"
         )
     }
@@ -63,5 +63,14 @@ import Testing
         ] {
             #expect(JSONBody(unchecked: Array(broken.utf8)).strings(["code", "eventId"]) == [:], "\(broken)")
         }
+    }
+
+    @Test func oneStringStopsReadingAtItsField() {
+        let body = JSONBody(unchecked: Array(#"{"code":"T-1","count":3,"eventId":"e-1","userId":"u-1"}"#.utf8))
+        #expect(body.string("eventId") == "e-1")
+        #expect(body.string("count") == nil)
+        #expect(body.string("missing") == nil)
+        // Only what comes before the field is read: it is meant for bodies known to parse.
+        #expect(JSONBody(unchecked: Array(#"{"eventId":"e-1","code":"\x"}"#.utf8)).string("eventId") == "e-1")
     }
 }
