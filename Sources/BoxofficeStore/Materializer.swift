@@ -25,7 +25,8 @@ public struct FileAuditReport: Sendable, Equatable {
 final class Materializer: @unchecked Sendable {
     /// What writers hand to the thread.
     private struct Queue {
-        var pending: [DocumentKey: SequencedDocument] = [:]
+        /// Batches of versions in sequence order, as the store wrote them.
+        var pending: [[SequencedDocument]] = []
         var pendingThrough: UInt64 = 0
         var audits: [(expected: [DocumentKey: SequencedDocument], done: CheckedContinuation<FileAuditReport, Never>)] = []
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
@@ -78,14 +79,14 @@ final class Materializer: @unchecked Sendable {
     }
 
     /// Queues documents to be written; called by the store in sequence order. A document is
-    /// written only once the journal holds it durably.
-    func enqueue(_ entries: some Sequence<SequencedDocument>) {
+    /// written only once the journal holds it durably. The writer only appends the batch: sorting
+    /// out which versions are the latest is left to this thread, off the writer's path.
+    func enqueue(_ entries: [SequencedDocument]) {
+        guard let last = entries.last else { return }
         let wasIdle = queue.withLock { queue in
             let wasIdle = queue.isEmpty
-            for entry in entries {
-                queue.pending[entry.document.key] = entry
-                queue.pendingThrough = max(queue.pendingThrough, entry.seq)
-            }
+            queue.pending.append(entries)
+            queue.pendingThrough = max(queue.pendingThrough, last.seq)
             return wasIdle
         }
         if wasIdle { wake.signal() }
@@ -142,11 +143,14 @@ final class Materializer: @unchecked Sendable {
                 continue
             }
 
+            // Several versions of one document queued together are written once: the latest.
+            var latest: [DocumentKey: SequencedDocument] = [:]
+            for entry in work.pending.joined() { latest[entry.document.key] = entry }
             // Audits look at the files before this batch is written, and skip the batch's documents.
-            for job in work.audits { job.done.resume(returning: audit(job.expected, skipping: work.pending)) }
+            for job in work.audits { job.done.resume(returning: audit(job.expected, skipping: latest)) }
             // Invariant: a file never shows a version the journal could still lose.
-            if !work.pending.isEmpty, journal.blockUntilDurable(work.pendingThrough) {
-                for entry in work.pending.values { write(entry.document) }
+            if !latest.isEmpty, journal.blockUntilDurable(work.pendingThrough) {
+                for entry in latest.values { write(entry.document) }
                 writtenThrough = work.pendingThrough
             }
             if writtenThrough > markedThrough && (work.closing || secondsSinceSync() >= syncInterval) { markDurable() }
