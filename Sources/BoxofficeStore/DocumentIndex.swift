@@ -1,63 +1,117 @@
 import BoxofficeCore
+import Dispatch
 
 /// The in-memory state of the store: the current version of every document and the changes
 /// feed. Rebuilt from the snapshot and the journal at start-up; owned by `DocumentStore`, which
 /// alone mutates it.
+///
+/// Each document has a slot of its own for good (a deletion is a tombstone; nothing is ever
+/// removed), so the feed, the collections and the secondary indexes hold slots: filing a synced
+/// version hashes its key once, not once per list it joins (bench/sync.sh).
 final class DocumentIndex {
-    private(set) var documents: [DocumentKey: SequencedDocument] = [:]
+    private var entries: [SequencedDocument] = []
+    private var slots: [DocumentKey: Int] = [:]
     private var log = ChangeLog()
     private(set) var lastSeq: UInt64 = 0
     /// The greatest HLC of any stored version, so the node's clock restarts after it.
     private(set) var maxHLC: HLC = .zero
     private var secondary: [SecondaryIndexState]
     private let secondaryPositions: [String: Int]
-    private var collections: [String: Set<String>] = [:]
+    /// The slots of each collection's documents, in the order they first arrived.
+    private var collections: [String: [Int]] = [:]
 
     init(indexes: [SecondaryIndex] = []) {
         secondary = indexes.map(SecondaryIndexState.init)
         secondaryPositions = Dictionary(indexes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    var count: Int { documents.count }
+    var count: Int { entries.count }
 
-    subscript(key: DocumentKey) -> SequencedDocument? { documents[key] }
+    subscript(key: DocumentKey) -> SequencedDocument? { slots[key].map { entries[$0] } }
+
+    /// The current version of every document, by key (for an audit of the files).
+    var documents: [DocumentKey: SequencedDocument] {
+        Dictionary(uniqueKeysWithValues: entries.map { ($0.document.key, $0) })
+    }
 
     /// Makes `entry` the current version of its document.
     func apply(_ entry: SequencedDocument) {
+        apply(entry, keys: nil)
+    }
+
+    /// Makes each entry of a batch the current version of its document, in order. The secondary
+    /// keys of a large batch are read on two threads first: a synced page is a thousand bodies to
+    /// scan, and the writer is the one part of a pull that cannot run beside the others.
+    func apply(_ batch: [SequencedDocument]) {
+        guard batch.count >= 64, !secondary.isEmpty else {
+            for entry in batch { apply(entry, keys: nil) }
+            return
+        }
+        let definitions = secondary.map(\.definition)
+        var keys = [[[String]]](repeating: [], count: batch.count)
+        keys.withUnsafeMutableBufferPointer { buffer in
+            // Invariant: the two threads write disjoint halves of the buffer, and it outlives them.
+            nonisolated(unsafe) let out = buffer
+            let half = batch.count / 2
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                for position in part == 0 ? 0..<half : half..<batch.count {
+                    let document = batch[position].document
+                    out[position] = definitions.filter { $0.collection == document.collection }.map { $0.keys(document) }
+                }
+            }
+        }
+        for (entry, keys) in zip(batch, keys) { apply(entry, keys: keys) }
+    }
+
+    /// `keys`: the entry's keys in each secondary index of its collection, when read already.
+    private func apply(_ entry: SequencedDocument, keys: [[String]]?) {
         let key = entry.document.key
-        let previous = documents.updateValue(entry, forKey: key)
-        let replacing = previous != nil
-        log.append(seq: entry.seq, key: key, replacing: replacing)
-        if !replacing { collections[key.collection, default: []].insert(key.id) }
+        let slot = Self.claim(&slots[key, default: -1], next: entries.count)
+        let previous: Document?
+        if slot == entries.count {
+            previous = nil
+            entries.append(entry)
+            collections[key.collection, default: []].append(slot)
+        } else {
+            previous = entries[slot].document
+            entries[slot] = entry
+        }
+        log.append(seq: entry.seq, slot: slot, replacing: previous != nil)
+        var filed = 0
         for position in secondary.indices where secondary[position].definition.collection == key.collection {
-            secondary[position].replace(previous?.document, with: entry.document)
+            secondary[position].replace(previous, with: entry.document, at: slot, keys: keys?[filed])
+            filed += 1
         }
         lastSeq = entry.seq
         if entry.document.version.hlc > maxHLC { maxHLC = entry.document.version.hlc }
-        if replacing { log.compactIfMostlyStale { documents[$0]?.seq } }
+        if previous != nil { log.compactIfMostlyStale { entries[$0].seq } }
+    }
+
+    /// The slot in `value`, or `next` stored there when it held none: one lookup for both.
+    private static func claim(_ value: inout Int, next: Int) -> Int {
+        if value < 0 { value = next }
+        return value
     }
 
     /// The current versions written after `since`, up to `through`, in sequence order.
     func changes(since: UInt64, through: UInt64, limit: Int) -> [SequencedDocument] {
-        log.entries(since: since, through: through, limit: limit) { documents[$0]?.seq }
-            .compactMap { documents[$0.key] }
+        log.entries(since: since, through: through, limit: limit) { entries[$0].seq }.map { entries[$0.slot] }
     }
 
     /// The current versions filed under `key` in the secondary index `name`; none for an unknown index.
     func documents(index name: String, key: String) -> [Document] {
         guard let position = secondaryPositions[name] else { return [] }
-        let collection = secondary[position].definition.collection
-        return (secondary[position].ids[key] ?? []).compactMap { documents[DocumentKey(collection: collection, id: $0)]?.document }
+        return secondary[position].slots(key).map { entries[$0].document }
     }
 
     /// How many documents are filed under `key` in the secondary index `name`.
     func count(index name: String, key: String) -> Int {
-        secondaryPositions[name].map { secondary[$0].ids[key]?.count ?? 0 } ?? 0
+        secondaryPositions[name].map { secondary[$0].slots(key).count } ?? 0
     }
 
     /// Every document of `collection`, tombstones included.
     func documents(in collection: String) -> [Document] {
-        (collections[collection] ?? []).compactMap { documents[DocumentKey(collection: collection, id: $0)]?.document }
+        (collections[collection] ?? []).map { entries[$0].document }
     }
 
     /// Every current version in sequence order, for a snapshot.

@@ -235,7 +235,7 @@ public actor DocumentStore: VersionedStore {
         let entries = transaction.writes.enumerated().map { SequencedDocument(seq: firstSeq + UInt64($0.offset), document: $0.element) }
         let frame = JournalRecord.frame(.versions(entries))
         try journal.append(frame, firstSeq: firstSeq, lastSeq: entries.last!.seq)
-        entries.forEach(index.apply)
+        index.apply(entries)
         appliedSeq.store(index.lastSeq, ordering: .releasing)
         materializer.enqueue(entries)
         journalBytesSinceSnapshot += frame.count
