@@ -34,6 +34,12 @@ struct BodyDecoder {
 
         let bytes: [UInt8]
         private(set) var gaveUp = false
+        /// Containers open in the scan now. Deeper JSON is left to JSONDecoder, which reads it
+        /// without recursion and has limits of its own (a peer's body must not exhaust the stack).
+        private var depth = 0
+        static let maxDepth = 64
+        /// Keys are compared one by one: an object with more is left to JSONDecoder, which hashes.
+        static let maxMembers = 64
         /// The end of the value at each offset where a container was read: the top-level one
         /// is then not read twice to find where it ends.
         private var ends: (start: Int, end: Int) = (-1, -1)
@@ -57,7 +63,9 @@ struct BodyDecoder {
 
         /// The members of the object at `start`, every value checked to be well-formed JSON.
         func members(at start: Int) throws(GaveUp) -> [Member] {
-            guard start < bytes.count, bytes[start] == UInt8(ascii: "{") else { throw giveUp() }
+            guard start < bytes.count, bytes[start] == UInt8(ascii: "{"), depth < Self.maxDepth else { throw giveUp() }
+            depth += 1
+            defer { depth -= 1 }
             var members: [Member] = []
             var i = skipWhitespace(start + 1)
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
@@ -73,6 +81,7 @@ struct BodyDecoder {
                 i = skipWhitespace(key.upperBound + 1)
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw giveUp() }
                 let value = skipWhitespace(i + 1)
+                guard members.count < Self.maxMembers else { throw giveUp() }
                 members.append(Member(key: key, value: value))
                 i = skipWhitespace(try end(ofValueAt: value))
                 guard i < bytes.count else { throw giveUp() }
@@ -87,7 +96,9 @@ struct BodyDecoder {
 
         /// Where each element of the array at `start` begins, every element checked.
         func elements(at start: Int) throws(GaveUp) -> [Int] {
-            guard start < bytes.count, bytes[start] == UInt8(ascii: "[") else { throw giveUp() }
+            guard start < bytes.count, bytes[start] == UInt8(ascii: "["), depth < Self.maxDepth else { throw giveUp() }
+            depth += 1
+            defer { depth -= 1 }
             var elements: [Int] = []
             var i = skipWhitespace(start + 1)
             if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
@@ -203,7 +214,11 @@ struct BodyDecoder {
         }
 
         func double(at start: Int) throws(GaveUp) -> Double {
-            guard let value = Double(String(decoding: bytes[try number(at: start)], as: UTF8.self)), value.isFinite else { throw giveUp() }
+            let range = try number(at: start)
+            guard let value = Double(String(decoding: bytes[range], as: UTF8.self)), value.isFinite else { throw giveUp() }
+            // Text such as 1e-400 reads as 0 here; JSONDecoder refuses a zero that was not written as one.
+            let mantissa = bytes[range].prefix { $0 != UInt8(ascii: "e") && $0 != UInt8(ascii: "E") }
+            if value == 0, mantissa.contains(where: { (UInt8(ascii: "1")...UInt8(ascii: "9")).contains($0) }) { throw giveUp() }
             return value
         }
 
@@ -322,10 +337,13 @@ struct BodyDecoder {
             self.elements = elements
         }
 
-        private mutating func next() throws(GaveUp) -> Int {
+        /// Reads the current element with `read` and moves past it only when that succeeded, as
+        /// JSONDecoder does (a type may catch the error and read the element again otherwise).
+        private mutating func next<T>(_ read: (Source, Int) throws -> T) throws -> T {
             guard !isAtEnd else { throw source.giveUp() }
-            defer { currentIndex += 1 }
-            return elements[currentIndex]
+            let value = try read(source, elements[currentIndex])
+            currentIndex += 1
+            return value
         }
 
         mutating func decodeNil() throws -> Bool {
@@ -335,28 +353,28 @@ struct BodyDecoder {
             return true
         }
 
-        mutating func decode(_ type: Bool.Type) throws -> Bool { try source.bool(at: next()) }
-        mutating func decode(_ type: String.Type) throws -> String { try source.string(at: next()) }
-        mutating func decode(_ type: Double.Type) throws -> Double { try source.double(at: next()) }
+        mutating func decode(_ type: Bool.Type) throws -> Bool { try next { try $0.bool(at: $1) } }
+        mutating func decode(_ type: String.Type) throws -> String { try next { try $0.string(at: $1) } }
+        mutating func decode(_ type: Double.Type) throws -> Double { try next { try $0.double(at: $1) } }
         mutating func decode(_ type: Float.Type) throws -> Float { throw source.giveUp() }
-        mutating func decode(_ type: Int.Type) throws -> Int { try source.integer(type, at: next()) }
-        mutating func decode(_ type: Int8.Type) throws -> Int8 { try source.integer(type, at: next()) }
-        mutating func decode(_ type: Int16.Type) throws -> Int16 { try source.integer(type, at: next()) }
-        mutating func decode(_ type: Int32.Type) throws -> Int32 { try source.integer(type, at: next()) }
-        mutating func decode(_ type: Int64.Type) throws -> Int64 { try source.integer(type, at: next()) }
-        mutating func decode(_ type: UInt.Type) throws -> UInt { try source.integer(type, at: next()) }
-        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try source.integer(type, at: next()) }
-        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try source.integer(type, at: next()) }
-        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try source.integer(type, at: next()) }
-        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try source.integer(type, at: next()) }
-        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try source.decode(type, at: next()) }
+        mutating func decode(_ type: Int.Type) throws -> Int { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: Int8.Type) throws -> Int8 { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: Int16.Type) throws -> Int16 { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: Int32.Type) throws -> Int32 { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: Int64.Type) throws -> Int64 { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: UInt.Type) throws -> UInt { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next { try $0.integer(type, at: $1) } }
+        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next { try $0.integer(type, at: $1) } }
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next { try $0.decode(type, at: $1) } }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            try ValueDecoder(source: source, start: next()).container(keyedBy: type)
+            try next { try ValueDecoder(source: $0, start: $1).container(keyedBy: type) }
         }
 
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            try ValueDecoder(source: source, start: next()).unkeyedContainer()
+            try next { try ValueDecoder(source: $0, start: $1).unkeyedContainer() }
         }
 
         mutating func superDecoder() throws -> any Decoder { throw source.giveUp() }

@@ -105,6 +105,50 @@ import Testing
         #expect((try? JSONCoding.decode(Small.self, from: bytes)) == Self.foundation(Small.self, bytes))
     }
 
+    /// A peer's body nested deeper than any document is left to JSONDecoder, without recursing
+    /// down it: this reader must not exhaust the stack.
+    @Test func deepNestingIsLeftToJSONDecoder() {
+        struct Named: Codable, Equatable { var name: String }
+        let deep =
+            Array(#"{"name":"a","junk":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: 200_000)
+            + Array(repeating: UInt8(ascii: "]"), count: 200_000) + Array("}".utf8)
+        #expect(BodyDecoder.decode(Named.self, from: deep) == nil)
+        let nested =
+            Array(#"{"name":"a","junk":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: 100)
+            + Array(repeating: UInt8(ascii: "]"), count: 100) + Array("}".utf8)
+        #expect(BodyDecoder.decode(Named.self, from: nested) == nil)
+        #expect((try? JSONCoding.decode(Named.self, from: nested)) == Self.foundation(Named.self, nested))
+    }
+
+    @Test func objectsWithManyKeysAndUnderflowingNumbersAreLeftToJSONDecoder() throws {
+        let many = Array(("{" + (0..<100).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}").utf8)
+        #expect(BodyDecoder.decode([String: Int].self, from: many) == nil)
+        #expect(try JSONCoding.decode([String: Int].self, from: many) == Self.foundation([String: Int].self, many))
+        struct Ratio: Codable, Equatable { var ratio: Double }
+        for text in [#"{"ratio":1e-400}"#, #"{"ratio":0.5e-330}"#] {
+            #expect(BodyDecoder.decode(Ratio.self, from: Array(text.utf8)) == nil, "\(text)")
+        }
+        #expect(BodyDecoder.decode(Ratio.self, from: Array(#"{"ratio":0.0e-400}"#.utf8)) == Ratio(ratio: 0))
+    }
+
+    /// A type that reads an array element, fails, and reads it again as something else gets what
+    /// it gets from JSONDecoder: an element is passed only once it was read.
+    @Test func anArrayElementThatFailedToReadCanBeReadAgain() throws {
+        struct Lossy: Decodable, Equatable {
+            var kinds: [Sample.Kind] = []
+            init(from decoder: any Decoder) throws {
+                var container = try decoder.unkeyedContainer()
+                while !container.isAtEnd {
+                    if let kind = try? container.decode(Sample.Kind.self) { kinds.append(kind) } else { _ = try container.decode(String.self) }
+                }
+            }
+        }
+        let bytes = Array(#"["paid","bogus","comp"]"#.utf8)
+        let expected = try #require(Self.foundation(Lossy.self, bytes))
+        #expect(expected.kinds == [.paid, .comp])
+        #expect(BodyDecoder.decode(Lossy.self, from: bytes) == expected)
+    }
+
     @Test func invalidUTF8IsLeftToJSONDecoder() {
         struct Named: Codable { var name: String }
         #expect(BodyDecoder.decode(Named.self, from: Array(#"{"name":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)) == nil)
