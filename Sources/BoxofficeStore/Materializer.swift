@@ -28,6 +28,10 @@ final class Materializer: @unchecked Sendable {
         /// Batches of versions in sequence order, as the store wrote them.
         var pending: [[SequencedDocument]] = []
         var pendingThrough: UInt64 = 0
+        /// Versions in `pending`. Past `foldAt` they are folded to the latest of each document: a
+        /// thread starved by load then holds about one version per document, not every write.
+        var pendingVersions = 0
+        var foldAt = 65_536
         var audits: [(expected: [DocumentKey: SequencedDocument], done: CheckedContinuation<FileAuditReport, Never>)] = []
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var closing = false
@@ -37,6 +41,20 @@ final class Materializer: @unchecked Sendable {
         var isEmpty: Bool { pending.isEmpty && audits.isEmpty && idleWaiters.isEmpty }
         /// Work someone is waiting for: taken at once, without letting writes gather.
         var isUrgent: Bool { !audits.isEmpty || !idleWaiters.isEmpty || closing }
+
+        mutating func fold() {
+            let latest = Self.latest(of: pending)
+            pending = [Array(latest.values)]
+            pendingVersions = latest.count
+            foldAt = max(65_536, 2 * latest.count)
+        }
+
+        /// The latest queued version of each document: later batches hold later versions.
+        static func latest(of batches: [[SequencedDocument]]) -> [DocumentKey: SequencedDocument] {
+            var latest: [DocumentKey: SequencedDocument] = [:]
+            for entry in batches.joined() { latest[entry.document.key] = entry }
+            return latest
+        }
 
         mutating func take() -> Queue {
             defer { self = Queue(pendingThrough: pendingThrough, closing: closing, finished: finished) }
@@ -87,6 +105,8 @@ final class Materializer: @unchecked Sendable {
             let wasIdle = queue.isEmpty
             queue.pending.append(entries)
             queue.pendingThrough = max(queue.pendingThrough, last.seq)
+            queue.pendingVersions += entries.count
+            if queue.pendingVersions > queue.foldAt { queue.fold() }
             return wasIdle
         }
         if wasIdle { wake.signal() }
@@ -144,8 +164,7 @@ final class Materializer: @unchecked Sendable {
             }
 
             // Several versions of one document queued together are written once: the latest.
-            var latest: [DocumentKey: SequencedDocument] = [:]
-            for entry in work.pending.joined() { latest[entry.document.key] = entry }
+            let latest = Queue.latest(of: work.pending)
             // Audits look at the files before this batch is written, and skip the batch's documents.
             for job in work.audits { job.done.resume(returning: audit(job.expected, skipping: latest)) }
             // Invariant: a file never shows a version the journal could still lose.

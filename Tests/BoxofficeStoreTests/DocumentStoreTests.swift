@@ -57,6 +57,35 @@ import Testing
         }
     }
 
+    /// Secondary indexes file documents by slot: a batch (read on two threads), single writes,
+    /// a version whose keys change (refiled), one whose keys stay, and lists in arrival order.
+    @Test func secondaryIndexesRefileAVersionWhoseKeysChange() async throws {
+        var options = StoreOptions()
+        options.indexes = [SecondaryIndex(name: "parity", collection: "tickets") { ["parity:\((value(of: $0) ?? 0) % 2)"] }]
+        try await withStore(options: options) { directory, store in
+            try await store.transact { transaction in
+                for n in 0..<100 { try await transaction.put("tickets", "t\(n)", body: body(n)) }
+            }
+            try await store.put("tickets", "x", body: body(1))
+            #expect(try await store.count(index: "parity", key: "parity:0") == 50)
+            #expect(try await store.count(index: "parity", key: "parity:1") == 51)
+
+            try await store.put("tickets", "t0", body: body(7))  // now odd: moves to the front of parity:1
+            try await store.put("tickets", "t2", body: body(4))  // still even: stays where it was
+            let odd = (0..<100).filter { $0 % 2 == 1 }.map { "t\($0)" }
+            #expect(try await store.documents(index: "parity", key: "parity:1").map(\.id) == ["t0"] + odd + ["x"])
+            #expect(try await store.documents(index: "parity", key: "parity:0").map(\.id) == (2..<100).filter { $0 % 2 == 0 }.map { "t\($0)" })
+            #expect(try await store.documents(in: "tickets").count == 101)
+
+            // The same after a restart, rebuilt one version at a time from the journal.
+            await store.close()
+            let reopened = try DocumentStore.open(directory, nodeID: "node-a", options: options)
+            #expect(try await reopened.documents(index: "parity", key: "parity:1").map(\.id) == ["t0"] + odd + ["x"])
+            #expect(try await reopened.count(index: "parity", key: "parity:0") == 49)
+            await reopened.close()
+        }
+    }
+
     @Test func aTransactionIsAllOrNothing() async throws {
         struct SoldOut: Error {}
         try await withStore { _, store in
