@@ -63,55 +63,49 @@ struct BodyDecoder {
 
         /// The members of the object at `start`, every value checked to be well-formed JSON.
         func members(at start: Int) throws(GaveUp) -> [Member] {
-            guard start < bytes.count, bytes[start] == UInt8(ascii: "{"), depth < Self.maxDepth else { throw giveUp() }
-            depth += 1
-            defer { depth -= 1 }
             var members: [Member] = []
-            var i = skipWhitespace(start + 1)
-            if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
-                ends = (start, i + 1)
-                return members
-            }
-            while true {
+            try walk(start, open: UInt8(ascii: "{"), close: UInt8(ascii: "}")) { i throws(GaveUp) in
                 let key = try plainString(at: i)
                 // JSONDecoder compares keys as Unicode text, this reader as bytes: they agree on ASCII.
                 guard bytes[key].allSatisfy({ $0 < 0x80 }) else { throw giveUp() }
                 // JSONDecoder and this reader might pick different ones of duplicate keys.
                 for member in members where bytes[member.key].elementsEqual(bytes[key]) { throw giveUp() }
-                i = skipWhitespace(key.upperBound + 1)
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw giveUp() }
-                let value = skipWhitespace(i + 1)
-                guard members.count < Self.maxMembers else { throw giveUp() }
+                let colon = skipWhitespace(key.upperBound + 1)
+                guard colon < bytes.count, bytes[colon] == UInt8(ascii: ":"), members.count < Self.maxMembers else { throw giveUp() }
+                let value = skipWhitespace(colon + 1)
                 members.append(Member(key: key, value: value))
-                i = skipWhitespace(try end(ofValueAt: value))
-                guard i < bytes.count else { throw giveUp() }
-                if bytes[i] == UInt8(ascii: "}") {
-                    ends = (start, i + 1)
-                    return members
-                }
-                guard bytes[i] == UInt8(ascii: ",") else { throw giveUp() }
-                i = skipWhitespace(i + 1)
+                return value
             }
+            return members
         }
 
         /// Where each element of the array at `start` begins, every element checked.
         func elements(at start: Int) throws(GaveUp) -> [Int] {
-            guard start < bytes.count, bytes[start] == UInt8(ascii: "["), depth < Self.maxDepth else { throw giveUp() }
+            var elements: [Int] = []
+            try walk(start, open: UInt8(ascii: "["), close: UInt8(ascii: "]")) { i throws(GaveUp) in
+                elements.append(i)
+                return i
+            }
+            return elements
+        }
+
+        /// Reads the container at `start` from `open` to `close`, checking every value: `item`
+        /// reads what stands before one (an object's key) and returns where the value starts.
+        private func walk(_ start: Int, open: UInt8, close: UInt8, item: (Int) throws(GaveUp) -> Int) throws(GaveUp) {
+            guard start < bytes.count, bytes[start] == open, depth < Self.maxDepth else { throw giveUp() }
             depth += 1
             defer { depth -= 1 }
-            var elements: [Int] = []
             var i = skipWhitespace(start + 1)
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            if i < bytes.count, bytes[i] == close {
                 ends = (start, i + 1)
-                return elements
+                return
             }
             while true {
-                elements.append(i)
-                i = skipWhitespace(try end(ofValueAt: i))
+                i = skipWhitespace(try end(ofValueAt: try item(i)))
                 guard i < bytes.count else { throw giveUp() }
-                if bytes[i] == UInt8(ascii: "]") {
+                if bytes[i] == close {
                     ends = (start, i + 1)
-                    return elements
+                    return
                 }
                 guard bytes[i] == UInt8(ascii: ",") else { throw giveUp() }
                 i = skipWhitespace(i + 1)
