@@ -1,6 +1,6 @@
 # Boxoffice: `make serve` starts a node, `make test` runs every test and every bench script in
 # its smoke mode. Both install what a fresh Debian machine is missing (libcurl's headers,
-# pkg-config; for the tests also chromium, playwright, wrk and tcpdump) before building.
+# pkg-config; for the tests also chromium, playwright, wrk, tcpdump and postgresql) before building.
 
 SWIFT ?= swift
 DATA ?= data/node
@@ -10,13 +10,18 @@ PORT ?= 8080
 CONFIG ?= release
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint format build bootstrap bootstrap-browser bootstrap-bench bench-store fuzz-api clean
+.PHONY: serve test test-suites bootstrap-postgres lint format build bootstrap bootstrap-browser bootstrap-bench bench-store fuzz-api clean
 
 serve: bootstrap
 	$(SWIFT) build -c $(CONFIG) --product boxoffice
 	.build/$(CONFIG)/boxoffice serve --data $(DATA) --host $(HOST) --port $(PORT)
 
-test: bootstrap-browser bootstrap-bench lint
+test: bootstrap-browser bootstrap-bench bootstrap-postgres lint
+	Tests/postgres/with-cluster.sh $(MAKE) --no-print-directory test-suites
+
+# What `make test` runs beside its throwaway PostgreSQL cluster (BOXOFFICE_TEST_POSTGRES): every
+# suite, and every bench script in its smoke mode.
+test-suites:
 	$(SWIFT) test
 	bench/smoke.sh
 
@@ -65,6 +70,15 @@ bootstrap-bench: bootstrap
 		echo "Installing wrk and tcpdump with apt-get (for the bench scripts' smoke run)"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk tcpdump; \
+	fi
+
+# The PostgreSQL store's tests run on a throwaway cluster of Debian's postgresql
+# (Tests/postgres/with-cluster.sh), started for the run and removed after it.
+bootstrap-postgres: bootstrap
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v psql >/dev/null 2>&1; then \
+		echo "Installing postgresql with apt-get (the tests run a throwaway cluster)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; \
 	fi
 
 clean:

@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: documents, hybrid logical clock, version order, merge rules. No I/O.
@@ -42,6 +43,16 @@ let package = Package(
         .target(
             name: "BoxofficeStore",
             dependencies: ["BoxofficeCore", "CLinux", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictness
+        ),
+        // The store protocol on PostgreSQL, for a hub served by several processes (issue 17).
+        .target(
+            name: "BoxofficePostgres",
+            dependencies: [
+                "BoxofficeCore", "BoxofficeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictness
         ),
         // The venue: every domain service (users, events, seats, tickets, holds, check-in,
@@ -102,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "boxoffice",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeVenue",
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeVenue", "BoxofficePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -123,7 +134,7 @@ let package = Package(
         .testTarget(name: "BoxofficeCoreTests", dependencies: ["BoxofficeCore", "BoxofficeTestSupport"], swiftSettings: strictness),
         .testTarget(
             name: "BoxofficeStoreTests",
-            dependencies: ["BoxofficeCore", "BoxofficeStore", "BoxofficeTestSupport"],
+            dependencies: ["BoxofficeCore", "BoxofficeStore", "BoxofficePostgres", "BoxofficeTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictness
         ),

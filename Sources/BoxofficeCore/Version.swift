@@ -16,5 +16,13 @@ public struct Version: Hashable, Comparable, Sendable, CustomStringConvertible {
         return lhs.node.utf8.lexicographicallyPrecedes(rhs.node.utf8)
     }
 
+    /// Parses the text form `description` writes, `<16 hex digits>@<node>`; nil for anything else.
+    public init?(_ text: String) {
+        guard let at = text.utf8.firstIndex(of: UInt8(ascii: "@")), let hlc = HLC(text[..<at]) else { return nil }
+        let node = String(text[text.index(after: at)...])
+        guard !node.isEmpty else { return nil }
+        self.init(hlc: hlc, node: node)
+    }
+
     public var description: String { "\(hlc)@\(node)" }
 }

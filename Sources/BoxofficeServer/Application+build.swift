@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// Builds the node's HTTP application on an open store. The CLI runs it; tests build the same
 /// application in process on a temporary store.
 public func buildApplication(
-    store: DocumentStore,
+    store: any VersionedStore,
     configuration: ServerConfiguration,
     logger: Logger
 ) async throws -> some ApplicationProtocol {

@@ -180,9 +180,7 @@ public actor DocumentStore: VersionedStore {
     /// durable versions, so a peer never sees one this node could still lose.
     public func changes(since: UInt64, limit: Int) -> ChangeBatch {
         let through = journal.durableSeq
-        let changes = index.changes(since: since, through: through, limit: limit)
-        let complete = changes.count < limit
-        return ChangeBatch(changes: changes, next: complete ? max(since, through) : changes.last!.seq, complete: complete)
+        return ChangeBatch(changes: index.changes(since: since, through: through, limit: limit), since: since, through: through, limit: limit)
     }
 
     /// The greatest timestamp this node has issued or received.
@@ -275,6 +273,14 @@ public actor DocumentStore: VersionedStore {
     /// Checks every document file against the store and rebuilds the ones that differ.
     public func auditFiles() async -> FileAuditReport {
         await materializer.audit(index.documents)
+    }
+
+    /// Checks the document files once, in the background of a serving node.
+    public func maintain(logger: Logger) async {
+        let audit = await auditFiles()
+        if !audit.rebuilt.isEmpty || audit.missing > 0 {
+            logger.warning("document files rebuilt", metadata: ["rebuilt": "\(audit.rebuilt.count)", "missing": "\(audit.missing)"])
+        }
     }
 
     /// Returns once every document file is written for the versions stored so far.

@@ -7,19 +7,16 @@ import BoxofficeCore
 /// the store lets one transaction run at a time, so nothing changes what it has read.
 final class JournalTransaction: StoreTransaction {
     private let index: DocumentIndex
-    private let nodeID: String
-    private let options: StoreOptions
-    private(set) var clock: HybridLogicalClock
-    private(set) var writes: [Document] = []
-    private var staged: [DocumentKey: Int] = [:]
+    private(set) var writeSet: WriteSet
     private var finished = false
 
     init(index: DocumentIndex, nodeID: String, options: StoreOptions, clock: HybridLogicalClock) {
         self.index = index
-        self.nodeID = nodeID
-        self.options = options
-        self.clock = clock
+        self.writeSet = WriteSet(nodeID: nodeID, options: options, clock: clock)
     }
+
+    var clock: HybridLogicalClock { writeSet.clock }
+    var writes: [Document] { writeSet.writes }
 
     nonisolated(nonsending) func get(_ collection: String, _ id: String) async throws -> Document? {
         try requireOpen()
@@ -48,30 +45,25 @@ final class JournalTransaction: StoreTransaction {
 
     nonisolated(nonsending) func timestamp() async throws -> HLC {
         try requireOpen()
-        return clock.now()
+        return writeSet.timestamp()
     }
 
     @discardableResult
     nonisolated(nonsending) func put(_ collection: String, _ id: String, body: JSONBody) async throws -> Document {
         try requireOpen()
-        return try stage(collection, id, body: body, deleted: false)
+        return try writeSet.write(collection, id, body: body, deleted: false, over: current(DocumentKey(collection: collection, id: id)))
     }
 
     @discardableResult
     nonisolated(nonsending) func delete(_ collection: String, _ id: String) async throws -> Document? {
         try requireOpen()
         guard let current = current(DocumentKey(collection: collection, id: id)), !current.deleted else { return nil }
-        return try stage(collection, id, body: .emptyObject, deleted: true)
+        return try writeSet.write(collection, id, body: .emptyObject, deleted: true, over: current)
     }
 
     nonisolated(nonsending) func merge(_ incoming: Document) async throws -> MergeDecision {
         try requireOpen()
-        try validate(incoming.collection, incoming.id, body: incoming.body)
-        for version in [incoming.version] + incoming.history { try Identifier.validate(version.node, field: "node") }
-        _ = try clock.receive(incoming.version.hlc)
-        let decision = MergeDecision.decide(incoming: incoming, stored: current(incoming.key))
-        if decision.storesIncoming { stage(incoming) }
-        return decision
+        return try writeSet.merge(incoming, over: current(incoming.key))
     }
 
     /// Ends the transaction: from here on every call throws.
@@ -85,37 +77,6 @@ final class JournalTransaction: StoreTransaction {
     }
 
     private func current(_ key: DocumentKey) -> Document? {
-        if let position = staged[key] { return writes[position] }
-        return index[key]?.document
-    }
-
-    private func stage(_ collection: String, _ id: String, body: JSONBody, deleted: Bool) throws(DocumentError) -> Document {
-        try validate(collection, id, body: body)
-        let version = Version(hlc: clock.now(), node: nodeID)
-        let document =
-            current(DocumentKey(collection: collection, id: id))?
-            .successor(version: version, body: body, deleted: deleted, historyLimit: options.historyLimit)
-            ?? Document(collection: collection, id: id, version: version, history: [], deleted: deleted, body: body)
-        stage(document)
-        return document
-    }
-
-    private func validate(_ collection: String, _ id: String, body: JSONBody) throws(DocumentError) {
-        try Identifier.validate(collection, field: "collection")
-        try Identifier.validate(id, field: "id")
-        // Invariant: no body over the limit ever reaches the journal.
-        guard body.bytes.count <= options.maxBodyBytes else {
-            throw .bodyTooLarge(bytes: body.bytes.count, limit: options.maxBodyBytes)
-        }
-    }
-
-    private func stage(_ document: Document) {
-        let key = document.key
-        if let position = staged[key] {
-            writes[position] = document
-        } else {
-            staged[key] = writes.count
-            writes.append(document)
-        }
+        writeSet.staged(key) ?? index[key]?.document
     }
 }

@@ -89,17 +89,24 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
             if configuration.secret != nil, configuration.format == currentFormat { return configuration }
         } else {
             // A new node writes its defaults out, so an operator finds them in the file to change.
-            configuration = NodeConfiguration(
-                nodeID: requestedNodeID ?? "node-" + randomSuffix(),
-                secret: nil,
-                timeZone: TimeZone.current.identifier,
-                eventDefaults: EventDefaults()
-            )
-            try Identifier.validate(configuration.nodeID, field: "node id")
+            configuration = try fresh(nodeID: requestedNodeID)
         }
         configuration.format = currentFormat
         if configuration.secret == nil { configuration.secret = newSecret() }
         try configuration.write(in: directory)
+        return configuration
+    }
+
+    /// The configuration of a new node: the id asked for (else a made-up one), a new cluster
+    /// secret, the machine's time zone and the event defaults spelled out.
+    public static func fresh(nodeID: String?) throws(DocumentError) -> NodeConfiguration {
+        let configuration = NodeConfiguration(
+            nodeID: nodeID ?? "node-" + randomSuffix(),
+            secret: newSecret(),
+            timeZone: TimeZone.current.identifier,
+            eventDefaults: EventDefaults()
+        )
+        try Identifier.validate(configuration.nodeID, field: "node id")
         return configuration
     }
 

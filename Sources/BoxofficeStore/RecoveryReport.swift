@@ -36,6 +36,15 @@ public struct StoreStatistics: Sendable {
     public var journalSyncs: Int
     public var journalSyncSeconds: Double
     public var journalBytes: Int
+
+    public init(documents: Int, lastSeq: UInt64, durableSeq: UInt64, journalSyncs: Int = 0, journalSyncSeconds: Double = 0, journalBytes: Int = 0) {
+        self.documents = documents
+        self.lastSeq = lastSeq
+        self.durableSeq = durableSeq
+        self.journalSyncs = journalSyncs
+        self.journalSyncSeconds = journalSyncSeconds
+        self.journalBytes = journalBytes
+    }
 }
 
 /// A page of the changes feed.
@@ -46,4 +55,12 @@ public struct ChangeBatch: Sendable {
     public var next: UInt64
     /// Whether this page reached the end of the durable feed.
     public var complete: Bool
+
+    /// The page of `changes`, read after `since` with at most `limit`, when the feed ends at
+    /// `through`: a short page reached the end, so the next one starts there.
+    public init(changes: [SequencedDocument], since: UInt64, through: UInt64, limit: Int) {
+        self.changes = changes
+        self.complete = changes.count < limit
+        self.next = complete ? max(since, through) : changes.last!.seq
+    }
 }

@@ -24,6 +24,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case newerFormat(path: String, format: UInt32, supported: UInt32)
     /// A file where a journal segment or snapshot belongs is neither, or its header is damaged.
     case unknownFile(path: String)
+    /// A store URL (`serve --store`) that names no database this build can use; the text says why.
+    case invalidStoreURL(String)
+    /// The database behind a store failed or could not be reached; the text says what it said.
+    case database(String)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -49,6 +53,10 @@ extension StoreError: CustomStringConvertible {
         case let .newerFormat(path, format, supported):
             return
                 "\(path) is in format \(format), written by a newer Boxoffice; this build reads formats up to \(supported): run the newer release on this directory"
+        case let .invalidStoreURL(problem):
+            return "--store: \(problem)"
+        case let .database(problem):
+            return "the database: \(problem)"
         case let .unknownFile(path):
             return
                 "\(path) is not a Boxoffice file of its kind, or its header is damaged; move it out of the data directory or restore it from a backup"

@@ -1,4 +1,5 @@
 public import BoxofficeCore
+public import Logging
 
 /// The store a node's services run on: versioned documents of one node, read through views and
 /// written through transactions, with the changes feed peers pull. `DocumentStore` (a journal and
@@ -32,6 +33,14 @@ public protocol VersionedStore: Sendable {
 
     /// Figures for `/metrics` and `/health`.
     func statistics() async throws -> StoreStatistics
+
+    /// The store's own upkeep while a node serves on it (the file store checks its document
+    /// files); returns when it is done or the store closes.
+    func maintain(logger: Logger) async
+
+    /// Finishes what the store has started and lets go of what it holds (files, connections).
+    /// Every call after it throws `StoreError.closed`; closing twice does nothing.
+    func close() async
 }
 
 extension VersionedStore {

@@ -17,17 +17,30 @@ public struct NodeKey: Sendable {
     /// The public key as the roster holds it: base64 of its 32 raw bytes.
     public var publicKey: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
 
+    /// The private key's stored form: base64 of its 32 raw bytes.
+    public var encodedPrivateKey: String { privateKey.rawRepresentation.base64EncodedString() }
+
+    /// A key from its stored form; `source` names where it was read, for the error.
+    public init(nodeID: String, encodedPrivateKey text: String, source: String) throws {
+        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else { throw StoreError.invalidConfiguration("\(source) holds no Ed25519 key") }
+        self.init(nodeID: nodeID, privateKey: key)
+    }
+
+    /// A new key for `nodeID`.
+    public static func generate(nodeID: String) -> NodeKey {
+        NodeKey(nodeID: nodeID, privateKey: Curve25519.Signing.PrivateKey())
+    }
+
     /// The directory's key, made and stored on first use.
     public static func loadOrCreate(in directory: DataDirectory, nodeID: String) throws -> NodeKey {
         if let text = try? String(contentsOfFile: directory.nodeKey, encoding: .utf8) {
-            guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-            else { throw StoreError.invalidConfiguration("\(directory.nodeKey) holds no Ed25519 key") }
-            return NodeKey(nodeID: nodeID, privateKey: key)
+            return try NodeKey(nodeID: nodeID, encodedPrivateKey: text, source: directory.nodeKey)
         }
-        let key = Curve25519.Signing.PrivateKey()
-        try directory.writePrivate(Array((key.rawRepresentation.base64EncodedString() + "\n").utf8), to: directory.nodeKey)
-        return NodeKey(nodeID: nodeID, privateKey: key)
+        let key = generate(nodeID: nodeID)
+        try directory.writePrivate(Array((key.encodedPrivateKey + "\n").utf8), to: directory.nodeKey)
+        return key
     }
 
     /// An Ed25519 public key from its roster form; nil if it is none.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BoxofficeCore
+import BoxofficePostgres
 import BoxofficeServer
 import BoxofficeStore
 import BoxofficeSync
@@ -23,6 +24,8 @@ struct Serve: AsyncParsableCommand {
     )
 
     @OptionGroup var options: DataOptions
+
+    @OptionGroup var database: DatabaseOption
 
     @Option(name: .customLong("node-id"), help: ArgumentHelp("This node's id (first start only; default: generated).", valueName: "id"))
     var nodeID: String?
@@ -102,7 +105,12 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         options.bootstrapLogging()
         let logger = Logger(label: "boxoffice")
+        if let store = try await database.open(nodeID: nodeID, options: options.storeOptions, logger: logger) {
+            try await serve(onDatabase: store, logger: logger)
+            return
+        }
         let store = try DocumentStore.open(DataDirectory(options.data), nodeID: nodeID, options: options.storeOptions, logger: logger)
+        let key: NodeKey
         do {
             let recovery = store.recovery
             logger.info(
@@ -113,31 +121,59 @@ struct Serve: AsyncParsableCommand {
                 ]
             )
             try await LocalNode.pullAgainIfVersionsWereLost(store, logger: logger)
-            // The application's services audit the files, sync with the peers and close the store.
-            try await buildApplication(store: store, configuration: configuration(for: store, logger: logger), logger: logger).runService()
+            // The node's own commands on its directory (sync, conflicts) then use the secret it serves with.
+            if let given = secretOptions.given, try NodeConfiguration.storeSecret(given, in: store.directory) {
+                logger.notice("stored the given cluster secret in \(store.directory.configuration), replacing the one there")
+            } else if secretOptions.given == nil {
+                logger.notice("using the cluster secret from \(store.directory.configuration); peers need the same one")
+            }
+            // The node's own key, made at its first start: it signs the node's sync requests.
+            key = try NodeKey.loadOrCreate(in: store.directory, nodeID: store.nodeID)
         } catch {
-            await store.close()  // already closed when the services ran; closing twice is nothing
+            await store.close()
             throw error
         }
+        try await serve(store, key: key, directory: store.directory, logger: logger)
         try? FileManager.default.removeItem(atPath: store.directory.listening)
         logger.info("shutting down: store closed")
     }
 
-    /// The server's configuration from the options and the directory's `boxoffice.json`.
-    private func configuration(for store: DocumentStore, logger: Logger) throws -> ServerConfiguration {
-        let clusterSecret = try secretOptions.resolve(store.configuration)
-        // The node's own commands on its directory (sync, conflicts) then use the secret it serves with.
-        if let given = secretOptions.given, try NodeConfiguration.storeSecret(given, in: store.directory) {
-            logger.notice("stored the given cluster secret in \(store.directory.configuration), replacing the one there")
-        } else if secretOptions.given == nil {
-            logger.notice("using the cluster secret from \(store.directory.configuration); peers need the same one")
+    /// Serves a node kept in PostgreSQL: its secret and key are the database's, shared by every
+    /// process that serves it.
+    private func serve(onDatabase store: PostgresStore, logger: Logger) async throws {
+        let key: NodeKey
+        do {
+            logger.info("store open", metadata: ["store": "\(store.location)", "node": "\(store.nodeID)"])
+            if let given = secretOptions.given, try await store.storeSecret(given) {
+                logger.notice("stored the given cluster secret in the database, replacing the one there")
+            }
+            key = try NodeKey(nodeID: store.nodeID, encodedPrivateKey: store.encodedNodeKey, source: "the database's boxoffice_node row")
+        } catch {
+            await store.close()
+            throw error
         }
-        // The node's own key, made at its first start: it signs the node's sync requests.
-        var configuration = ServerConfiguration(secret: clusterSecret, nodeKey: try NodeKey.loadOrCreate(in: store.directory, nodeID: store.nodeID))
+        try await serve(store, key: key, directory: nil, logger: logger)
+        logger.info("shutting down: database connections closed")
+    }
+
+    /// Runs the application until a signal; the application's services close the store.
+    private func serve(_ store: any VersionedStore, key: NodeKey, directory: DataDirectory?, logger: Logger) async throws {
+        do {
+            let configuration = try configuration(for: store, key: key, directory: directory, logger: logger)
+            try await buildApplication(store: store, configuration: configuration, logger: logger).runService()
+        } catch {
+            await store.close()  // already closed when the services ran; closing twice is nothing
+            throw error
+        }
+    }
+
+    /// The server's configuration from the options and the store's configuration.
+    private func configuration(for store: any VersionedStore, key: NodeKey, directory: DataDirectory?, logger: Logger) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration(secret: try secretOptions.resolve(store.configuration), nodeKey: key)
         configuration.host = host
         configuration.port = port
         configuration.allowedPeers = Set(allowedPeers)
-        // A value in boxoffice.json a request would trip on stops the start, named.
+        // A value in the configuration a request would trip on stops the start, named.
         configuration.timeZone = try store.configuration.venueTimeZone()
         configuration.eventDefaults = try store.configuration.checkedEventDefaults()
         configuration.peers = Array(Set(peers + (store.configuration.peers ?? []))).sorted()
@@ -146,11 +182,12 @@ struct Serve: AsyncParsableCommand {
         configuration.peerContacts = PeerContacts(offlineAfter: offlineAfter)
         configuration.peerTrust = trustOptions.trust
         for peer in configuration.peers { if let risk = PeerTrust.risk(of: peer) { logger.warning("\(risk)") } }
-        configuration.tls = try tls(in: store.directory)
+        configuration.tls = try tls(in: directory)
         let pin = configuration.tls?.pin
         if configuration.tls == nil, !PeerTrust.isLoopback(host) {
+            let remedy = directory.map { "run boxoffice tls init --data \($0.path) and restart" } ?? "restart with --tls-cert and --tls-key"
             logger.warning(
-                "serving plain HTTP on \(host): passwords, access tokens and the cluster secret cross the network readable by anyone on it; run boxoffice tls init --data \(options.data) and restart"
+                "serving plain HTTP on \(host): passwords, access tokens and the cluster secret cross the network readable by anyone on it; \(remedy)"
             )
         }
         configuration.connections.idleTimeout = .seconds(idleTimeout)
@@ -158,13 +195,15 @@ struct Serve: AsyncParsableCommand {
         // Invariant: the cap leaves descriptors for the store, the peers and the cap's own accepts.
         let descriptors = FileDescriptorLimit.raiseToHard()
         configuration.connections.maxConnections = maxConnections ?? min(configuration.connections.maxConnections, max(64, descriptors - 256))
-        let (nodeID, data, scheme) = (store.nodeID, options.data, configuration.tls == nil ? "http" : "https")
+        let (nodeID, location, scheme) = (store.nodeID, store.location, configuration.tls == nil ? "http" : "https")
         let address = host.contains(":") ? "[\(host)]" : host
-        let listening = store.directory.listening
+        let listening = directory?.listening
         configuration.onListening = { port in
             // Local tools (sync, conflicts on this directory) reach the node here and trust its pin.
-            try? "\(scheme)://\(address):\(port)\n\(pin.map { $0 + "\n" } ?? "")".write(toFile: listening, atomically: true, encoding: .utf8)
-            print("boxoffice node \(nodeID) on \(data) at \(scheme)://\(address):\(port)")
+            if let listening {
+                try? "\(scheme)://\(address):\(port)\n\(pin.map { $0 + "\n" } ?? "")".write(toFile: listening, atomically: true, encoding: .utf8)
+            }
+            print("boxoffice node \(nodeID) on \(location) at \(scheme)://\(address):\(port)")
             if let pin { print("certificate pin \(pin)") }
             fflush(nil)  // a supervisor or test reading a pipe sees the line now
         }
@@ -172,9 +211,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// The certificate and key to serve HTTPS with: the options', else the data directory's.
-    private func tls(in directory: DataDirectory) throws -> ServerTLS? {
+    private func tls(in directory: DataDirectory?) throws -> ServerTLS? {
         if let tlsCertificate, let tlsKey { return try ServerTLS(certificatePath: tlsCertificate, keyPath: tlsKey) }
-        guard FileManager.default.fileExists(atPath: directory.tlsCertificate) else { return nil }
+        guard let directory, FileManager.default.fileExists(atPath: directory.tlsCertificate) else { return nil }
         return try ServerTLS(certificatePath: directory.tlsCertificate, keyPath: directory.tlsKey)
     }
 }

@@ -2,6 +2,7 @@ public import ArgumentParser
 public import BoxofficeCore
 import BoxofficeStore
 import BoxofficeVenue
+import Logging
 
 struct UserAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,6 +12,8 @@ struct UserAdd: AsyncParsableCommand {
     )
 
     @OptionGroup var options: DataOptions
+
+    @OptionGroup var database: DatabaseOption
 
     @Option(
         name: .customLong("node-id"),
@@ -32,7 +35,9 @@ struct UserAdd: AsyncParsableCommand {
 
     func run() async throws {
         options.bootstrapLogging()
-        let store = try DocumentStore.open(DataDirectory(options.data), nodeID: nodeID, options: options.storeOptions)
+        let store: any VersionedStore =
+            try await database.open(nodeID: nodeID, options: options.storeOptions, logger: Logger(label: "boxoffice"))
+            ?? DocumentStore.open(DataDirectory(options.data), nodeID: nodeID, options: options.storeOptions)
         do {
             let id = try await addUser(to: store, name: name, email: email, password: password, role: role)
             await store.close()

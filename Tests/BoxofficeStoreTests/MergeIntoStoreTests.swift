@@ -9,8 +9,8 @@ import Testing
 @Suite struct MergeIntoStoreTests {
     /// Pulls every change of `source` into `target` in one transaction; returns the decisions.
     @discardableResult
-    private func pull(from source: DocumentStore, into target: DocumentStore) async throws -> [MergeDecision] {
-        let changes = await source.changes(since: 0, limit: 10_000).changes.map(\.document)
+    private func pull(from source: any VersionedStore, into target: any VersionedStore) async throws -> [MergeDecision] {
+        let changes = try await source.changes(since: 0, limit: 10_000).changes.map(\.document)
         return try await target.transact { transaction in
             var decisions: [MergeDecision] = []
             for change in changes { decisions.append(try await transaction.merge(change)) }
@@ -18,11 +18,11 @@ import Testing
         }
     }
 
-    @Test func twoNodesConvergeAndConcurrentEditsAreDecidedAlike() async throws {
-        let temporary = TemporaryDirectory("merge")
-        defer { temporary.remove() }
-        let a = try DocumentStore.open(DataDirectory(temporary.file("a")), nodeID: "venue-a")
-        let b = try DocumentStore.open(DataDirectory(temporary.file("b")), nodeID: "venue-b")
+    @Test(arguments: StoreKind.allCases) func twoNodesConvergeAndConcurrentEditsAreDecidedAlike(_ kind: StoreKind) async throws {
+        try await withStores(kind) { place in try await converge(place.store("a", nodeID: "venue-a"), place.store("b", nodeID: "venue-b")) }
+    }
+
+    private func converge(_ a: any VersionedStore, _ b: any VersionedStore) async throws {
         try await a.put("events", "shared", body: body(0))
         try await pull(from: a, into: b)
         // Apart: both edit the shared event, each writes its own documents.
@@ -48,29 +48,24 @@ import Testing
             #expect(try await store.get("tickets", "sold-at-b") != nil)
         }
         // Applying the same versions again changes nothing.
-        let before = await b.statistics().lastSeq
+        let before = try await b.statistics().lastSeq
         #expect(try await pull(from: a, into: b).allSatisfy { $0 == .ignore })
-        #expect(await b.statistics().lastSeq == before)
-        await a.close()
-        await b.close()
+        #expect(try await b.statistics().lastSeq == before)
     }
 
-    @Test func mergedVersionsAreDurableAndFeedOnward() async throws {
-        let temporary = TemporaryDirectory("relay")
-        defer { temporary.remove() }
-        let a = try DocumentStore.open(DataDirectory(temporary.file("a")), nodeID: "venue-a")
-        let b = try DocumentStore.open(DataDirectory(temporary.file("b")), nodeID: "venue-b")
-        let c = try DocumentStore.open(DataDirectory(temporary.file("c")), nodeID: "venue-c")
-        let original = try await a.put("users", "u1", body: body(7))
-        try await pull(from: a, into: b)
-        try await pull(from: b, into: c)  // c hears of a's write through b
-        #expect(try await c.get("users", "u1") == original)
-        await b.close()
-        let reopened = try DocumentStore.open(DataDirectory(temporary.file("b")))
-        #expect(try await reopened.get("users", "u1") == original)
-        await reopened.close()
-        await a.close()
-        await c.close()
+    @Test(arguments: StoreKind.allCases) func mergedVersionsAreDurableAndFeedOnward(_ kind: StoreKind) async throws {
+        try await withStores(kind) { place in
+            let a = try await place.store("a", nodeID: "venue-a")
+            let b = try await place.store("b", nodeID: "venue-b")
+            let c = try await place.store("c", nodeID: "venue-c")
+            let original = try await a.put("users", "u1", body: body(7))
+            try await pull(from: a, into: b)
+            try await pull(from: b, into: c)  // c hears of a's write through b
+            #expect(try await c.get("users", "u1") == original)
+            await b.close()
+            let reopened = try await place.store("b", nodeID: nil)
+            #expect(try await reopened.get("users", "u1") == original)
+        }
     }
 
     @Test func aClockTooFarAheadRefusesTheWholeBatch() async throws {

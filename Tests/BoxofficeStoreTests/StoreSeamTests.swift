@@ -6,7 +6,7 @@ import Testing
 
 @testable import BoxofficeStore
 
-/// The seam the services use (`VersionedStore`): what the file store guarantees through it.
+/// The seam the services use (`VersionedStore`): what the stores guarantee through it.
 @Suite struct StoreSeamTests {
     @Test func transactionsRunOneAtATimeEvenWhenABodyAwaits() async throws {
         try await withStore { _, store in
@@ -41,8 +41,9 @@ import Testing
         }
     }
 
-    @Test func aTransactionUsedAfterItsBodyEndsThrowsAndWritesNothing() async throws {
-        try await withStore { _, store in
+    @Test(arguments: StoreKind.allCases) func aTransactionUsedAfterItsBodyEndsThrowsAndWritesNothing(_ kind: StoreKind) async throws {
+        try await withStores(kind) { place in
+            let store = try await place.store()
             let escaped = Box()
             try await store.transact { transaction in escaped.transaction = transaction }
             let leaked = try #require(escaped.transaction)
@@ -68,8 +69,9 @@ import Testing
         }
     }
 
-    @Test func aReadViewSeesWhatTransactionsWrote() async throws {
-        try await withStore { _, store in
+    @Test(arguments: StoreKind.allCases) func aReadViewSeesWhatTransactionsWrote(_ kind: StoreKind) async throws {
+        try await withStores(kind) { place in
+            let store = try await place.store()
             try await store.transact { transaction in
                 try await transaction.put("tickets", "a", body: JSONBody(encoding: ["seat": 1]))
                 try await transaction.put("tickets", "b", body: JSONBody(encoding: ["seat": 2]))
