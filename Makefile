@@ -20,9 +20,11 @@ test: bootstrap-browser bootstrap-bench bootstrap-postgres lint
 	Tests/postgres/with-cluster.sh $(MAKE) --no-print-directory test-suites
 
 # What `make test` runs beside its throwaway PostgreSQL cluster (BOXOFFICE_TEST_POSTGRES): every
-# suite, and every bench script in its smoke mode.
+# suite; the API, rules and web suites a second time with each node on PostgreSQL; and every
+# bench script in its smoke mode.
 test-suites:
 	$(SWIFT) test
+	BOXOFFICE_TEST_STORE=postgresql $(SWIFT) test --skip-build --filter BoxofficeServerTests
 	bench/smoke.sh
 
 # The code keeps Hummingbird's swift-format configuration (.swift-format); `make format` applies it.

@@ -141,8 +141,8 @@ let package = Package(
         .testTarget(
             name: "BoxofficeServerTests",
             dependencies: [
-                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeVenue", "BoxofficeTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "BoxofficeCore", "BoxofficeStore", "BoxofficeServer", "BoxofficeSync", "BoxofficeVenue", "BoxofficePostgres",
+                "BoxofficeTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictness

@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficePostgres
 import BoxofficeServer
 import BoxofficeStore
 import BoxofficeSync
@@ -20,7 +21,9 @@ struct TestNode {
     /// The node's own key: it signs the node's access tokens.
     static let key = NodeKey(nodeID: "venue-a", privateKey: .init())
 
-    /// Runs `body` against a fresh node whose store already has an organizer and a staff member.
+    /// Runs `body` against a fresh node whose store already has an organizer and a staff member:
+    /// a file store, or a database of its own when the suites run on PostgreSQL
+    /// (`BOXOFFICE_TEST_STORE=postgresql`, the second pass of `make test`).
     static func run<T: Sendable>(
         now: @escaping @Sendable () -> Date = { Date() },
         peers: [String] = [],
@@ -32,7 +35,14 @@ struct TestNode {
         defer { temporary.remove() }
         var options = StoreOptions()
         options.indexes = VenueIndexes.all
-        let store = try DocumentStore.open(DataDirectory(temporary.file("node")), nodeID: "venue-a", options: options)
+        let database = TestDatabase.apiSuitesOnPostgres ? try TestDatabase.create() : nil
+        defer { database?.drop() }
+        let store: any VersionedStore =
+            if let database {
+                try await PostgresStore.open(database.url, nodeID: "venue-a", newNodeKey: key.encodedPrivateKey, options: options)
+            } else {
+                try DocumentStore.open(DataDirectory(temporary.file("node")), nodeID: "venue-a", options: options)
+            }
         let organizerID = try await addUser(
             to: store,
             name: "Olga Organizer",
@@ -62,7 +72,7 @@ struct TestNode {
         }
     }
 
-    let store: DocumentStore
+    let store: any VersionedStore
     let organizerID: String
     let staffID: String
 
