@@ -66,9 +66,11 @@ struct HTTPTestClient: Sendable {
         _ path: String,
         token: String? = nil,
         json: JSONValue? = nil,
-        signedBy key: NodeKey? = nil
+        signedBy key: NodeKey? = nil,
+        headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var fields: HTTPFields = [.contentType: "application/json"]
+        fields.append(contentsOf: extra)
         if let token { fields[.authorization] = "Bearer \(token)" }
         let body = try json.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) }
         if let key { Self.sign(&fields, method, path, body: body.map { Array(buffer: $0) } ?? [], key: key) }

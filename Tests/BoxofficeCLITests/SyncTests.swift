@@ -19,7 +19,7 @@ import Testing
         var url: String { "http://127.0.0.1:\(running.port)" }
         var data: String { running.data }
 
-        init(_ temporary: TemporaryDirectory, _ name: String, arguments: [String] = []) async throws {
+        init(_ temporary: TemporaryDirectory, _ name: String, secret: String = SyncTests.secret, arguments: [String] = []) async throws {
             let data = temporary.file(name)
             let add = try ChildProcess(
                 "boxoffice",
@@ -29,7 +29,7 @@ import Testing
                 ]
             )
             #expect(add.waitForExit() == 0, "\(add.standardError)")
-            running = try RunningNode(data: data, secret: SyncTests.secret, extraArguments: arguments)
+            running = try RunningNode(data: data, secret: secret, extraArguments: arguments)
             client = HTTPTestClient(port: running.port)
             let login = try await client.call(.post, "/users/login", json: ["email": "org@\(name).test", "password": "organizer-pw"])
             organizer = try #require(login.body["token"]?.string)
@@ -54,18 +54,24 @@ import Testing
 
         /// Every synced document of the node, as its exact JSON, by collection/id.
         func documents() async throws -> [String: String] {
-            var all: [String: String] = [:]
-            var since = 0
-            while true {
-                let raw = try await client.raw(.get, "/sync/changes?since=\(since)&limit=1000", signedBy: key)
-                let page = try JSONValue(parsing: Data(raw.utf8))
-                for version in page["versions"]?.array ?? [] {
-                    let key = "\(try #require(version["collection"]?.string))/\(try #require(version["id"]?.string))"
-                    all[key] = String(decoding: try version.sortedJSON(), as: UTF8.self)
-                }
-                since = page["next"]?.int ?? 0
-                if page["complete"] == true { return all }
+            try await SyncTests.documents(of: client, key: key)
+        }
+    }
+
+    /// Every synced document of the node `client` talks to, read from its feed as the node
+    /// `key` belongs to, as its exact JSON, by collection/id.
+    static func documents(of client: HTTPTestClient, key: NodeKey) async throws -> [String: String] {
+        var all: [String: String] = [:]
+        var since = 0
+        while true {
+            let raw = try await client.raw(.get, "/sync/changes?since=\(since)&limit=1000", signedBy: key)
+            let page = try JSONValue(parsing: Data(raw.utf8))
+            for version in page["versions"]?.array ?? [] {
+                let key = "\(try #require(version["collection"]?.string))/\(try #require(version["id"]?.string))"
+                all[key] = String(decoding: try version.sortedJSON(), as: UTF8.self)
             }
+            since = page["next"]?.int ?? 0
+            if page["complete"] == true { return all }
         }
     }
 

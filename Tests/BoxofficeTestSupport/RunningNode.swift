@@ -4,17 +4,33 @@ import Foundation
 public final class RunningNode: Sendable {
     public let process: ChildProcess
     public let port: Int
+    /// The data directory, or the database URL of a node kept in PostgreSQL.
     public let data: String
 
     /// Starts a node on `data` and waits until it listens.
     /// - Parameter nodeID: the id for a new directory; nil keeps the directory's own.
-    public init(data: String, nodeID: String? = nil, secret: String = "integration-test-secret", extraArguments: [String] = []) throws {
+    public convenience init(data: String, nodeID: String? = nil, secret: String = "integration-test-secret", extraArguments: [String] = []) throws {
+        try self.init(place: ["--data", data], data: data, nodeID: nodeID, secret: secret, extraArguments: extraArguments)
+    }
+
+    /// Starts a process of the node kept in the PostgreSQL database at `store`; any number of
+    /// them serve the same node.
+    public convenience init(
+        store url: String,
+        nodeID: String? = nil,
+        secret: String = "integration-test-secret",
+        extraArguments: [String] = []
+    ) throws {
+        try self.init(place: ["--store", url], data: url, nodeID: nodeID, secret: secret, extraArguments: extraArguments)
+    }
+
+    private init(place: [String], data: String, nodeID: String?, secret: String, extraArguments: [String]) throws {
         self.data = data
         let identity = nodeID.map { ["--node-id", $0] } ?? []
         // The suite's clients share two cores with dozens of tests: one may take seconds between
         // connecting and sending its head. The head timeout has a test of its own (ServeCommandTests).
         let patience = ["--head-timeout", "120"]
-        process = try ChildProcess("boxoffice", ["serve", "--data", data, "--port", "0", "--secret", secret] + identity + patience + extraArguments)
+        process = try ChildProcess("boxoffice", ["serve"] + place + ["--port", "0", "--secret", secret] + identity + patience + extraArguments)
         guard process.waitForOutput(containing: "\n"),
             let line = process.standardOutput.split(separator: "\n").first(where: { $0.contains("://127.0.0.1:") }),
             let url = line.split(separator: " ").last.map(String.init),

@@ -1,0 +1,169 @@
+import BoxofficeStore
+import BoxofficeSync
+import BoxofficeTestSupport
+import Foundation
+import HTTPTypes
+import Testing
+
+/// The hub: one node served by two `boxoffice serve --store` processes on one PostgreSQL
+/// database (the throwaway cluster of `make test`), as behind a load balancer.
+@Suite struct HubTests {
+    static let secret = "hub-test-cluster-secret"
+
+    /// Two processes of node `hub` with an organizer, made with `user add --store`.
+    struct Hub {
+        let database: TestDatabase
+        let processes: [RunningNode]
+        let clients: [HTTPTestClient]
+        let organizer: String
+
+        init() async throws {
+            let database = try TestDatabase.create()
+            self.database = database
+            let add = try ChildProcess(
+                "boxoffice",
+                [
+                    "user", "add", "--store", database.url, "--node-id", "hub", "--email", "org@hub.test", "--name", "Hub Organizer",
+                    "--password", "organizer-pw", "--role", "organizer",
+                ]
+            )
+            #expect(add.waitForExit() == 0, "\(add.standardError)")
+            processes = try (0..<2).map { _ in try RunningNode(store: database.url, secret: HubTests.secret) }
+            clients = processes.map { HTTPTestClient(port: $0.port) }
+            let login = try await clients[1].call(.post, "/users/login", json: ["email": "org@hub.test", "password": "organizer-pw"])
+            organizer = try #require(login.body["token"]?.string, "\(login.body)")
+        }
+
+        func stop() {
+            for process in processes { process.stop() }
+            database.drop()
+        }
+
+        /// Creates an event through the first process.
+        func createEvent(capacity: Int) async throws -> String {
+            let created = try await clients[0].call(
+                .post,
+                "/events",
+                token: organizer,
+                json: [
+                    "name": "On Sale", "date": "2031-05-01T20:00:00Z", "location": "Arena", "capacity": .number(Double(capacity)), "price": 30,
+                    "currency": "EUR",
+                ]
+            )
+            return try #require(created.body["id"]?.string, "\(created.body)")
+        }
+
+        /// The hub's key, as every process signs with it: read from the database.
+        func key() throws -> NodeKey {
+            try NodeKey(nodeID: "hub", encodedPrivateKey: try database.sql("SELECT node_key FROM boxoffice_node"), source: "test")
+        }
+    }
+
+    /// Sixty buyers race for twenty seats through both processes at once: twenty sales, no
+    /// oversell, and both processes show the same count.
+    @Test func buyersRacingThroughTwoProcessesNeverOversell() async throws {
+        let hub = try await Hub()
+        defer { hub.stop() }
+        let event = try await hub.createEvent(capacity: 20)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for buyer in 0..<60 {
+                let client = hub.clients[buyer % 2]
+                group.addTask {
+                    Int(try await client.call(.post, "/tickets", token: hub.organizer, json: ["eventId": .string(event), "quantity": 1]).status.code)
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 201 }.count == 20)
+        #expect(statuses.filter { $0 == 409 }.count == 40)
+        for client in hub.clients {
+            let shown = try await client.call(.get, "/events/\(event)")
+            #expect(shown.body["sold"] == 20 && shown.body["remaining"] == 0)
+        }
+        let tickets = try hub.database.sql("SELECT count(*) FROM boxoffice_documents WHERE collection = 'tickets' AND body->>'eventId' = '\(event)'")
+        #expect(tickets == "20")
+    }
+
+    /// The rules that rest on a check before a write hold across the processes: an
+    /// Idempotency-Key sells once, an email registers once, a ticket is admitted once, a hold's
+    /// seat is kept from other buyers whichever process they ask.
+    @Test func everyRuleHoldsAcrossProcesses() async throws {
+        let hub = try await Hub()
+        defer { hub.stop() }
+        let event = try await hub.createEvent(capacity: 3)
+
+        // The same order sent to both processes at once: one sale, answered alike.
+        async let first = hub.clients[0].call(
+            .post,
+            "/tickets",
+            token: hub.organizer,
+            json: ["eventId": .string(event), "quantity": 1],
+            headers: [HTTPField.Name("Idempotency-Key")!: "order-77"]
+        )
+        async let second = hub.clients[1].call(
+            .post,
+            "/tickets",
+            token: hub.organizer,
+            json: ["eventId": .string(event), "quantity": 1],
+            headers: [HTTPField.Name("Idempotency-Key")!: "order-77"]
+        )
+        let (one, two) = try await (first, second)
+        #expect(one.status == .created && two.status == .created)
+        #expect(one.body["tickets"] == two.body["tickets"])
+        #expect(try await hub.clients[1].call(.get, "/events/\(event)").body["sold"] == 1)
+
+        // One email registered through both at once: one account.
+        async let ada = hub.clients[0].call(.post, "/users/register", json: ["name": "Ada", "email": "ada@hub.test", "password": "analytical"])
+        async let bob = hub.clients[1].call(.post, "/users/register", json: ["name": "Bob", "email": "ada@hub.test", "password": "analytical"])
+        let registered = try await [ada, bob].map { Int($0.status.code) }.sorted()
+        #expect(registered == [201, 409])
+
+        // A ticket scanned at two gates served by different processes: admitted once.
+        let code = try #require(one.body["tickets"]?.array?.first?["code"]?.string)
+        async let north = hub.clients[0].call(.post, "/tickets/\(code)/checkin", token: hub.organizer, json: ["gate": "North"])
+        async let south = hub.clients[1].call(.post, "/tickets/\(code)/checkin", token: hub.organizer, json: ["gate": "South"])
+        let scans = try await [north, south].map { Int($0.status.code) }.sorted()
+        #expect(scans == [200, 409])
+
+        // A hold made through one process keeps its seats from buyers at the other.
+        let hold = try await hub.clients[0].call(.post, "/reservations", token: hub.organizer, json: ["eventId": .string(event), "quantity": 2])
+        #expect(hold.status == .created, "\(hold.body)")
+        #expect(
+            try await hub.clients[1].call(.post, "/tickets", token: hub.organizer, json: ["eventId": .string(event), "quantity": 1]).status
+                == .conflict
+        )
+        let holdID = try #require(hold.body["id"]?.string)
+        #expect(try await hub.clients[1].call(.post, "/reservations/\(holdID)/confirm", token: hub.organizer).status == .created)
+        #expect(try await hub.clients[0].call(.get, "/events/\(event)").body["sold"] == 3)
+    }
+
+    /// A venue on its own disk syncs with the hub through either process (real libcurl, signed
+    /// requests): sales made on both sides reach both, and the documents end byte-identical.
+    @Test func aVenueSyncsWithTheHubThroughEitherProcess() async throws {
+        let hub = try await Hub()
+        defer { hub.stop() }
+        let temporary = TemporaryDirectory("hub-venue")
+        defer { temporary.remove() }
+        let venue = try await SyncTests.Node(temporary, "venue", secret: Self.secret)
+        defer { venue.running.stop() }
+        let event = try await hub.createEvent(capacity: 10)
+        #expect(
+            try await hub.clients[1].call(.post, "/tickets", token: hub.organizer, json: ["eventId": .string(event), "quantity": 2]).status
+                == .created
+        )
+        let venueEvent = try await venue.createEvent("Local Night", capacity: 5)
+        #expect(
+            try await venue.client.call(.post, "/tickets", token: venue.organizer, json: ["eventId": .string(venueEvent), "quantity": 1]).status
+                == .created
+        )
+
+        for process in hub.processes {
+            let sync = try ChildProcess("boxoffice", ["sync", "http://127.0.0.1:\(process.port)", "--data", venue.data, "--secret", Self.secret])
+            #expect(sync.waitForExit() == 0, "\(sync.standardError)")
+        }
+        #expect(try await venue.client.call(.get, "/events/\(event)").body["sold"] == 2)
+        #expect(try await hub.clients[0].call(.get, "/events/\(venueEvent)").body["sold"] == 1)
+        let atHub = try await SyncTests.documents(of: hub.clients[0], key: try hub.key())
+        #expect(try await venue.documents() == atHub)
+    }
+}
