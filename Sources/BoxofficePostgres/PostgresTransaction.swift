@@ -8,6 +8,9 @@ import PostgresNIO
 final class PostgresTransaction: StoreTransaction {
     private let view: PostgresView
     private(set) var writeSet: WriteSet
+    /// Documents read from the database, by key (nil: none there). Valid for the whole
+    /// transaction: it holds the writer lock, so nothing else commits a write meanwhile.
+    private var read: [DocumentKey: Document?] = [:]
     private var finished = false
 
     init(view: PostgresView, set: WriteSet) {
@@ -71,8 +74,14 @@ final class PostgresTransaction: StoreTransaction {
         guard !finished else { throw .closed }
     }
 
+    /// The document as this transaction sees it: its own write, else the database's (read once;
+    /// a sync merges each version after reading it, and that read is not repeated).
     private nonisolated(nonsending) func current(_ collection: String, _ id: String) async throws -> Document? {
-        if let staged = writeSet.staged(DocumentKey(collection: collection, id: id)) { return staged }
-        return try await view.get(collection, id)
+        let key = DocumentKey(collection: collection, id: id)
+        if let staged = writeSet.staged(key) { return staged }
+        if let known = read[key] { return known }
+        let document = try await view.get(collection, id)
+        read[key] = document
+        return document
     }
 }
