@@ -45,7 +45,9 @@ struct PostgresLocation: Sendable {
         configuration.options.connectTimeout = .seconds(10)
         // A process that dies or hangs inside a transaction must not hold the node's writer lock
         // for long: the server ends such a session and the other processes go on.
-        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "30s")]
+        // A commit is on the server's disk before the client hears of it, whatever the server's
+        // default: the feed lists only durable versions (sync-spec.md, section 4.1).
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "30s"), ("synchronous_commit", "on")]
         configuration.options.maximumConnections = 16
         self.configuration = configuration
         let place = socketDirectory.map { "\($0):\(port)" } ?? "\(host.contains(":") ? "[\(host)]" : host):\(port)"

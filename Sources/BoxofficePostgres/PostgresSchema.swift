@@ -51,6 +51,16 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX boxoffice_index_keys_document ON boxoffice_index_keys (collection, id)",
+            // How many documents each key has: counted as keys are filed, so the sold count of an
+            // event is one row, not a scan of its tickets.
+            """
+            CREATE TABLE boxoffice_index_counts (
+                index_name text NOT NULL,
+                key text NOT NULL,
+                count bigint NOT NULL,
+                PRIMARY KEY (index_name, key)
+            )
+            """,
         ]
     ]
 

@@ -39,11 +39,13 @@ public final class PostgresStore: VersionedStore {
     /// - Parameters:
     ///   - nodeID: the node id; nil keeps the database's (or makes one up for a new database).
     ///   - newNodeKey: the signing key a new node stores, in its stored form.
-    /// - Throws: `StoreError.invalidConfiguration` for a bad URL, `.nodeIDMismatch`, `.database`.
+    ///   - newConfiguration: what a new node starts with (a moved node's); nil makes a fresh one.
+    /// - Throws: `StoreError.invalidStoreURL`, `.nodeIDMismatch`, `.database`.
     public static func open(
         _ url: String,
         nodeID: String?,
         newNodeKey: @autoclosure () -> String,
+        newConfiguration: NodeConfiguration? = nil,
         options: StoreOptions = StoreOptions(),
         logger: Logger = Logger(label: "boxoffice.store")
     ) async throws -> PostgresStore {
@@ -55,7 +57,7 @@ public final class PostgresStore: VersionedStore {
             try await PostgresFailure.within(deadline, doing: "connect to \(location.description)") {
                 try await PostgresSchema.migrate(client, logger: logger)
             }
-            var fresh = try NodeConfiguration.fresh(nodeID: nodeID)
+            var fresh = try newConfiguration ?? NodeConfiguration.fresh(nodeID: nodeID)
             let key = newNodeKey()
             let json = String(decoding: try JSONCoding.encode(fresh), as: UTF8.self)
             return try await PostgresFailure.wrap {
@@ -171,17 +173,30 @@ public final class PostgresStore: VersionedStore {
             transaction.finish()
             let set = transaction.writeSet
             guard !set.writes.isEmpty || set.clock.last != node.hlc else { return result }
-            try await self.write(set.writes, after: node.seq, connection: connection)
-            try await PostgresFailure.wrap {
-                try await connection.query(
-                    """
-                    UPDATE boxoffice_node SET last_hlc = \(Int64(bitPattern: set.clock.last.rawValue)),
-                    last_seq = \(Int64(node.seq) + Int64(set.writes.count))
-                    """,
-                    logger: self.logger
+            let entries = set.writes.enumerated().map { SequencedDocument(seq: node.seq + 1 + UInt64($0.offset), document: $0.element) }
+            try await self.write(entries, previous: transaction.readFromDatabase, connection: connection)
+            try await self.advance(hlc: set.clock.last, seq: node.seq + UInt64(entries.count), connection: connection)
+            return result
+        }
+    }
+
+    /// Writes versions of a moved node at the feed positions they had there (`store import`), so
+    /// its peers' checkpoints stay true, and goes on after position `through` (the last one the
+    /// node had used: a moved node's feed never goes back).
+    /// - Throws: `StoreError.database` when a position is not after every one this store holds.
+    public func restore(_ entries: [SequencedDocument], through: UInt64) async throws {
+        try await inTransaction("BEGIN") { connection in
+            let node = try await Self.node(connection, logger: self.logger, lock: true)
+            // Invariant: positions only grow, so a puller's checkpoint stays true.
+            guard entries.first.map({ $0.seq > node.seq }) ?? true, entries.last.map({ $0.seq <= through }) ?? true, through >= node.seq else {
+                throw StoreError.database(
+                    "an import goes after position \(node.seq), which this database has used already; import into a new database"
                 )
             }
-            return result
+            // A new database: nothing was filed before.
+            try await self.write(entries, previous: [:], connection: connection)
+            let hlc = entries.lazy.map(\.document.version.hlc).max().map { max($0, node.hlc) } ?? node.hlc
+            try await self.advance(hlc: hlc, seq: through, connection: connection)
         }
     }
 
@@ -209,9 +224,21 @@ public final class PostgresStore: VersionedStore {
 
     // MARK: Parts
 
-    /// Writes a transaction's versions at the feed positions after `seq`, with their index keys.
-    private func write(_ writes: [Document], after seq: UInt64, connection: PostgresConnection) async throws {
-        guard !writes.isEmpty else { return }
+    /// Moves the node's clock and last feed position, in the writer's transaction.
+    private func advance(hlc: HLC, seq: UInt64, connection: PostgresConnection) async throws {
+        try await PostgresFailure.wrap {
+            try await connection.query(
+                "UPDATE boxoffice_node SET last_hlc = \(Int64(bitPattern: hlc.rawValue)), last_seq = \(Int64(seq))",
+                logger: logger
+            )
+        }
+    }
+
+    /// Writes versions at their feed positions, with their index keys.
+    /// `previous`: the version each written document had before, where it had one.
+    private func write(_ entries: [SequencedDocument], previous: [DocumentKey: Document], connection: PostgresConnection) async throws {
+        guard !entries.isEmpty else { return }
+        let writes = entries.map(\.document)
         var bytes: [ByteBuffer] = []
         var jsonb: [Bool] = []
         for document in writes {
@@ -220,7 +247,7 @@ public final class PostgresStore: VersionedStore {
         }
         let collections = writes.map(\.collection)
         let ids = writes.map(\.id)
-        let seqs = writes.indices.map { Int64(seq) + 1 + Int64($0) }
+        let seqs = entries.map { Int64($0.seq) }
         let versions = writes.map(\.version.description)
         let histories = writes.map { $0.history.map(\.description).joined(separator: " ") }
         let deleted = writes.map(\.deleted)
@@ -236,35 +263,59 @@ public final class PostgresStore: VersionedStore {
                 """,
                 logger: logger
             )
-            let indexed = writes.filter { document in options.indexes.contains { $0.collection == document.collection } }
-            guard !indexed.isEmpty else { return }
-            try await connection.query(
-                """
-                DELETE FROM boxoffice_index_keys k USING unnest(\(indexed.map(\.collection))::text[], \(indexed.map(\.id))::text[]) AS w(c, i)
-                WHERE k.collection = w.c AND k.id = w.i
-                """,
-                logger: logger
-            )
-            var rows: (names: [String], keys: [String], collections: [String], ids: [String]) = ([], [], [], [])
-            for document in indexed {
-                for index in options.indexes where index.collection == document.collection {
-                    for key in Set(index.keys(document)) {
-                        rows.names.append(index.name)
-                        rows.keys.append(key)
-                        rows.collections.append(document.collection)
-                        rows.ids.append(document.id)
-                    }
+            try await self.refile(writes, previous: previous, connection: connection)
+        }
+    }
+
+    /// Files written versions under their index keys, and counts the keys, in two statements
+    /// whatever the batch's size. A version filed under the keys its previous one had (a ticket
+    /// checked in, a profile edited) is left where it is.
+    private func refile(_ writes: [Document], previous: [DocumentKey: Document], connection: PostgresConnection) async throws {
+        var moved: (collections: [String], ids: [String]) = ([], [])
+        var rows: (names: [String], keys: [String], collections: [String], ids: [String]) = ([], [], [], [])
+        for document in writes {
+            let indexes = options.indexes.filter { $0.collection == document.collection }
+            let keys = indexes.map { Set($0.keys(document)) }
+            if let before = previous[document.key] {
+                guard keys != indexes.map({ Set($0.keys(before)) }) else { continue }
+                moved.collections.append(document.collection)
+                moved.ids.append(document.id)
+            }
+            for (index, keys) in zip(indexes, keys) {
+                for key in keys {
+                    rows.names.append(index.name)
+                    rows.keys.append(key)
+                    rows.collections.append(document.collection)
+                    rows.ids.append(document.id)
                 }
             }
-            guard !rows.names.isEmpty else { return }
+        }
+        if !moved.ids.isEmpty {
             try await connection.query(
                 """
-                INSERT INTO boxoffice_index_keys (index_name, key, collection, id)
-                SELECT * FROM unnest(\(rows.names)::text[], \(rows.keys)::text[], \(rows.collections)::text[], \(rows.ids)::text[])
+                WITH removed AS (
+                    DELETE FROM boxoffice_index_keys k USING unnest(\(moved.collections)::text[], \(moved.ids)::text[]) AS w(c, i)
+                    WHERE k.collection = w.c AND k.id = w.i RETURNING k.index_name, k.key)
+                INSERT INTO boxoffice_index_counts AS n (index_name, key, count)
+                SELECT index_name, key, -count(*) FROM removed GROUP BY index_name, key
+                ON CONFLICT (index_name, key) DO UPDATE SET count = n.count + excluded.count
                 """,
                 logger: logger
             )
         }
+        guard !rows.names.isEmpty else { return }
+        try await connection.query(
+            """
+            WITH added AS (
+                INSERT INTO boxoffice_index_keys (index_name, key, collection, id)
+                SELECT * FROM unnest(\(rows.names)::text[], \(rows.keys)::text[], \(rows.collections)::text[], \(rows.ids)::text[])
+                RETURNING index_name, key)
+            INSERT INTO boxoffice_index_counts AS n (index_name, key, count)
+            SELECT index_name, key, count(*) FROM added GROUP BY index_name, key
+            ON CONFLICT (index_name, key) DO UPDATE SET count = n.count + excluded.count
+            """,
+            logger: logger
+        )
     }
 
     /// Whether jsonb can hold a body: it refuses `\u0000` and lone surrogates, which JSON allows.

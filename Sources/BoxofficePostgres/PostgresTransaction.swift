@@ -64,6 +64,10 @@ final class PostgresTransaction: StoreTransaction {
         return try writeSet.merge(incoming, over: try await current(incoming.collection, incoming.id))
     }
 
+    /// The documents as the database had them when this transaction read them (the ones it did
+    /// not find left out): what a write replaces, for refiling its index keys.
+    var readFromDatabase: [DocumentKey: Document] { read.compactMapValues { $0 } }
+
     /// Ends the transaction: from here on every call throws.
     func finish() {
         finished = true

@@ -35,7 +35,7 @@ struct PostgresView: StoreView {
         try await PostgresFailure.wrap {
             var count = 0
             let rows = try await connection.query(
-                "SELECT count(*) FROM boxoffice_index_keys WHERE index_name = \(name) AND key = \(key)",
+                "SELECT count FROM boxoffice_index_counts WHERE index_name = \(name) AND key = \(key)",
                 logger: logger
             )
             for try await value in rows.decode(Int.self) { count = value }

@@ -74,6 +74,13 @@ public enum SyncWire {
         return (versions, checkpoint)
     }
 
+    /// One document envelope on its own (sync-spec.md, section 1), as `boxoffice store export`
+    /// writes them a line each.
+    public static func decodeDocument(_ bytes: [UInt8]) throws -> Document {
+        var scanner = JSONScanner(bytes)
+        return try document(&scanner)
+    }
+
     private static func versionsArray(_ versions: [Document]) -> [UInt8] {
         var out = Array(#"{"versions":["#.utf8)
         out.reserveCapacity(versions.reduce(64) { $0 + $1.body.bytes.count + 160 })

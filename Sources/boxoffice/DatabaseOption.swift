@@ -24,13 +24,21 @@ struct DatabaseOption: ParsableArguments {
         return nil
     }
 
-    /// Opens the database store, claiming it for `nodeID` on first use; nil without a URL.
-    func open(nodeID: String?, options: StoreOptions, logger: Logger) async throws -> PostgresStore? {
+    /// Opens the database store, claiming it for `nodeID` on first use (with a new key and
+    /// configuration unless given); nil without a URL.
+    func open(
+        nodeID: String?,
+        newNodeKey: String? = nil,
+        newConfiguration: NodeConfiguration? = nil,
+        options: StoreOptions,
+        logger: Logger
+    ) async throws -> PostgresStore? {
         guard let given else { return nil }
         return try await PostgresStore.open(
             given,
             nodeID: nodeID,
-            newNodeKey: NodeKey.generate(nodeID: nodeID ?? "").encodedPrivateKey,
+            newNodeKey: newNodeKey ?? NodeKey.generate(nodeID: nodeID ?? "").encodedPrivateKey,
+            newConfiguration: newConfiguration,
             options: options,
             logger: logger
         )

@@ -3,7 +3,7 @@ import ArgumentParser
 struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Inspect and maintain a node's data directory while the node is stopped.",
-        subcommands: [StoreCheck.self, StoreCompact.self]
+        abstract: "Inspect and maintain a node's store; move a node to another store.",
+        subcommands: [StoreCheck.self, StoreCompact.self, StoreExport.self, StoreImport.self]
     )
 }

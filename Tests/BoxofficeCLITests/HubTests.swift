@@ -166,4 +166,55 @@ import Testing
         let atHub = try await SyncTests.documents(of: hub.clients[0], key: try hub.key())
         #expect(try await venue.documents() == atHub)
     }
+
+    /// A hub on its own disk moves onto PostgreSQL as the same node: `store export`, then
+    /// `store import` into a new database. Its documents come over byte for byte at the feed
+    /// positions they had, so a venue goes on from its checkpoint; its organizer signs in.
+    @Test func aFileStoreHubMovesOntoPostgreSQLAsTheSameNode() async throws {
+        let temporary = TemporaryDirectory("hub-move")
+        defer { temporary.remove() }
+        let old = try await SyncTests.Node(temporary, "hub", secret: Self.secret)
+        let venue = try await SyncTests.Node(temporary, "venue", secret: Self.secret)
+        defer { venue.running.stop() }
+        let event = try await old.createEvent("Moving Night", capacity: 10)
+        #expect(
+            try await old.client.call(.post, "/tickets", token: old.organizer, json: ["eventId": .string(event), "quantity": 2]).status == .created
+        )
+        #expect(try SyncTests.sync(venue, with: old, secret: Self.secret).process.terminationStatus == 0)
+        let before = try await old.documents()
+        let hubID = try await old.nodeID()
+        old.running.stop()
+
+        let archive = temporary.file("hub.export")
+        let export = try ChildProcess("boxoffice", ["store", "export", "--data", old.data, "--output", archive])
+        #expect(export.waitForExit() == 0, "\(export.standardError)")
+        let mode = try FileManager.default.attributesOfItem(atPath: archive)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "the file holds the secret and the node's key")
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let load = try ChildProcess("boxoffice", ["store", "import", "--store", database.url, "--input", archive])
+        #expect(load.waitForExit() == 0, "\(load.standardError)")
+        #expect(load.standardOutput.contains("as node \(hubID)"))
+        // A second import into the same database is refused: positions never go back.
+        let again = try ChildProcess("boxoffice", ["store", "import", "--store", database.url, "--input", archive])
+        #expect(again.waitForExit() != 0)
+
+        let hub = try RunningNode(store: database.url, secret: Self.secret)
+        defer { hub.stop() }
+        let client = HTTPTestClient(port: hub.port)
+        #expect(try await SyncTests.documents(of: client, key: old.key) == before, "the same documents, the same node key")
+        let login = try await client.call(.post, "/users/login", json: ["email": "org@hub.test", "password": "organizer-pw"])
+        let token = try #require(login.body["token"]?.string)
+        #expect(try await client.call(.post, "/tickets", token: token, json: ["eventId": .string(event), "quantity": 1]).status == .created)
+
+        // The venue syncs with the moved hub from where it was: only what is new comes over.
+        let sync = try ChildProcess(
+            "boxoffice",
+            ["sync", "http://127.0.0.1:\(hub.port)", "--data", venue.data, "--secret", Self.secret, "--pull-only"]
+        )
+        #expect(sync.waitForExit() == 0, "\(sync.standardError)")
+        let pulled = try #require(sync.standardOutput.split(separator: "pulled ").last?.split(separator: ",").first.flatMap { Int($0) })
+        #expect(pulled > 0 && pulled < before.count / 2, "\(sync.standardOutput)")
+        #expect(try await venue.client.call(.get, "/events/\(event)").body["sold"] == 3)
+    }
 }
