@@ -18,7 +18,8 @@ enum PostgresSchema {
                 configuration jsonb NOT NULL,
                 node_key text NOT NULL,
                 last_hlc bigint NOT NULL,
-                last_seq bigint NOT NULL
+                last_seq bigint NOT NULL,
+                documents bigint NOT NULL DEFAULT 0
             )
             """,
             // One row per document: its current version. `bytes` are the body exactly as written

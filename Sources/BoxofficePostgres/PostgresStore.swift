@@ -144,14 +144,13 @@ public final class PostgresStore: VersionedStore {
 
     public func statistics() async throws -> StoreStatistics {
         try await inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
-            let seq = try await Self.node(connection, logger: self.logger, lock: false).seq
-            var documents = 0
             try await PostgresFailure.wrap {
-                for try await count in try await connection.query("SELECT count(*) FROM boxoffice_documents", logger: self.logger).decode(Int.self) {
-                    documents = count
+                let rows = try await connection.query("SELECT last_seq, documents FROM boxoffice_node", logger: self.logger)
+                for try await (seq, documents) in rows.decode((Int64, Int).self) {
+                    return StoreStatistics(documents: documents, lastSeq: UInt64(seq), durableSeq: UInt64(seq))
                 }
+                throw StoreError.database("boxoffice_node has no row")
             }
-            return StoreStatistics(documents: documents, lastSeq: seq, durableSeq: seq)
         }
     }
 
@@ -174,8 +173,8 @@ public final class PostgresStore: VersionedStore {
             let set = transaction.writeSet
             guard !set.writes.isEmpty || set.clock.last != node.hlc else { return result }
             let entries = set.writes.enumerated().map { SequencedDocument(seq: node.seq + 1 + UInt64($0.offset), document: $0.element) }
-            try await self.write(entries, previous: transaction.readFromDatabase, connection: connection)
-            try await self.advance(hlc: set.clock.last, seq: node.seq + UInt64(entries.count), connection: connection)
+            let created = try await self.write(entries, previous: transaction.readFromDatabase, connection: connection)
+            try await self.advance(hlc: set.clock.last, seq: node.seq + UInt64(entries.count), created: created, connection: connection)
             return result
         }
     }
@@ -194,9 +193,9 @@ public final class PostgresStore: VersionedStore {
                 )
             }
             // A new database: nothing was filed before.
-            try await self.write(entries, previous: [:], connection: connection)
+            let created = try await self.write(entries, previous: [:], connection: connection)
             let hlc = entries.lazy.map(\.document.version.hlc).max().map { max($0, node.hlc) } ?? node.hlc
-            try await self.advance(hlc: hlc, seq: through, connection: connection)
+            try await self.advance(hlc: hlc, seq: through, created: created, connection: connection)
         }
     }
 
@@ -224,11 +223,15 @@ public final class PostgresStore: VersionedStore {
 
     // MARK: Parts
 
-    /// Moves the node's clock and last feed position, in the writer's transaction.
-    private func advance(hlc: HLC, seq: UInt64, connection: PostgresConnection) async throws {
+    /// Moves the node's clock and last feed position and counts its new documents, in the
+    /// writer's transaction.
+    private func advance(hlc: HLC, seq: UInt64, created: Int, connection: PostgresConnection) async throws {
         try await PostgresFailure.wrap {
             try await connection.query(
-                "UPDATE boxoffice_node SET last_hlc = \(Int64(bitPattern: hlc.rawValue)), last_seq = \(Int64(seq))",
+                """
+                UPDATE boxoffice_node SET last_hlc = \(Int64(bitPattern: hlc.rawValue)), last_seq = \(Int64(seq)),
+                documents = documents + \(created)
+                """,
                 logger: logger
             )
         }
@@ -236,8 +239,9 @@ public final class PostgresStore: VersionedStore {
 
     /// Writes versions at their feed positions, with their index keys.
     /// `previous`: the version each written document had before, where it had one.
-    private func write(_ entries: [SequencedDocument], previous: [DocumentKey: Document], connection: PostgresConnection) async throws {
-        guard !entries.isEmpty else { return }
+    /// - Returns: how many of the documents are new.
+    private func write(_ entries: [SequencedDocument], previous: [DocumentKey: Document], connection: PostgresConnection) async throws -> Int {
+        guard !entries.isEmpty else { return 0 }
         let writes = entries.map(\.document)
         var bytes: [ByteBuffer] = []
         var jsonb: [Bool] = []
@@ -251,8 +255,9 @@ public final class PostgresStore: VersionedStore {
         let versions = writes.map(\.version.description)
         let histories = writes.map { $0.history.map(\.description).joined(separator: " ") }
         let deleted = writes.map(\.deleted)
+        var created = 0
         try await PostgresFailure.wrap {
-            try await connection.query(
+            let rows = try await connection.query(
                 """
                 INSERT INTO boxoffice_documents (collection, id, seq, arrival, version, history, deleted, body, bytes)
                 SELECT c, i, s, s, v, string_to_array(h, ' '), d, CASE WHEN j THEN convert_from(b, 'UTF8')::jsonb END, b
@@ -260,11 +265,15 @@ public final class PostgresStore: VersionedStore {
                             \(deleted)::bool[], \(jsonb)::bool[], \(bytes)::bytea[]) AS w(c, i, s, v, h, d, j, b)
                 ON CONFLICT (collection, id) DO UPDATE SET seq = excluded.seq, version = excluded.version,
                     history = excluded.history, deleted = excluded.deleted, body = excluded.body, bytes = excluded.bytes
+                RETURNING xmax = 0
                 """,
                 logger: logger
             )
+            // A row the statement inserted (not updated) has no xmax: a new document.
+            for try await inserted in rows.decode(Bool.self) where inserted { created += 1 }
             try await self.refile(writes, previous: previous, connection: connection)
         }
+        return created
     }
 
     /// Files written versions under their index keys, and counts the keys, in two statements

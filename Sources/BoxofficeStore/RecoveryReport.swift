@@ -55,11 +55,14 @@ public struct ChangeBatch: Sendable {
     public var next: UInt64
     /// Whether this page reached the end of the durable feed.
     public var complete: Bool
+    /// The last durable position of the feed when the page was read.
+    public var end: UInt64
 
     /// The page of `changes`, read after `since` with at most `limit`, when the feed ends at
     /// `through`: a short page reached the end, so the next one starts there.
     public init(changes: [SequencedDocument], since: UInt64, through: UInt64, limit: Int) {
         self.changes = changes
+        self.end = through
         self.complete = changes.count < limit
         self.next = complete ? max(since, through) : changes.last!.seq
     }

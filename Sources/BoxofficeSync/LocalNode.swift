@@ -48,12 +48,11 @@ public struct LocalNode: SyncEndpoint {
     }
 
     public func changes(since: UInt64, limit: Int) async throws -> ChangesPage {
-        let end = try await store.statistics().durableSeq
-        guard since <= end else { throw SyncError.sinceBeyondFeed(since: since, end: end) }
         guard (1...Self.maxPageVersions).contains(limit) else {
             throw SyncError.badRequest("limit must be between 1 and \(Self.maxPageVersions)")
         }
         let batch = try await store.changes(since: since, limit: limit)
+        guard since <= batch.end else { throw SyncError.sinceBeyondFeed(since: since, end: batch.end) }
         var versions: [Document] = []
         var bytes = 0
         var position = since

@@ -73,7 +73,9 @@ import Testing
             #expect(rest.changes.map(\.document.id) == ["t1"])
             #expect(rest.complete)
             #expect(try await store.changes(since: 6, limit: 10).changes.isEmpty)
-            #expect(try await store.statistics().durableSeq == 6)
+            #expect(try await store.changes(since: 6, limit: 10).end == 6)
+            let statistics = try await store.statistics()
+            #expect(statistics.durableSeq == 6 && statistics.documents == 5)
         }
     }
 
