@@ -53,6 +53,9 @@ import Testing
             return try #require(created.body["id"]?.string, "\(created.body)")
         }
 
+        /// Process `index` as a sync peer (`boxoffice sync` needs only its URL).
+        func node(_ index: Int) -> SyncTests.Peer { SyncTests.Peer(url: "http://127.0.0.1:\(processes[index].port)") }
+
         /// The hub's key, as every process signs with it: read from the database.
         func key() throws -> NodeKey {
             try NodeKey(nodeID: "hub", encodedPrivateKey: try database.sql("SELECT node_key FROM boxoffice_node"), source: "test")
@@ -216,5 +219,33 @@ import Testing
         let pulled = try #require(sync.standardOutput.split(separator: "pulled ").last?.split(separator: ",").first.flatMap { Int($0) })
         #expect(pulled > 0 && pulled < before.count / 2, "\(sync.standardOutput)")
         #expect(try await venue.client.call(.get, "/events/\(event)").body["sold"] == 3)
+    }
+
+    /// The operator's commands act on the hub's database while its processes serve: a new
+    /// cluster secret is stored for every process, a revoked node is refused by all of them.
+    @Test func operatorCommandsWorkOnTheDatabase() async throws {
+        let hub = try await Hub()
+        defer { hub.stop() }
+        let rotate = try ChildProcess("boxoffice", ["cluster", "rotate-secret", "--store", hub.database.url])
+        #expect(rotate.waitForExit() == 0, "\(rotate.standardError)")
+        let secret = rotate.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret.count == 52)
+        #expect(try hub.database.sql("SELECT configuration->>'secret' FROM boxoffice_node") == secret)
+
+        // A venue enrolled with the secret it had, then revoked through the database.
+        let temporary = TemporaryDirectory("hub-revoke")
+        defer { temporary.remove() }
+        let venue = try await SyncTests.Node(temporary, "venue", secret: Self.secret)
+        defer { venue.running.stop() }
+        #expect(try SyncTests.sync(venue, with: hub.node(0), secret: Self.secret).process.terminationStatus == 0)
+        let revoke = try ChildProcess(
+            "boxoffice",
+            ["node", "revoke", try await venue.nodeID(), "--store", hub.database.url, "--note", "stolen laptop"]
+        )
+        #expect(revoke.waitForExit() == 0, "\(revoke.standardError)")
+        for process in 0..<2 {
+            let refused = try SyncTests.sync(venue, with: hub.node(process), secret: Self.secret)
+            #expect(refused.process.terminationStatus != 0, "process \(process) refuses the revoked venue")
+        }
     }
 }

@@ -10,7 +10,7 @@ import Testing
     static let secret = "sync-test-cluster-secret"
 
     /// A node with its own organizer, running.
-    struct Node {
+    struct Node: Syncable {
         let running: RunningNode
         let client: HTTPTestClient
         let organizer: String
@@ -75,8 +75,18 @@ import Testing
         }
     }
 
+    /// Anything `boxoffice sync` can sync with: a URL.
+    protocol Syncable {
+        var url: String { get }
+    }
+
+    /// A peer known only by its URL (a hub process).
+    struct Peer: Syncable {
+        let url: String
+    }
+
     @discardableResult
-    static func sync(_ node: Node, with peer: Node, secret: String = SyncTests.secret) throws -> ChildProcess {
+    static func sync(_ node: Node, with peer: some Syncable, secret: String = SyncTests.secret) throws -> ChildProcess {
         let sync = try ChildProcess("boxoffice", ["sync", peer.url, "--data", node.data, "--secret", secret])
         sync.waitForExit()
         return sync
