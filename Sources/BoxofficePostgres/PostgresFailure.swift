@@ -9,6 +9,8 @@ enum PostgresFailure {
             return try await work()
         } catch let error as PSQLError {
             throw StoreError.database(describe(error))
+        } catch let error as PostgresDecodingError {
+            throw StoreError.database("a column of \(error.postgresType) could not be read as \(error.targetType)")
         } catch let error as PostgresTransactionError {
             // What went wrong inside `withTransaction`: the body's own error, else the database's.
             switch error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError {
@@ -16,6 +18,9 @@ enum PostgresFailure {
             case let inner?: throw inner
             case nil: throw StoreError.database("a transaction failed")
             }
+        } catch  where String(reflecting: type(of: error)).hasPrefix("_ConnectionPoolModule.") {
+            // The pool's own (shut down, no connection): the store is unavailable.
+            throw StoreError.database("no connection: \(error)")
         }
     }
 
@@ -26,28 +31,5 @@ enum PostgresFailure {
         }
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"
-    }
-}
-
-extension PostgresFailure {
-    /// Runs `work`, or throws `StoreError.database` when it has not finished within `limit`
-    /// (a database that is down leaves connection attempts waiting, not failing).
-    static func within<T: Sendable>(
-        _ limit: Duration,
-        doing what: String,
-        _ work: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw StoreError.database("no answer within \(limit.components.seconds) s to \(what)")
-            }
-            return result
-        }
     }
 }

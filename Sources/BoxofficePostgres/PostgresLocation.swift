@@ -8,8 +8,10 @@ import PostgresNIO
 /// (`postgresql://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…`).
 ///
 /// TLS is required unless the server is on this machine (a loopback address or a Unix socket):
-/// a password and every document would otherwise cross the network in clear. `sslmode=disable`
-/// turns it off, `sslmode=prefer` makes it optional, and `sslrootcert=PATH` trusts a private CA.
+/// a password and every document would otherwise cross the network in clear. With TLS the
+/// server's certificate is always verified against the system's CAs and its name (libpq's
+/// `verify-full`, even for `sslmode=require`); `sslrootcert=PATH` trusts a private CA instead,
+/// `sslmode=prefer` makes TLS optional, `sslmode=disable` turns it off.
 struct PostgresLocation: Sendable {
     let configuration: PostgresClient.Configuration
     /// The same server and credentials for one connection of its own (`probe`).
@@ -28,7 +30,7 @@ struct PostgresLocation: Sendable {
         let socketDirectory = query["host"].flatMap { $0.hasPrefix("/") ? $0 : nil }
         let host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         let port = components.port ?? 5432
-        let local = socketDirectory != nil || ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+        let local = socketDirectory != nil || ["::1", "localhost"].contains(host) || Self.isLoopbackIPv4(host)
 
         var configuration: PostgresClient.Configuration
         let name = database.isEmpty ? nil : database
@@ -47,7 +49,12 @@ struct PostgresLocation: Sendable {
         // for long: the server ends such a session and the other processes go on.
         // A commit is on the server's disk before the client hears of it, whatever the server's
         // default: the feed lists only durable versions (sync-spec.md, section 4.1).
-        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "30s"), ("synchronous_commit", "on")]
+        // Waits are bounded by the server, which answers an error the node turns into 503: a
+        // writer waits at most 10 s for the node's lock, a statement runs at most 30 s, and a
+        // session idle inside a transaction (a hung or dead process) is ended after 30 s.
+        configuration.options.additionalStartupParameters = [
+            ("synchronous_commit", "on"), ("lock_timeout", "10s"), ("statement_timeout", "30s"), ("idle_in_transaction_session_timeout", "30s"),
+        ]
         configuration.options.maximumConnections = 16
         self.configuration = configuration
         let place = socketDirectory.map { "\($0):\(port)" } ?? "\(host.contains(":") ? "[\(host)]" : host):\(port)"
@@ -79,10 +86,23 @@ struct PostgresLocation: Sendable {
         }
     }
 
-    /// The URL with its password blanked out.
+    /// The URL with its password blanked out; a URL too broken to parse loses everything
+    /// between `://` and its last `@`, where a password would be.
     static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? "(unreadable URL)"
+        if var components = URLComponents(string: url) {
+            guard components.password != nil else { return url }
+            components.password = "***"
+            if let text = components.string { return text }
+        }
+        guard let scheme = url.range(of: "://"), let at = url.range(of: "@", options: .backwards), scheme.upperBound <= at.lowerBound else {
+            return url.contains("@") ? "(a URL that cannot be read)" : url
+        }
+        return String(url[..<scheme.upperBound]) + "***" + String(url[at.lowerBound...])
+    }
+
+    /// Whether `host` is an IPv4 address in 127.0.0.0/8 (a name is not, whatever it starts with).
+    private static func isLoopbackIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }

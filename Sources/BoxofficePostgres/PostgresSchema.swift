@@ -19,12 +19,12 @@ enum PostgresSchema {
                 node_key text NOT NULL,
                 last_hlc bigint NOT NULL,
                 last_seq bigint NOT NULL,
-                documents bigint NOT NULL DEFAULT 0
+                documents bigint NOT NULL DEFAULT 0,
+                indexes text NOT NULL DEFAULT ''
             )
             """,
             // One row per document: its current version. `bytes` are the body exactly as written
-            // or received (sync sends them unchanged); `body` is the same as jsonb for queries,
-            // null for a body jsonb cannot hold (a string with \\u0000).
+            // or received (sync sends them unchanged); `body` is the same as jsonb for queries.
             """
             CREATE TABLE boxoffice_documents (
                 collection text NOT NULL,
@@ -54,6 +54,19 @@ enum PostgresSchema {
             "CREATE INDEX boxoffice_index_keys_document ON boxoffice_index_keys (collection, id)",
             // How many documents each key has: counted as keys are filed, so the sold count of an
             // event is one row, not a scan of its tickets.
+            // The body as jsonb, or null for a body jsonb cannot hold (a \u0000 in a string, a number
+            // past numeric's range): JSON allows them, and a peer's version must never be refused here.
+            """
+            CREATE FUNCTION boxoffice_jsonb(bytes bytea) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+            BEGIN
+                RETURN convert_from(bytes, 'UTF8')::jsonb;
+            EXCEPTION WHEN others THEN
+                RETURN NULL;
+            END
+            $$
+            """,
+            // Signed requests' nonces, so a request is taken once by all the node's processes.
+            "CREATE TABLE boxoffice_nonces (token text PRIMARY KEY, expires timestamptz NOT NULL)",
             """
             CREATE TABLE boxoffice_index_counts (
                 index_name text NOT NULL,
@@ -64,6 +77,15 @@ enum PostgresSchema {
             """,
         ]
     ]
+
+    /// Whether the database has been made a node (by any version of Boxoffice).
+    static func holdsANode(_ client: PostgresClient, logger: Logger) async throws -> Bool {
+        try await PostgresFailure.wrap {
+            let rows = try await client.query("SELECT to_regclass('boxoffice_node') IS NOT NULL", logger: logger)
+            for try await found in rows.decode(Bool.self) { return found }
+            return false
+        }
+    }
 
     /// Runs the migrations this database lacks.
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {

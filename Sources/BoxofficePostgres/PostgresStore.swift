@@ -1,5 +1,6 @@
 public import BoxofficeCore
 public import BoxofficeStore
+public import Foundation
 public import Logging
 import NIOCore
 import PostgresNIO
@@ -13,7 +14,7 @@ import Synchronization
 ///   reads, so check-then-write holds (seats, unique emails, idempotency keys, holds);
 /// - the clock and the feed position are read and advanced under that lock, so no two processes
 ///   mint the same version and feed positions are assigned in commit order: a puller that has
-///   read position N has seen every version at or below N, now and later (sync-spec.md §4.4);
+///   read position N has seen every version at or below N, now and later (sync-spec.md §4.1);
 /// - a transaction returns once PostgreSQL has committed it (`synchronous_commit` is forced on).
 public final class PostgresStore: VersionedStore {
     public let nodeID: String
@@ -27,8 +28,7 @@ public final class PostgresStore: VersionedStore {
     private let logger: Logger
     private let closed = Atomic(false)
     private let reads = Atomic<UInt64>(0)
-    /// How long an operation may wait for the database before the node answers 503.
-    private static let deadline: Duration = .seconds(30)
+    private let claims = Atomic<UInt64>(0)
 
     /// A stamp that differs on every read: other processes write to the same database, so this
     /// one cannot tell without asking whether anything changed, and a value cached under an
@@ -40,23 +40,27 @@ public final class PostgresStore: VersionedStore {
     ///   - nodeID: the node id; nil keeps the database's (or makes one up for a new database).
     ///   - newNodeKey: the signing key a new node stores, in its stored form.
     ///   - newConfiguration: what a new node starts with (a moved node's); nil makes a fresh one.
+    ///   - create: whether a database without a node becomes one; false for commands that only
+    ///     act on an existing node, so a mistyped URL is an error, not a new node.
     /// - Throws: `StoreError.invalidStoreURL`, `.nodeIDMismatch`, `.database`.
     public static func open(
         _ url: String,
         nodeID: String?,
         newNodeKey: @autoclosure () -> String,
         newConfiguration: NodeConfiguration? = nil,
+        create: Bool = true,
         options: StoreOptions = StoreOptions(),
         logger: Logger = Logger(label: "boxoffice.store")
     ) async throws -> PostgresStore {
         let location = try PostgresLocation(url)
-        try await location.probe(logger: logger)
         let client = PostgresClient(configuration: location.configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
         do {
-            try await PostgresFailure.within(deadline, doing: "connect to \(location.description)") {
-                try await PostgresSchema.migrate(client, logger: logger)
+            try await location.probe(logger: logger)
+            if !create, try await !PostgresSchema.holdsANode(client, logger: logger) {
+                throw StoreError.database("\(location.description) holds no Boxoffice node: check --store, or make one with serve --store")
             }
+            try await PostgresSchema.migrate(client, logger: logger)
             var fresh = try newConfiguration ?? NodeConfiguration.fresh(nodeID: nodeID)
             let key = newNodeKey()
             let json = String(decoding: try JSONCoding.encode(fresh), as: UTF8.self)
@@ -64,7 +68,7 @@ public final class PostgresStore: VersionedStore {
                 try await client.query(
                     """
                     INSERT INTO boxoffice_node (node_id, configuration, node_key, last_hlc, last_seq)
-                    VALUES (\(fresh.nodeID), \(json)::jsonb, \(key), 0, 0) ON CONFLICT DO NOTHING
+                    SELECT \(fresh.nodeID), \(json)::jsonb, \(key), 0, 0 WHERE \(create) ON CONFLICT DO NOTHING
                     """,
                     logger: logger
                 )
@@ -75,7 +79,7 @@ public final class PostgresStore: VersionedStore {
                     fresh = try JSONCoding.decode(NodeConfiguration.self, from: Array(text.utf8))
                     fresh.nodeID = id
                     if let nodeID, nodeID != id { throw StoreError.nodeIDMismatch(directory: location.description, stored: id, requested: nodeID) }
-                    return PostgresStore(
+                    let store = PostgresStore(
                         location: location.description,
                         configuration: fresh,
                         nodeKey: storedKey,
@@ -84,6 +88,8 @@ public final class PostgresStore: VersionedStore {
                         options: options,
                         logger: logger
                     )
+                    try await store.refileIfIndexesChanged()
+                    return store
                 }
                 throw StoreError.database("boxoffice_node has no row")
             }
@@ -143,14 +149,16 @@ public final class PostgresStore: VersionedStore {
     }
 
     public func statistics() async throws -> StoreStatistics {
-        try await inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
-            try await PostgresFailure.wrap {
-                let rows = try await connection.query("SELECT last_seq, documents FROM boxoffice_node", logger: self.logger)
-                for try await (seq, documents) in rows.decode((Int64, Int).self) {
-                    return StoreStatistics(documents: documents, lastSeq: UInt64(seq), durableSeq: UInt64(seq))
-                }
-                throw StoreError.database("boxoffice_node has no row")
+        try await inTransaction("BEGIN READ ONLY") { try await self.statistics(on: $0) }
+    }
+
+    private func statistics(on connection: PostgresConnection) async throws -> StoreStatistics {
+        try await PostgresFailure.wrap {
+            let rows = try await connection.query("SELECT last_seq, documents FROM boxoffice_node", logger: logger)
+            for try await (seq, documents) in rows.decode((Int64, Int).self) {
+                return StoreStatistics(documents: documents, lastSeq: UInt64(seq), durableSeq: UInt64(seq))
             }
+            throw StoreError.database("boxoffice_node has no row")
         }
     }
 
@@ -179,23 +187,45 @@ public final class PostgresStore: VersionedStore {
         }
     }
 
-    /// Writes versions of a moved node at the feed positions they had there (`store import`), so
-    /// its peers' checkpoints stay true, and goes on after position `through` (the last one the
-    /// node had used: a moved node's feed never goes back).
-    /// - Throws: `StoreError.database` when a position is not after every one this store holds.
-    public func restore(_ entries: [SequencedDocument], through: UInt64) async throws {
+    /// Makes this new database the node an archive holds (`store import`), in one transaction:
+    /// every version at the feed position it had there, so the node's peers go on from their
+    /// checkpoints; then the node goes on after position `through`, the last one it had used.
+    /// `batches` hands the versions over in feed order, nil at the end.
+    /// - Returns: how many versions were written.
+    /// - Throws: `StoreError.database` when the database holds documents or another node's key,
+    ///   or when a position goes back or a document comes twice; then nothing is written.
+    public func restore(
+        through: UInt64,
+        nodeKey: String,
+        batches: nonisolated(nonsending) @Sendable () async throws -> [SequencedDocument]?
+    ) async throws -> Int {
         try await inTransaction("BEGIN") { connection in
             let node = try await Self.node(connection, logger: self.logger, lock: true)
-            // Invariant: positions only grow, so a puller's checkpoint stays true.
-            guard entries.first.map({ $0.seq > node.seq }) ?? true, entries.last.map({ $0.seq <= through }) ?? true, through >= node.seq else {
-                throw StoreError.database(
-                    "an import goes after position \(node.seq), which this database has used already; import into a new database"
-                )
+            let documents = try await self.statistics(on: connection).documents
+            guard node.seq == 0, documents == 0, nodeKey == self.encodedNodeKey else {
+                throw StoreError.database("store import makes a new database a node: this one has node \(self.nodeID) with its own documents or key")
             }
-            // A new database: nothing was filed before.
-            let created = try await self.write(entries, previous: [:], connection: connection)
-            let hlc = entries.lazy.map(\.document.version.hlc).max().map { max($0, node.hlc) } ?? node.hlc
-            try await self.advance(hlc: hlc, seq: through, created: created, connection: connection)
+            var written = 0
+            var last: UInt64 = 0
+            var hlc = node.hlc
+            while let batch = try await batches() {
+                // Invariant: positions only grow, so a puller's checkpoint stays true.
+                guard batch.first.map({ $0.seq > last }) ?? true, zip(batch, batch.dropFirst()).allSatisfy({ $0.seq < $1.seq }),
+                    batch.last.map({ $0.seq <= through }) ?? true
+                else { throw StoreError.database("the file's feed positions do not only grow, up to \(through): it is damaged") }
+                // A new database: nothing was filed before, and every document must be new to it.
+                let created = try await self.write(batch, previous: [:], connection: connection)
+                guard created == batch.count else {
+                    throw StoreError.database(
+                        "the file lists a document twice (exported while the node served?): export it again with the node stopped"
+                    )
+                }
+                written += batch.count
+                last = batch.last?.seq ?? last
+                hlc = batch.lazy.map(\.document.version.hlc).reduce(hlc, max)
+            }
+            try await self.advance(hlc: hlc, seq: through, created: written, connection: connection)
+            return written
         }
     }
 
@@ -212,6 +242,21 @@ public final class PostgresStore: VersionedStore {
         return true
     }
 
+    /// Claims a nonce in `boxoffice_nonces`; one claim in 256 also clears the expired ones.
+    public func claimOnce(_ token: String, until expires: Date) async throws -> Bool {
+        guard !closed.load(ordering: .acquiring) else { throw StoreError.closed }
+        let sweep = claims.add(1, ordering: .relaxed).newValue % 256 == 0
+        return try await PostgresFailure.wrap {
+            if sweep { try await client.query("DELETE FROM boxoffice_nonces WHERE expires < now()", logger: logger) }
+            let rows = try await client.query(
+                "INSERT INTO boxoffice_nonces (token, expires) VALUES (\(token), \(expires)) ON CONFLICT DO NOTHING RETURNING true",
+                logger: logger
+            )
+            for try await _ in rows.decode(Bool.self) { return true }
+            return false
+        }
+    }
+
     public func maintain(logger: Logger) async {}
 
     /// Stops the connection pool; transactions still running end with an error.
@@ -222,6 +267,51 @@ public final class PostgresStore: VersionedStore {
     }
 
     // MARK: Parts
+
+    /// The indexes' names and revision, as `boxoffice_node.indexes` records what the keys were
+    /// filed by.
+    private var indexSignature: String {
+        "\(options.indexRevision):" + options.indexes.map { "\($0.collection)/\($0.name)" }.joined(separator: ",")
+    }
+
+    /// Files every document again when the keys in the database were filed by other indexes (a
+    /// release that changed them): a sold count must never come from keys of another release.
+    private func refileIfIndexesChanged() async throws {
+        let signature = indexSignature
+        try await inTransaction("BEGIN") { connection in
+            _ = try await Self.node(connection, logger: self.logger, lock: true)
+            var stored = ""
+            try await PostgresFailure.wrap {
+                for try await text in try await connection.query("SELECT indexes FROM boxoffice_node", logger: self.logger).decode(String.self) {
+                    stored = text
+                }
+            }
+            guard stored != signature else { return }
+            let view = PostgresView(connection: connection, logger: self.logger)
+            try await PostgresFailure.wrap {
+                try await connection.query("DELETE FROM boxoffice_index_keys", logger: self.logger)
+                try await connection.query("DELETE FROM boxoffice_index_counts", logger: self.logger)
+            }
+            var since: Int64 = 0
+            var refiled = 0
+            while true {
+                let page = try await view.sequenced(
+                    """
+                    SELECT collection, id, version, history, deleted, bytes, seq FROM boxoffice_documents
+                    WHERE seq > \(since) ORDER BY seq LIMIT 5000
+                    """
+                )
+                guard let last = page.last else { break }
+                try await PostgresFailure.wrap { try await self.refile(page.map(\.document), previous: [:], connection: connection) }
+                refiled += page.count
+                since = Int64(last.seq)
+            }
+            try await PostgresFailure.wrap {
+                try await connection.query("UPDATE boxoffice_node SET indexes = \(signature)", logger: self.logger)
+            }
+            if refiled > 0 { self.logger.notice("filed every document under the indexes of this release", metadata: ["documents": "\(refiled)"]) }
+        }
+    }
 
     /// Moves the node's clock and last feed position and counts its new documents, in the
     /// writer's transaction.
@@ -243,12 +333,7 @@ public final class PostgresStore: VersionedStore {
     private func write(_ entries: [SequencedDocument], previous: [DocumentKey: Document], connection: PostgresConnection) async throws -> Int {
         guard !entries.isEmpty else { return 0 }
         let writes = entries.map(\.document)
-        var bytes: [ByteBuffer] = []
-        var jsonb: [Bool] = []
-        for document in writes {
-            bytes.append(ByteBuffer(bytes: document.body.bytes))
-            jsonb.append(Self.fitsJSONB(document.body.bytes))
-        }
+        let bytes = writes.map { ByteBuffer(bytes: $0.body.bytes) }
         let collections = writes.map(\.collection)
         let ids = writes.map(\.id)
         let seqs = entries.map { Int64($0.seq) }
@@ -260,9 +345,9 @@ public final class PostgresStore: VersionedStore {
             let rows = try await connection.query(
                 """
                 INSERT INTO boxoffice_documents (collection, id, seq, arrival, version, history, deleted, body, bytes)
-                SELECT c, i, s, s, v, string_to_array(h, ' '), d, CASE WHEN j THEN convert_from(b, 'UTF8')::jsonb END, b
+                SELECT c, i, s, s, v, string_to_array(h, ' '), d, boxoffice_jsonb(b), b
                 FROM unnest(\(collections)::text[], \(ids)::text[], \(seqs)::int8[], \(versions)::text[], \(histories)::text[],
-                            \(deleted)::bool[], \(jsonb)::bool[], \(bytes)::bytea[]) AS w(c, i, s, v, h, d, j, b)
+                            \(deleted)::bool[], \(bytes)::bytea[]) AS w(c, i, s, v, h, d, b)
                 ON CONFLICT (collection, id) DO UPDATE SET seq = excluded.seq, version = excluded.version,
                     history = excluded.history, deleted = excluded.deleted, body = excluded.body, bytes = excluded.bytes
                 RETURNING xmax = 0
@@ -327,21 +412,6 @@ public final class PostgresStore: VersionedStore {
         )
     }
 
-    /// Whether jsonb can hold a body: it refuses `\u0000` and lone surrogates, which JSON allows.
-    /// Such a body is kept in `bytes` only (sync and reads use those).
-    private static func fitsJSONB(_ bytes: [UInt8]) -> Bool {
-        let backslash = UInt8(ascii: "\\")
-        var position = 0
-        while let found = bytes[position...].firstIndex(of: backslash), found + 5 < bytes.count {
-            if bytes[found + 1] == UInt8(ascii: "u") {
-                let hex = bytes[(found + 2)...(found + 5)].map { $0 | 0x20 }
-                if hex == Array("0000".utf8) || (hex[0] == UInt8(ascii: "d") && hex[1] >= UInt8(ascii: "8")) { return false }
-            }
-            position = found + 2
-        }
-        return true
-    }
-
     /// The node's clock and feed position; with `lock`, the row lock every writer takes first.
     private static func node(_ connection: PostgresConnection, logger: Logger, lock: Bool) async throws -> (hlc: HLC, seq: UInt64) {
         try await PostgresFailure.wrap {
@@ -356,26 +426,30 @@ public final class PostgresStore: VersionedStore {
     }
 
     /// Runs `work` in a transaction begun by `begin` on a pooled connection: committed when it
-    /// returns, rolled back when it throws; the database failing or not answering within the
-    /// deadline is a `StoreError`.
+    /// returns, rolled back when it throws. The database's waits are bounded on its side
+    /// (`PostgresLocation`: lock and statement timeouts), never by abandoning a `COMMIT` whose
+    /// outcome the client would then not know.
     private func inTransaction<T: Sendable>(
         _ begin: PostgresQuery,
         _ work: nonisolated(nonsending) @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         guard !closed.load(ordering: .acquiring) else { throw StoreError.closed }
-        // The deadline's task group ends before this returns, so `work` never outlives the call.
-        return try await withoutActuallyEscaping(work) { work in
-            try await PostgresFailure.within(Self.deadline, doing: "answer") { [client, logger] in
-                try await client.withConnection { connection in
-                    try await PostgresFailure.wrap { try await connection.query(begin, logger: logger) }
+        let logger = logger
+        return try await PostgresFailure.wrap {
+            try await client.withConnection { connection in
+                try await PostgresFailure.wrap { try await connection.query(begin, logger: logger) }
+                do {
+                    let result = try await work(connection)
+                    try await PostgresFailure.wrap { try await connection.query("COMMIT", logger: logger) }
+                    return result
+                } catch {
                     do {
-                        let result = try await work(connection)
-                        try await PostgresFailure.wrap { try await connection.query("COMMIT", logger: logger) }
-                        return result
+                        try await connection.query("ROLLBACK", logger: logger)
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
-                        throw error
+                        // A connection that cannot even roll back goes, not back to the pool.
+                        try? await connection.close()
                     }
+                    throw error
                 }
             }
         }

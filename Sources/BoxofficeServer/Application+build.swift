@@ -122,7 +122,12 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     let sync = SyncRoutes(node: local, status: configuration.peerStatus, seats: seats, roster: roster)
     sync.addRoutes(
         to: router.group("sync").add(
-            middleware: PeerAuthMiddleware(roster: roster, allowedPeers: configuration.allowedPeers, contacts: configuration.peerContacts)
+            middleware: PeerAuthMiddleware(
+                roster: roster,
+                store: store,
+                allowedPeers: configuration.allowedPeers,
+                contacts: configuration.peerContacts
+            )
         )
     )
     EnrollmentRoutes(

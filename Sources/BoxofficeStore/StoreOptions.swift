@@ -17,6 +17,11 @@ public struct StoreOptions: Sendable {
     public var maxSkewMillis = HybridLogicalClock.defaultMaxSkewMillis
     /// Lookups kept up to date on every write, sync and recovery.
     public var indexes: [SecondaryIndex] = []
+    /// Which revision of `indexes` this is: raise it whenever a release changes the keys an index
+    /// gives a document. A store that keeps its keys (PostgreSQL) files every document again when
+    /// it opens with another revision or other index names; the file store rebuilds its index
+    /// at every start anyway.
+    public var indexRevision = 0
     /// Milliseconds since the Unix epoch; injectable for tests.
     public var wallClock: @Sendable () -> UInt64 = HybridLogicalClock.systemMillis
 

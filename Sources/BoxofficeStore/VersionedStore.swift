@@ -1,4 +1,5 @@
 public import BoxofficeCore
+public import Foundation
 public import Logging
 
 /// The store a node's services run on: versioned documents of one node, read through views and
@@ -34,6 +35,10 @@ public protocol VersionedStore: Sendable {
     /// Figures for `/metrics` and `/health`.
     func statistics() async throws -> StoreStatistics
 
+    /// Records `token` (a signed request's key id and nonce) as used until `expires`, for every
+    /// process that serves this node; false when one of them used it already.
+    func claimOnce(_ token: String, until expires: Date) async throws -> Bool
+
     /// The store's own upkeep while a node serves on it (the file store checks its document
     /// files); returns when it is done or the store closes.
     func maintain(logger: Logger) async
@@ -44,6 +49,9 @@ public protocol VersionedStore: Sendable {
 }
 
 extension VersionedStore {
+    /// A store one process owns shares nothing: the caller's own memory of tokens is the check.
+    public func claimOnce(_ token: String, until expires: Date) async throws -> Bool { true }
+
     /// The current version of one document, tombstones included. See `StoreView.get`.
     public func get(_ collection: String, _ id: String) async throws -> Document? {
         try await read { try await $0.get(collection, id) }

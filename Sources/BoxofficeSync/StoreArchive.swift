@@ -7,6 +7,7 @@ import Foundation
 ///
 ///     line 1:   {"format":"boxoffice-export/1","node":{"configuration":{…},"key":"<base64>","lastSeq":<n>}}
 ///     then:     {"seq":<n>,"document":<document as in sync-spec.md section 1>}   one per current version, in feed order
+///     last:     {"end":{"documents":<count>}}   (a file without it was cut short, and is refused)
 ///
 /// The first line holds the cluster secret and the node's private key: the file is written
 /// readable by its owner only.
@@ -41,6 +42,21 @@ public enum StoreArchive {
     public static func line(_ entry: SequencedDocument) -> [UInt8] {
         Array(#"{"seq":"#.utf8) + Array(String(entry.seq).utf8) + Array(#","document":"#.utf8) + DocumentJSON.compact(entry.document)
             + Array("}\n".utf8)
+    }
+
+    /// The last line, after `documents` versions.
+    public static func trailer(documents: Int) -> [UInt8] {
+        Array(#"{"end":{"documents":\#(documents)}}"#.utf8) + [UInt8(ascii: "\n")]
+    }
+
+    /// The count of versions a trailer line gives; nil for any other line.
+    public static func documents(fromTrailer bytes: [UInt8]) -> Int? {
+        struct Trailer: Decodable {
+            struct End: Decodable { var documents: Int }
+            var end: End
+        }
+        guard bytes.starts(with: Array(#"{"end""#.utf8)) else { return nil }
+        return (try? JSONCoding.decode(Trailer.self, from: bytes))?.end.documents
     }
 
     /// The node of a header line.

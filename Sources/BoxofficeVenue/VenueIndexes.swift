@@ -11,7 +11,10 @@ public enum VenueIndexes {
     package static let holds = "holds"
     package static let checkIns = "checkins"
 
-    /// Pass these in `StoreOptions.indexes` when opening a node's store. Keys are read with
+    /// Raise it with any change to the keys below (`StoreOptions.indexRevision`).
+    public static let revision = 1
+
+    /// Pass these in `StoreOptions.indexes` when opening a node's store, with `revision`. Keys are read with
     /// `JSONBody.strings`, not a decoder: they are computed for every version written or synced.
     public static let all: [SecondaryIndex] = [
         SecondaryIndex(name: users, collection: User.collection) { document in

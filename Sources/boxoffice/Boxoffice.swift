@@ -33,6 +33,7 @@ struct DataOptions: ParsableArguments {
     var storeOptions: StoreOptions {
         var options = StoreOptions()
         options.indexes = VenueIndexes.all
+        options.indexRevision = VenueIndexes.revision
         return options
     }
 

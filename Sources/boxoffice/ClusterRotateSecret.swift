@@ -21,7 +21,7 @@ struct ClusterRotateSecret: AsyncParsableCommand {
 
     func run() async throws {
         let secret = NodeConfiguration.newSecret()
-        if let store = try await database.open(nodeID: nil, options: options.storeOptions, logger: Logger(label: "boxoffice")) {
+        if let store = try await database.open(nodeID: nil, create: false, options: options.storeOptions, logger: Logger(label: "boxoffice")) {
             do {
                 _ = try await store.storeSecret(secret)
                 await store.close()

@@ -24,21 +24,28 @@ struct DatabaseOption: ParsableArguments {
         return nil
     }
 
-    /// Opens the database store, claiming it for `nodeID` on first use (with a new key and
-    /// configuration unless given); nil without a URL.
+    /// Opens the database store; nil without a URL. With `create`, a database that is no node yet
+    /// becomes node `nodeID` (with a new key and configuration unless given); without, it is an
+    /// error, so a command meant for an existing hub never makes a new one.
+    /// - Throws: `ValidationError` when `--data` is given too: two stores, one command.
     func open(
         nodeID: String?,
         newNodeKey: String? = nil,
         newConfiguration: NodeConfiguration? = nil,
+        create: Bool,
         options: StoreOptions,
         logger: Logger
     ) async throws -> PostgresStore? {
         guard let given else { return nil }
+        if CommandLine.arguments.contains(where: { $0 == "--data" || $0.hasPrefix("--data=") }) {
+            throw ValidationError("--data and --store (or BOXOFFICE_STORE) name two stores: give one of them")
+        }
         return try await PostgresStore.open(
             given,
             nodeID: nodeID,
             newNodeKey: newNodeKey ?? NodeKey.generate(nodeID: nodeID ?? "").encodedPrivateKey,
             newConfiguration: newConfiguration,
+            create: create,
             options: options,
             logger: logger
         )

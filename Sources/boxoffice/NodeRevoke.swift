@@ -30,7 +30,7 @@ struct NodeRevoke: AsyncParsableCommand {
 
     func run() async throws {
         options.bootstrapLogging()
-        if let store = try await database.open(nodeID: nil, options: options.storeOptions, logger: Logger(label: "boxoffice")) {
+        if let store = try await database.open(nodeID: nil, create: false, options: options.storeOptions, logger: Logger(label: "boxoffice")) {
             try await revoke(in: store)
         } else {
             let directory = try options.existingDirectory()

@@ -105,7 +105,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         options.bootstrapLogging()
         let logger = Logger(label: "boxoffice")
-        if let store = try await database.open(nodeID: nodeID, options: options.storeOptions, logger: logger) {
+        if let store = try await database.open(nodeID: nodeID, create: true, options: options.storeOptions, logger: logger) {
             try await serve(onDatabase: store, logger: logger)
             return
         }

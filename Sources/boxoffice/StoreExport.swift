@@ -11,8 +11,9 @@ struct StoreExport: AsyncParsableCommand {
         discussion: """
             The file holds every current version at its feed position, and the node's id, \
             configuration (the cluster secret among it) and private key: it is written readable by \
-            its owner only; keep it like a backup. A file-store node must be stopped; a node on \
-            PostgreSQL may go on serving.
+            its owner only; keep it like a backup. Stop the node first (every process of a hub): \
+            a document rewritten during the export would be in the file twice, and the import \
+            refuses such a file.
             """
     )
 
@@ -28,7 +29,7 @@ struct StoreExport: AsyncParsableCommand {
         let logger = Logger(label: "boxoffice")
         let key: String
         let store: any VersionedStore
-        if let database = try await database.open(nodeID: nil, options: options.storeOptions, logger: logger) {
+        if let database = try await database.open(nodeID: nil, create: false, options: options.storeOptions, logger: logger) {
             (store, key) = (database, database.encodedNodeKey)
         } else {
             let directory = try options.existingDirectory()
@@ -69,6 +70,7 @@ struct StoreExport: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\r\(written) of \(statistics.documents) documents".utf8))
             if batch.complete { break }
         }
+        try file.write(contentsOf: StoreArchive.trailer(documents: written))
         try file.synchronize()
         FileHandle.standardError.write(Data("\n".utf8))
         return written

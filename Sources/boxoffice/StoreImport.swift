@@ -27,41 +27,64 @@ struct StoreImport: AsyncParsableCommand {
         options.bootstrapLogging()
         let logger = Logger(label: "boxoffice")
         guard database.given != nil else { throw ValidationError("--store is required: the PostgreSQL database to import into") }
-        guard let file = FileHandle(forReadingAtPath: input) else { throw ValidationError("cannot read \(input)") }
-        defer { try? file.close() }
-        var lines = LineReader(file)
-        guard let first = try lines.next() else { throw StoreError.unknownFile(path: input) }
-        let node = try StoreArchive.node(fromHeader: first, path: input)
+        let archive = try Archive(path: input)
+        let node = archive.node
         let key = try NodeKey(nodeID: node.configuration.nodeID, encodedPrivateKey: node.key, source: input)
         guard
             let store = try await database.open(
                 nodeID: node.configuration.nodeID,
                 newNodeKey: key.encodedPrivateKey,
                 newConfiguration: node.configuration,
+                create: true,
                 options: options.storeOptions,
                 logger: logger
             )
         else { return }
         do {
-            var imported = 0
-            var batch: [SequencedDocument] = []
-            while let line = try lines.next() {
-                batch.append(try StoreArchive.entry(fromLine: line))
-                guard batch.count == 1_000 else { continue }
-                try await store.restore(batch, through: batch.last!.seq)
-                imported += batch.count
-                batch.removeAll(keepingCapacity: true)
-                FileHandle.standardError.write(Data("\r\(imported) documents".utf8))
-            }
-            try await store.restore(batch, through: max(node.lastSeq, batch.last?.seq ?? 0))
-            imported += batch.count
-            FileHandle.standardError.write(Data("\r\(imported) documents\n".utf8))
+            // All or nothing: a file cut short, or any failure, leaves the database as it was.
+            let imported = try await store.restore(through: node.lastSeq, nodeKey: key.encodedPrivateKey) { try archive.nextBatch() }
+            FileHandle.standardError.write(Data("\n".utf8))
             await store.close()
             print("imported \(imported) documents as node \(store.nodeID) into \(store.location)")
         } catch {
             await store.close()
             throw error
         }
+    }
+}
+
+/// A `store export` file, read a thousand versions at a time; its trailer is checked at the end.
+private final class Archive: @unchecked Sendable {
+    let node: StoreArchive.Node
+    private let path: String
+    private var lines: LineReader
+    private var read = 0
+    private var ended = false
+
+    init(path: String) throws {
+        guard let file = FileHandle(forReadingAtPath: path) else { throw ValidationError("cannot read \(path)") }
+        self.path = path
+        lines = LineReader(file)
+        guard let first = try lines.next() else { throw StoreError.unknownFile(path: path) }
+        node = try StoreArchive.node(fromHeader: first, path: path)
+    }
+
+    /// The next versions, nil after the trailer.
+    /// - Throws: when the file ends without its trailer, or the trailer's count is not what was read.
+    func nextBatch() throws -> [SequencedDocument]? {
+        var batch: [SequencedDocument] = []
+        while batch.count < 1_000, !ended {
+            guard let line = try lines.next() else { throw StoreError.database("\(path) ends before its last line: the export was cut short") }
+            if let documents = StoreArchive.documents(fromTrailer: line) {
+                guard documents == read + batch.count else { throw StoreError.unknownFile(path: path) }
+                ended = true
+                continue
+            }
+            batch.append(try StoreArchive.entry(fromLine: line))
+        }
+        read += batch.count
+        FileHandle.standardError.write(Data("\r\(read) documents".utf8))
+        return batch.isEmpty ? nil : batch
     }
 }
 

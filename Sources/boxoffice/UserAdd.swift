@@ -36,7 +36,7 @@ struct UserAdd: AsyncParsableCommand {
     func run() async throws {
         options.bootstrapLogging()
         let store: any VersionedStore =
-            try await database.open(nodeID: nodeID, options: options.storeOptions, logger: Logger(label: "boxoffice"))
+            try await database.open(nodeID: nodeID, create: true, options: options.storeOptions, logger: Logger(label: "boxoffice"))
             ?? DocumentStore.open(DataDirectory(options.data), nodeID: nodeID, options: options.storeOptions)
         do {
             let id = try await addUser(to: store, name: name, email: email, password: password, role: role)

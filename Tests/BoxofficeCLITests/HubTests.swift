@@ -141,7 +141,8 @@ import Testing
     }
 
     /// A venue on its own disk syncs with the hub through either process (real libcurl, signed
-    /// requests): sales made on both sides reach both, and the documents end byte-identical.
+    /// requests): sales made on both sides reach both, and the documents end byte-identical. A
+    /// signed request replayed to the other process is refused.
     @Test func aVenueSyncsWithTheHubThroughEitherProcess() async throws {
         let hub = try await Hub()
         defer { hub.stop() }
@@ -168,6 +169,15 @@ import Testing
         #expect(try await hub.clients[0].call(.get, "/events/\(venueEvent)").body["sold"] == 1)
         let atHub = try await SyncTests.documents(of: hub.clients[0], key: try hub.key())
         #expect(try await venue.documents() == atHub)
+
+        // A signed request is taken once by the node, whichever process it reaches again.
+        var signed: HTTPFields = [:]
+        for (name, value) in RequestSignature.headers(method: "GET", target: "/sync/info", body: [], key: venue.key) {
+            signed[HTTPField.Name(name)!] = value
+        }
+        #expect(try await hub.clients[0].call(.get, "/sync/info", headers: signed).status == .ok)
+        let replayed = try await hub.clients[1].call(.get, "/sync/info", headers: signed)
+        #expect(replayed.status == .unauthorized && replayed.body["type"] == "/problems/replayed-signature", "\(replayed.body)")
     }
 
     /// A hub on its own disk moves onto PostgreSQL as the same node: `store export`, then
@@ -200,7 +210,17 @@ import Testing
         #expect(load.standardOutput.contains("as node \(hubID)"))
         // A second import into the same database is refused: positions never go back.
         let again = try ChildProcess("boxoffice", ["store", "import", "--store", database.url, "--input", archive])
-        #expect(again.waitForExit() != 0)
+        #expect(again.waitForExit() != 0 && again.standardError.contains("makes a new database a node"), "\(again.standardError)")
+        // A file cut short is refused, and leaves its database as it was: no node to serve.
+        let cut = temporary.file("cut.export")
+        let lines = try String(contentsOfFile: archive, encoding: .utf8).split(separator: "\n")
+        try (lines.dropLast(2).joined(separator: "\n") + "\n").write(toFile: cut, atomically: true, encoding: .utf8)
+        let other = try TestDatabase.create()
+        defer { other.drop() }
+        let short = try ChildProcess("boxoffice", ["store", "import", "--store", other.url, "--input", cut])
+        #expect(short.waitForExit() != 0 && short.standardError.contains("cut short"), "\(short.standardError)")
+        #expect(try other.sql("SELECT count(*) FROM boxoffice_documents") == "0")
+        #expect(try other.sql("SELECT last_seq FROM boxoffice_node") == "0")
 
         let hub = try RunningNode(store: database.url, secret: Self.secret)
         defer { hub.stop() }
@@ -222,7 +242,8 @@ import Testing
     }
 
     /// The operator's commands act on the hub's database while its processes serve: a new
-    /// cluster secret is stored for every process, a revoked node is refused by all of them.
+    /// cluster secret is stored in it (every process reads it at its next start), a revoked node
+    /// is refused by all of them at once.
     @Test func operatorCommandsWorkOnTheDatabase() async throws {
         let hub = try await Hub()
         defer { hub.stop() }
@@ -245,7 +266,21 @@ import Testing
         #expect(revoke.waitForExit() == 0, "\(revoke.standardError)")
         for process in 0..<2 {
             let refused = try SyncTests.sync(venue, with: hub.node(process), secret: Self.secret)
-            #expect(refused.process.terminationStatus != 0, "process \(process) refuses the revoked venue")
+            #expect(refused.process.terminationStatus != 0 && refused.standardError.contains("revoked"), "\(refused.standardError)")
         }
+        // A command meant for an existing hub never makes one of a mistyped database, and one
+        // command takes one store.
+        let empty = try TestDatabase.create()
+        defer { empty.drop() }
+        let mistyped = try ChildProcess("boxoffice", ["store", "export", "--store", empty.url, "--output", temporary.file("x.export")])
+        #expect(mistyped.waitForExit() != 0 && mistyped.standardError.contains("holds no Boxoffice node"), "\(mistyped.standardError)")
+        let both = try ChildProcess(
+            "boxoffice",
+            [
+                "user", "add", "--data", temporary.file("d"), "--store", hub.database.url, "--email", "x@hub.test", "--name", "X", "--password",
+                "long-enough",
+            ]
+        )
+        #expect(both.waitForExit() != 0 && both.standardError.contains("two stores"), "\(both.standardError)")
     }
 }

@@ -35,6 +35,7 @@ struct TestNode {
         defer { temporary.remove() }
         var options = StoreOptions()
         options.indexes = VenueIndexes.all
+        options.indexRevision = VenueIndexes.revision
         let database = TestDatabase.apiSuitesOnPostgres ? try TestDatabase.create() : nil
         defer { database?.drop() }
         let store: any VersionedStore =

@@ -132,6 +132,7 @@ import Testing
             let store = try await place.store(nodeID: "hub", options: options)
             let written = try await store.put("tickets", "t1", body: body(42))
             try await store.put("notes", "n1", body: JSONBody(unchecked: Array(#"{"text":"a\u0000b"}"#.utf8)))
+            try await store.put("notes", "n2", body: JSONBody(unchecked: Array(#"{"huge":1e1000000}"#.utf8)))
             let database = try #require(place.database())
             #expect(try database.sql("SELECT body->>'value' FROM boxoffice_documents WHERE id = 't1'") == "42")
             #expect(try database.sql("SELECT version, deleted FROM boxoffice_documents WHERE id = 't1'") == "\(written.version)|f")
@@ -140,6 +141,30 @@ import Testing
                     == #"t|{"text":"a\u0000b"}"#
             )
             #expect(try database.sql("SELECT key FROM boxoffice_index_keys WHERE id = 't1'") == "value:42")
+            // A number past numeric's range is valid JSON: kept as bytes, with no jsonb.
+            #expect(try database.sql("SELECT body IS NULL, length(bytes) FROM boxoffice_documents WHERE id = 'n2'") == "t|18")
+        }
+    }
+
+    /// A release that changes an index's keys (another revision) finds every document filed by
+    /// the new keys when it opens the database, counts included.
+    @Test func keysAreFiledAgainWhenTheIndexesChange() async throws {
+        var before = StoreOptions()
+        before.indexes = [SecondaryIndex(name: "bucket", collection: "tickets") { ["parity:\((value(of: $0) ?? 0) % 2)"] }]
+        var after = StoreOptions()
+        after.indexRevision = 1
+        after.indexes = [SecondaryIndex(name: "bucket", collection: "tickets") { ["tens:\((value(of: $0) ?? 0) / 10)"] }]
+        try await withStores(.postgresql) { place in
+            let first = try await place.store(nodeID: "hub", options: before)
+            try await first.transact { transaction in
+                for n in 0..<25 { try await transaction.put("tickets", "t\(n)", body: body(n)) }
+            }
+            #expect(try await first.count(index: "bucket", key: "parity:0") == 13)
+            await first.close()
+            let upgraded = try await place.store(nodeID: "hub", options: after)
+            #expect(try await upgraded.count(index: "bucket", key: "parity:0") == 0)
+            #expect(try await upgraded.count(index: "bucket", key: "tens:1") == 10)
+            #expect(try await upgraded.documents(index: "bucket", key: "tens:2").map(\.id) == (20..<25).map { "t\($0)" })
         }
     }
 
@@ -156,6 +181,10 @@ import Testing
             try PostgresLocation("postgresql://hub@db.example/b?sslmode=maybe")
         }
         #expect(PostgresLocation.redacted("postgresql://hub:s3cret@db.example/b") == "postgresql://hub:***@db.example/b")
+        // A URL too broken to parse (a bare `%` in the password) still never shows it.
+        #expect(!PostgresLocation.redacted("postgresql://hub:50%off#x@db.example/b").contains("50%off"))
+        // A name that starts like a loopback address is a name: TLS stays required.
+        #expect(try PostgresLocation("postgresql://hub@127.example/b").single.tls.isEnforced)
     }
 
     /// A server that is down is reported in its own words (one probe connection), where the

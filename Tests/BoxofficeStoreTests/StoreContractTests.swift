@@ -96,6 +96,8 @@ import Testing
 
             try await store.put("tickets", "t0", body: body(7))  // now odd
             try await store.put("tickets", "t2", body: body(4))  // still even
+            #expect(try await store.count(index: "parity", key: "parity:1") == 52)
+            #expect(try await store.count(index: "parity", key: "parity:0") == 49)
             let odd = (0..<100).filter { $0 % 2 == 1 }.map { "t\($0)" }
             #expect(try await store.documents(index: "parity", key: "parity:1").map(\.id) == ["t0"] + odd + ["x"])
             #expect(try await store.documents(index: "parity", key: "parity:0").map(\.id) == (2..<100).filter { $0 % 2 == 0 }.map { "t\($0)" })
@@ -106,12 +108,16 @@ import Testing
                 return try await transaction.documents(index: "parity", key: "parity:0").first { $0.id == "t4" }.map { value(of: $0) }
             }
             #expect(seen == 40)
+            // A tombstone is filed by its own keys (this index reads an empty body as even).
+            try await store.delete("tickets", "x")
+            #expect(try await store.count(index: "parity", key: "parity:1") == 51)
+            #expect(try await store.count(index: "parity", key: "parity:0") == 50)
 
             await store.close()
             let reopened = try await place.store(nodeID: nil, options: options)
             #expect(reopened.nodeID == "node-a")
-            #expect(try await reopened.documents(index: "parity", key: "parity:1").map(\.id) == ["t0"] + odd + ["x"])
-            #expect(try await reopened.count(index: "parity", key: "parity:0") == 49)
+            #expect(try await reopened.documents(index: "parity", key: "parity:1").map(\.id) == ["t0"] + odd)
+            #expect(try await reopened.count(index: "parity", key: "parity:0") == 50)
         }
     }
 

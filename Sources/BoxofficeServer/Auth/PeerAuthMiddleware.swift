@@ -1,4 +1,5 @@
 import BoxofficeCore
+import BoxofficeStore
 import BoxofficeSync
 import BoxofficeVenue
 import Crypto
@@ -16,14 +17,17 @@ struct PeerAuthMiddleware: RouterMiddleware {
     static let contentDigest = HTTPField.Name("Content-Digest")!
 
     let roster: NodeRoster
+    /// Remembers signatures for every process of the node (a hub's database), beside `seen`.
+    let store: any VersionedStore
     let allowedPeers: Set<String>
     /// A verified request is word from its node: it is online.
     let contacts: PeerContacts
     /// Signatures already tried (node id and nonce), remembered past the window either way.
     private let seen = BoundedCache<String, Date>(limit: 200_000)
 
-    init(roster: NodeRoster, allowedPeers: Set<String>, contacts: PeerContacts) {
+    init(roster: NodeRoster, store: any VersionedStore, allowedPeers: Set<String>, contacts: PeerContacts) {
         self.roster = roster
+        self.store = store
         self.allowedPeers = allowedPeers
         self.contacts = contacts
     }
@@ -50,6 +54,11 @@ struct PeerAuthMiddleware: RouterMiddleware {
             publicKey: key,
             now: roster.now()
         )
+        // A valid signature is claimed with the store too: another process of the node may have
+        // taken it (only verified ones, so strangers cannot fill the store with nonces).
+        guard try await store.claimOnce(presented.keyID + " " + presented.nonce, until: presented.created + RequestSignature.window) else {
+            throw SignatureError.replayed
+        }
         if !allowedPeers.isEmpty, !allowedPeers.contains(presented.keyID) {
             throw DomainError.forbidden("this node does not accept sync from \(presented.keyID)")
         }
