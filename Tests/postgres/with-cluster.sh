@@ -24,6 +24,7 @@ stop() {
     rm -rf "$dir"
 }
 trap stop EXIT
+trap 'exit 130' INT TERM  # a run stopped by a signal removes its cluster too
 
 "${runas[@]}" "$bin/initdb" -D "$dir/data" -U "$user" --auth=trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
