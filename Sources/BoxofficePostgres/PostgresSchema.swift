@@ -10,7 +10,8 @@ enum PostgresSchema {
     static let migrations: [[String]] = [
         [
             // The node this database is: one row. Writers lock it (`FOR UPDATE`), so the clock
-            // and the feed position move in commit order.
+            // and the feed position move in commit order. `ready` is false while `store import`
+            // has not finished: such a database is served by no process.
             """
             CREATE TABLE boxoffice_node (
                 singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -20,7 +21,8 @@ enum PostgresSchema {
                 last_hlc bigint NOT NULL,
                 last_seq bigint NOT NULL,
                 documents bigint NOT NULL DEFAULT 0,
-                indexes text NOT NULL DEFAULT ''
+                indexes text NOT NULL DEFAULT '',
+                ready boolean NOT NULL DEFAULT true
             )
             """,
             // One row per document: its current version. `bytes` are the body exactly as written
@@ -52,8 +54,6 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX boxoffice_index_keys_document ON boxoffice_index_keys (collection, id)",
-            // How many documents each key has: counted as keys are filed, so the sold count of an
-            // event is one row, not a scan of its tickets.
             // The body as jsonb, or null for a body jsonb cannot hold (a \u0000 in a string, a number
             // past numeric's range): JSON allows them, and a peer's version must never be refused here.
             """
@@ -67,6 +67,8 @@ enum PostgresSchema {
             """,
             // Signed requests' nonces, so a request is taken once by all the node's processes.
             "CREATE TABLE boxoffice_nonces (token text PRIMARY KEY, expires timestamptz NOT NULL)",
+            // How many documents each key has: counted as keys are filed, so the sold count of an
+            // event is one row, not a scan of its tickets.
             """
             CREATE TABLE boxoffice_index_counts (
                 index_name text NOT NULL,

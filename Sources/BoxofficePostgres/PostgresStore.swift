@@ -42,6 +42,8 @@ public final class PostgresStore: VersionedStore {
     ///   - newConfiguration: what a new node starts with (a moved node's); nil makes a fresh one.
     ///   - create: whether a database without a node becomes one; false for commands that only
     ///     act on an existing node, so a mistyped URL is an error, not a new node.
+    ///   - importing: the node is made for `restore`, and no other open takes it until a restore
+    ///     has finished (an import cut short leaves a node nobody serves).
     /// - Throws: `StoreError.invalidStoreURL`, `.nodeIDMismatch`, `.database`.
     public static func open(
         _ url: String,
@@ -49,6 +51,7 @@ public final class PostgresStore: VersionedStore {
         newNodeKey: @autoclosure () -> String,
         newConfiguration: NodeConfiguration? = nil,
         create: Bool = true,
+        importing: Bool = false,
         options: StoreOptions = StoreOptions(),
         logger: Logger = Logger(label: "boxoffice.store")
     ) async throws -> PostgresStore {
@@ -67,15 +70,20 @@ public final class PostgresStore: VersionedStore {
             return try await PostgresFailure.wrap {
                 try await client.query(
                     """
-                    INSERT INTO boxoffice_node (node_id, configuration, node_key, last_hlc, last_seq)
-                    SELECT \(fresh.nodeID), \(json)::jsonb, \(key), 0, 0 WHERE \(create) ON CONFLICT DO NOTHING
+                    INSERT INTO boxoffice_node (node_id, configuration, node_key, last_hlc, last_seq, ready)
+                    SELECT \(fresh.nodeID), \(json)::jsonb, \(key), 0, 0, \(!importing) WHERE \(create) ON CONFLICT DO NOTHING
                     """,
                     logger: logger
                 )
-                for try await (id, text, storedKey) in try await client.query(
-                    "SELECT node_id, configuration::text, node_key FROM boxoffice_node",
+                for try await (id, text, storedKey, ready) in try await client.query(
+                    "SELECT node_id, configuration::text, node_key, ready FROM boxoffice_node",
                     logger: logger
-                ).decode((String, String, String).self) {
+                ).decode((String, String, String, Bool).self) {
+                    guard ready || importing else {
+                        throw StoreError.database(
+                            "\(location.description) holds a store import that did not finish: drop the database, make it anew and import again"
+                        )
+                    }
                     fresh = try JSONCoding.decode(NodeConfiguration.self, from: Array(text.utf8))
                     fresh.nodeID = id
                     if let nodeID, nodeID != id { throw StoreError.nodeIDMismatch(directory: location.description, stored: id, requested: nodeID) }
@@ -208,23 +216,25 @@ public final class PostgresStore: VersionedStore {
             var written = 0
             var last: UInt64 = 0
             var hlc = node.hlc
+            var seen = Set<DocumentKey>()
             while let batch = try await batches() {
                 // Invariant: positions only grow, so a puller's checkpoint stays true.
                 guard batch.first.map({ $0.seq > last }) ?? true, zip(batch, batch.dropFirst()).allSatisfy({ $0.seq < $1.seq }),
                     batch.last.map({ $0.seq <= through }) ?? true
                 else { throw StoreError.database("the file's feed positions do not only grow, up to \(through): it is damaged") }
-                // A new database: nothing was filed before, and every document must be new to it.
-                let created = try await self.write(batch, previous: [:], connection: connection)
-                guard created == batch.count else {
+                // A new database: nothing was filed before, and every document comes once.
+                for entry in batch where !seen.insert(entry.document.key).inserted {
                     throw StoreError.database(
-                        "the file lists a document twice (exported while the node served?): export it again with the node stopped"
+                        "the file lists \(entry.document.key) twice (exported while the node served?): export it again with the node stopped"
                     )
                 }
+                _ = try await self.write(batch, previous: [:], connection: connection)
                 written += batch.count
                 last = batch.last?.seq ?? last
                 hlc = batch.lazy.map(\.document.version.hlc).reduce(hlc, max)
             }
             try await self.advance(hlc: hlc, seq: through, created: written, connection: connection)
+            try await PostgresFailure.wrap { try await connection.query("UPDATE boxoffice_node SET ready = true", logger: self.logger) }
             return written
         }
     }
@@ -276,21 +286,24 @@ public final class PostgresStore: VersionedStore {
 
     /// Files every document again when the keys in the database were filed by other indexes (a
     /// release that changed them): a sold count must never come from keys of another release.
+    ///
+    /// Every process of the release before must be stopped first: one still running would go on
+    /// filing its own keys.
     private func refileIfIndexesChanged() async throws {
         let signature = indexSignature
+        guard try await inTransaction("BEGIN READ ONLY", { try await self.indexesFiled(on: $0) }) != signature else { return }
         try await inTransaction("BEGIN") { connection in
-            _ = try await Self.node(connection, logger: self.logger, lock: true)
-            var stored = ""
+            // A refile of every document may take longer than a request may wait.
             try await PostgresFailure.wrap {
-                for try await text in try await connection.query("SELECT indexes FROM boxoffice_node", logger: self.logger).decode(String.self) {
-                    stored = text
-                }
+                try await connection.query("SET LOCAL lock_timeout = 0", logger: self.logger)
+                try await connection.query("SET LOCAL statement_timeout = 0", logger: self.logger)
             }
-            guard stored != signature else { return }
+            _ = try await Self.node(connection, logger: self.logger, lock: true)
+            // Another process of this release may have refiled them meanwhile.
+            guard try await self.indexesFiled(on: connection) != signature else { return }
             let view = PostgresView(connection: connection, logger: self.logger)
             try await PostgresFailure.wrap {
-                try await connection.query("DELETE FROM boxoffice_index_keys", logger: self.logger)
-                try await connection.query("DELETE FROM boxoffice_index_counts", logger: self.logger)
+                try await connection.query("TRUNCATE boxoffice_index_keys, boxoffice_index_counts", logger: self.logger)
             }
             var since: Int64 = 0
             var refiled = 0
@@ -310,6 +323,16 @@ public final class PostgresStore: VersionedStore {
                 try await connection.query("UPDATE boxoffice_node SET indexes = \(signature)", logger: self.logger)
             }
             if refiled > 0 { self.logger.notice("filed every document under the indexes of this release", metadata: ["documents": "\(refiled)"]) }
+        }
+    }
+
+    /// The signature of the indexes the stored keys were filed by.
+    private func indexesFiled(on connection: PostgresConnection) async throws -> String {
+        try await PostgresFailure.wrap {
+            for try await text in try await connection.query("SELECT indexes FROM boxoffice_node", logger: logger).decode(String.self) {
+                return text
+            }
+            throw StoreError.database("boxoffice_node has no row")
         }
     }
 

@@ -33,6 +33,7 @@ struct DatabaseOption: ParsableArguments {
         newNodeKey: String? = nil,
         newConfiguration: NodeConfiguration? = nil,
         create: Bool,
+        importing: Bool = false,
         options: StoreOptions,
         logger: Logger
     ) async throws -> PostgresStore? {
@@ -46,6 +47,7 @@ struct DatabaseOption: ParsableArguments {
             newNodeKey: newNodeKey ?? NodeKey.generate(nodeID: nodeID ?? "").encodedPrivateKey,
             newConfiguration: newConfiguration,
             create: create,
+            importing: importing,
             options: options,
             logger: logger
         )

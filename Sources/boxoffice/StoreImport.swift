@@ -36,12 +36,14 @@ struct StoreImport: AsyncParsableCommand {
                 newNodeKey: key.encodedPrivateKey,
                 newConfiguration: node.configuration,
                 create: true,
+                importing: true,
                 options: options.storeOptions,
                 logger: logger
             )
         else { return }
         do {
-            // All or nothing: a file cut short, or any failure, leaves the database as it was.
+            // All or nothing: after a file cut short, or any failure, the database holds no
+            // documents, and its node is served by no process until an import finishes.
             let imported = try await store.restore(through: node.lastSeq, nodeKey: key.encodedPrivateKey) { try archive.nextBatch() }
             FileHandle.standardError.write(Data("\n".utf8))
             await store.close()
@@ -74,9 +76,12 @@ private final class Archive: @unchecked Sendable {
     func nextBatch() throws -> [SequencedDocument]? {
         var batch: [SequencedDocument] = []
         while batch.count < 1_000, !ended {
-            guard let line = try lines.next() else { throw StoreError.database("\(path) ends before its last line: the export was cut short") }
+            guard let line = try lines.next() else { throw Damaged(path: path, problem: "it ends before its last line: the export was cut short") }
             if let documents = StoreArchive.documents(fromTrailer: line) {
-                guard documents == read + batch.count else { throw StoreError.unknownFile(path: path) }
+                guard documents == read + batch.count else {
+                    throw Damaged(path: path, problem: "its last line counts \(documents) documents, but it holds \(read + batch.count)")
+                }
+                guard try lines.next() == nil else { throw Damaged(path: path, problem: "it goes on after its last line") }
                 ended = true
                 continue
             }
@@ -86,6 +91,13 @@ private final class Archive: @unchecked Sendable {
         FileHandle.standardError.write(Data("\r\(read) documents".utf8))
         return batch.isEmpty ? nil : batch
     }
+}
+
+/// A `store export` file that is not whole; nothing of it was imported.
+private struct Damaged: Error, CustomStringConvertible {
+    let path: String
+    let problem: String
+    var description: String { "\(path) is not a whole store export: \(problem); nothing was imported" }
 }
 
 /// The lines of a file, read a block at a time.
