@@ -20,11 +20,13 @@ test: bootstrap-browser bootstrap-bench bootstrap-postgres lint
 	Tests/postgres/with-cluster.sh $(MAKE) --no-print-directory test-suites
 
 # What `make test` runs beside its throwaway PostgreSQL cluster (BOXOFFICE_TEST_POSTGRES): every
-# suite; the API, rules and web suites a second time with each node on PostgreSQL; and every
-# bench script in its smoke mode.
+# suite on the file store; then, as a pass of its own, the store contract, the API, rules and web
+# suites with every store on PostgreSQL and the hub's suites; and every bench script in its smoke
+# mode. (In one pass, the long CPU-bound suites starved the database clients' connection pools.)
+POSTGRES_SUITES := BoxofficeServerTests|StoreContractTests|StoreSeamTests|MergeIntoStoreTests|PostgresStoreTests|HubTests
 test-suites:
-	$(SWIFT) test
-	BOXOFFICE_TEST_STORE=postgresql $(SWIFT) test --skip-build --filter BoxofficeServerTests
+	$(SWIFT) test --skip 'PostgresStoreTests|HubTests'
+	BOXOFFICE_TEST_STORE=postgresql $(SWIFT) test --skip-build --filter '$(POSTGRES_SUITES)'
 	bench/smoke.sh
 
 # The code keeps Hummingbird's swift-format configuration (.swift-format); `make format` applies it.

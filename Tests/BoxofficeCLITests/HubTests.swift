@@ -7,7 +7,7 @@ import Testing
 
 /// The hub: one node served by two `boxoffice serve --store` processes on one PostgreSQL
 /// database (the throwaway cluster of `make test`), as behind a load balancer.
-@Suite struct HubTests {
+@Suite(.timeLimit(.minutes(5))) struct HubTests {
     static let secret = "hub-test-cluster-secret"
 
     /// Two processes of node `hub` with an organizer, made with `user add --store`.

@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func twoNodesConvergeAndConcurrentEditsAreDecidedAlike(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.underTest) func twoNodesConvergeAndConcurrentEditsAreDecidedAlike(_ kind: StoreKind) async throws {
         try await withStores(kind) { place in try await converge(place.store("a", nodeID: "venue-a"), place.store("b", nodeID: "venue-b")) }
     }
 
@@ -53,7 +53,7 @@ import Testing
         #expect(try await b.statistics().lastSeq == before)
     }
 
-    @Test(arguments: StoreKind.allCases) func mergedVersionsAreDurableAndFeedOnward(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.underTest) func mergedVersionsAreDurableAndFeedOnward(_ kind: StoreKind) async throws {
         try await withStores(kind) { place in
             let a = try await place.store("a", nodeID: "venue-a")
             let b = try await place.store("b", nodeID: "venue-b")

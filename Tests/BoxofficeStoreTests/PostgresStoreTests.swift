@@ -9,7 +9,7 @@ import Testing
 
 /// What the PostgreSQL store adds to the contract: several processes (here, several stores with
 /// pools of their own on one database) serve one node.
-@Suite struct PostgresStoreTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresStoreTests {
     /// Two stores increment one counter at once, each read-then-write in a transaction: the
     /// node's writer lock makes every increment count.
     @Test func twoProcessesNeverLoseAnUpdate() async throws {

@@ -41,7 +41,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func aTransactionUsedAfterItsBodyEndsThrowsAndWritesNothing(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.underTest) func aTransactionUsedAfterItsBodyEndsThrowsAndWritesNothing(_ kind: StoreKind) async throws {
         try await withStores(kind) { place in
             let store = try await place.store()
             let escaped = Box()
@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func aReadViewSeesWhatTransactionsWrote(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.underTest) func aReadViewSeesWhatTransactionsWrote(_ kind: StoreKind) async throws {
         try await withStores(kind) { place in
             let store = try await place.store()
             try await store.transact { transaction in

@@ -48,10 +48,14 @@ func write(_ bytes: [UInt8], to path: String) throws {
     try Data(bytes).write(to: URL(fileURLWithPath: path))
 }
 
-/// The stores the store protocol has: every contract test runs on each.
+/// The stores the store protocol has: every contract test runs on each, the file store in the
+/// first pass of `make test` and PostgreSQL in the second (`BOXOFFICE_TEST_STORE=postgresql`).
 enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case file
     case postgresql
+
+    /// The store this pass tests.
+    static var underTest: [StoreKind] { TestDatabase.apiSuitesOnPostgres ? [.postgresql] : [.file] }
 
     var description: String { rawValue }
 }
