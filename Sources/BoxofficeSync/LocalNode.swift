@@ -131,7 +131,6 @@ public struct LocalNode: SyncEndpoint {
                     result.ignored += 1
                     continue
                 }
-                let current = try await transaction.get(incoming.collection, incoming.id)
                 let decision = try await transaction.merge(incoming)
                 if decision.storesIncoming {
                     // Invariant: a version this node would store passed its checks (throwing here writes nothing of the batch).
@@ -145,7 +144,9 @@ public struct LocalNode: SyncEndpoint {
                 }
                 // Conflict records merge by last-writer-wins too; a record is never made about a record.
                 if let loser = decision.loser, incoming.collection != ConflictRecord.collection {
-                    let winner = decision.winner(incoming: incoming, stored: current)
+                    // After a concurrent merge the transaction holds the winner, whichever it was:
+                    // one lookup per version on the common path, where nothing was concurrent.
+                    let winner = try await transaction.get(incoming.collection, incoming.id) ?? incoming
                     try await Self.record(loser: loser, winner: winner, in: transaction, by: node, at: detectedAt)
                 }
             }
