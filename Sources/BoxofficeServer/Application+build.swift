@@ -169,7 +169,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     let pages = router.group().add(middleware: SessionMiddleware(tokens: tokens, users: users, session: shell.session)).add(
         middleware: ErrorMiddleware(shell: shell, scope: .pages)
     )
-    ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell, now: now).addRoutes(to: pages)
+    ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell).addRoutes(to: pages)
     addPages(
         to: pages,
         shell: shell,

@@ -15,33 +15,137 @@ package struct ConflictService: Sendable {
     package struct Filter: Sendable {
         package var kind: String?
         package var eventId: String?
+        /// Part of an event's name, in any case ("jazz" finds "Jazz Night"), or its id.
+        package var eventName: String?
         package var state: ConflictRecord.State?
 
-        package init(kind: String? = nil, eventId: String? = nil, state: ConflictRecord.State? = nil) {
+        package init(kind: String? = nil, eventId: String? = nil, eventName: String? = nil, state: ConflictRecord.State? = nil) {
             self.kind = kind
             self.eventId = eventId
+            self.eventName = eventName
             self.state = state
         }
     }
 
-    /// Matching records, newest first, and the count of every kind among them.
-    package func list(_ filter: Filter) async throws -> (conflicts: [Identified<ConflictRecord>], counts: [String: Int]) {
+    /// A conflict record with its story, encoded as `/conflicts.json` and `boxoffice conflicts
+    /// --json` answer it: the record's fields with its id, the losing version as a JSON object
+    /// (not a string of JSON), the event's name, the sentence and the action.
+    package struct Entry: Sendable, Encodable {
+        package var id: String
+        package var record: ConflictRecord
+        package var story: ConflictStory
+
+        private enum Keys: String, CodingKey {
+            case id, kind, collection, documentId, eventId, eventName, differingFields, rule, winner, loser, loserDocument
+            case detectedBy, detectedAt, state, handledBy, handledAt, note, sentence, action
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(record.kind, forKey: .kind)
+            try container.encode(record.collection, forKey: .collection)
+            try container.encode(record.documentId, forKey: .documentId)
+            try container.encodeIfPresent(record.eventId, forKey: .eventId)
+            try container.encodeIfPresent(story.eventName, forKey: .eventName)
+            try container.encode(record.differingFields, forKey: .differingFields)
+            try container.encode(record.rule, forKey: .rule)
+            try container.encode(record.winner, forKey: .winner)
+            try container.encode(record.loser, forKey: .loser)
+            // A record from an older node may hold text that is not JSON: it is kept as a string.
+            try container.encode(AnyJSON(parsing: record.loserDocument) ?? .string(record.loserDocument), forKey: .loserDocument)
+            try container.encode(record.detectedBy, forKey: .detectedBy)
+            try container.encode(record.detectedAt, forKey: .detectedAt)
+            try container.encode(record.state, forKey: .state)
+            try container.encodeIfPresent(record.handledBy, forKey: .handledBy)
+            try container.encodeIfPresent(record.handledAt, forKey: .handledAt)
+            try container.encodeIfPresent(record.note, forKey: .note)
+            try container.encode(story.sentence, forKey: .sentence)
+            try container.encode(story.action, forKey: .action)
+        }
+    }
+
+    /// One page of the report.
+    package struct Listing: Sendable {
+        package var entries: [Entry]
+        /// How many records match the filter, on every page.
+        package var total: Int
+        /// The count of every kind among the matching records.
+        package var counts: [String: Int]
+        /// The id of the last record shown, where the next page starts; nil on the last page.
+        package var next: String?
+        /// Every event this node holds a conflict about, by name, for a filter to offer.
+        package var events: [String]
+    }
+
+    /// The report's page size when none is asked for, and the largest one.
+    package static let pageSize = 50
+    package static let maxPageSize = 200
+
+    /// Matching records, newest first, `limit` of them after the record `cursor` (an id).
+    /// - Throws: `DomainError.invalidField` for a cursor that names no matching record.
+    package func list(_ filter: Filter, limit: Int = ConflictService.pageSize, after cursor: String? = nil) async throws -> Listing {
         let records = try await store.documents(in: ConflictRecord.collection).filter { !$0.deleted }
             .map(Identified<ConflictRecord>.init(decoding:))
-            .filter { record in
-                (filter.kind.map { $0 == record.value.kind } ?? true) && (filter.eventId.map { $0 == record.value.eventId } ?? true)
-                    && (filter.state.map { $0 == record.value.state } ?? true)
+        return try Self.listing(records, names: try await names(for: records), filter: filter, limit: limit, after: cursor)
+    }
+
+    /// The names the stories of `records` use: every event's, and the accounts of duplicate emails.
+    private func names(for records: [Identified<ConflictRecord>]) async throws -> ConflictStory.Names {
+        var names = ConflictStory.Names()
+        for event in try await store.documents(in: Event.collection) where !event.deleted {
+            names.events[event.id] = event.body.string("name")
+        }
+        // Only a duplicate-email story names accounts: the holder and the later one.
+        for record in records where record.value.kind == "duplicate-email" {
+            for id in [record.value.documentId, record.value.standingDocumentId] {
+                names.users[id] = try await store.get(User.collection, id)?.body.string("name")
             }
-            .sorted { ($0.value.detectedAt, $0.id) > ($1.value.detectedAt, $1.id) }
-        return (records, Dictionary(records.map { ($0.value.kind, 1) }, uniquingKeysWith: +))
+        }
+        return names
+    }
+
+    /// The page of `records` that `filter`, `limit` and `cursor` ask for, told with `names`.
+    package static func listing(
+        _ records: [Identified<ConflictRecord>],
+        names: ConflictStory.Names,
+        filter: Filter,
+        limit: Int,
+        after cursor: String?
+    ) throws(DomainError) -> Listing {
+        let wanted = filter.eventName?.lowercased()
+        let matching = records.filter { record in
+            (filter.kind.map { $0 == record.value.kind } ?? true) && (filter.eventId.map { $0 == record.value.eventId } ?? true)
+                && (filter.state.map { $0 == record.value.state } ?? true)
+                && (wanted.map { part in
+                    record.value.eventId == filter.eventName
+                        || (record.value.eventId.flatMap { names.events[$0] }?.lowercased().contains(part) ?? false)
+                } ?? true)
+        }
+        .sorted { ($0.value.detectedAt, $0.id) > ($1.value.detectedAt, $1.id) }
+        var start = 0
+        if let cursor {
+            guard let position = matching.firstIndex(where: { $0.id == cursor }) else {
+                throw .invalidField("cursor", "cursor must be the nextCursor of a page of this report")
+            }
+            start = position + 1
+        }
+        let page = matching[start...].prefix(limit)
+        return Listing(
+            entries: page.map { Entry(id: $0.id, record: $0.value, story: ConflictStory($0.value, names: names)) },
+            total: matching.count,
+            counts: Dictionary(matching.map { ($0.value.kind, 1) }, uniquingKeysWith: +),
+            next: start + page.count < matching.count ? page.last?.id : nil,
+            events: Set(records.compactMap { $0.value.eventId.flatMap { names.events[$0] } }).sorted()
+        )
     }
 
     /// Moves a record to `acknowledged` or `resolved`, saying who did it, when, and why.
-    package func handle(_ id: String, state: ConflictRecord.State, note: String?, by staff: Identity) async throws -> Identified<ConflictRecord> {
+    package func handle(_ id: String, state: ConflictRecord.State, note: String?, by staff: Identity) async throws -> Entry {
         let id = try Validate.id(id, field: "id")
         let note = try Validate.optionalText(note, field: "note", maxLength: 2_000)
         let date = now()
-        return try await store.transact { transaction in
+        let handled = try await store.transact { transaction in
             guard let document = try await transaction.get(ConflictRecord.collection, id), !document.deleted else {
                 throw DomainError.notFound(kind: "conflict", id: id)
             }
@@ -55,5 +159,6 @@ package struct ConflictService: Sendable {
             try await transaction.put(ConflictRecord.collection, id, body: JSONBody(encoding: record))
             return Identified(id: id, value: record)
         }
+        return Entry(id: id, record: handled.value, story: ConflictStory(handled.value, names: try await names(for: [handled])))
     }
 }

@@ -38,11 +38,44 @@ package struct NotificationService: Sendable {
         return try await list(for: userId)
     }
 
-    /// A user's notifications, newest first.
+    /// A user's notifications, newest first; one that told of an event's change that lost to a
+    /// concurrent change is shown corrected.
     package func list(for userId: String) async throws -> [Identified<UserNotification>] {
         let documents = try await store.documents(index: VenueIndexes.notifications, key: VenueIndexes.ofUser(userId))
-        return try documents.sorted { $0.version > $1.version }
-            .map(Identified<UserNotification>.init(decoding:))
+        var notifications = try documents.sorted { $0.version > $1.version }.map(Identified<UserNotification>.init(decoding:))
+        let changed = Set(notifications.filter { $0.value.kind == .eventChanged }.compactMap(\.value.eventId))
+        guard !changed.isEmpty else { return notifications }
+        let lost = try await lostEdits(of: changed)
+        for position in notifications.indices {
+            let notification = notifications[position].value
+            // The edit and its notifications are written in one transaction, at one time: the
+            // event's `updatedAt` is the notifications' `createdAt`.
+            guard notification.kind == .eventChanged, let eventId = notification.eventId, lost[eventId]?.contains(notification.createdAt) == true,
+                let event = try await store.get(Event.collection, eventId), !event.deleted, let current = try? event.body.decode(Event.self)
+            else { continue }
+            // Invariant: a change the merge overruled is not left standing beside the one that won.
+            var correction = notification
+            correction.message =
+                "\(current.name) is at \(current.location), \(current.date.formatted(.iso8601)). "
+                + "This corrects an earlier message, which told of a change that did not stand: \(notification.message)"
+            correction.corrected = true
+            notifications[position] = Identified(id: notifications[position].id, value: correction)
+        }
+        return notifications
+    }
+
+    /// The `updatedAt` of every version of `events` that lost a merge, by event id, from the
+    /// conflict records (which sync, so every node finds the same).
+    private func lostEdits(of events: Set<String>) async throws -> [String: Set<Date>] {
+        var lost: [String: Set<Date>] = [:]
+        for document in try await store.documents(in: ConflictRecord.collection) where !document.deleted {
+            guard let record = try? document.body.decode(ConflictRecord.self), record.collection == Event.collection,
+                events.contains(record.documentId), let body = JSONBody(unchecked: Array(record.loserDocument.utf8)).fieldTexts()["body"],
+                let updatedAt = try? JSONBody(unchecked: Array(body.utf8)).decode(Event.self).updatedAt
+            else { continue }
+            lost[record.documentId, default: []].insert(updatedAt)
+        }
+        return lost
     }
 
     package func unreadCount(for userId: String) async throws -> Int {

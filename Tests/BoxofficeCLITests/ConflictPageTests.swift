@@ -22,11 +22,12 @@ import Testing
         #expect(status == 0, "the browser test failed (`make test` installs chromium and playwright):\n\(dom)")
         #expect(dom.contains("Conflict report"))
         #expect(dom.contains("concurrent-edit: 1"))
-        #expect(dom.contains("events/\(event)"))
-        #expect(dom.contains("differs in location"))
+        #expect(dom.contains("Event Jazz on the lawn was changed at "), "a sentence with the event's name, not its id")
+        #expect(dom.contains("Resolve with a note"), "the action to take")
         #expect(dom.contains("<tr class=\"diff\"><th>location</th>"), "the differing field is highlighted")
         #expect(dom.contains("Garden") && dom.contains("Cellar"), "both sides are shown")
         #expect(!dom.contains(a.organizer), "no access token in the page")
         #expect(dom.contains("acknowledged; back at \(a.url)/conflicts\n"))
+        #expect(dom.contains("phone width: "), "the page fits a 390 px phone")
     }
 }

@@ -174,6 +174,11 @@ import Testing
             #expect(shown.body["sold"]?.int == Self.capacity && shown.body["remaining"] == 0)
             let records = try await node.client.call(.get, "/conflicts.json?kind=oversold&eventId=\(overbooked)", token: node.organizer)
             #expect(records.body["conflicts"]?.array?.count == overbookSold - Self.capacity, "\(records.body)")
+            for record in records.body["conflicts"]?.array ?? [] {
+                let sentence = record["sentence"]?.string ?? ""
+                #expect(sentence.contains(" sold a seat of ") && sentence.contains("'s ticket is void; refund "), "\(sentence)")
+                #expect(record["action"] == "refund")
+            }
         }
         var told = 0
         for buyer in buyers {

@@ -54,4 +54,65 @@ import Testing
             #expect(conflict["differingFields"] == ["location"])
         }
     }
+
+    @Test func theReportTellsEachOutcomeInWordsInPages() async throws {
+        try await TestNode.run { node, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let staff = try await client.login("sam@venue.test", "staff-pw-1")
+            var events: [String] = []
+            for name in ["Jazz Night", "Opera Gala", "Folk Evening"] {
+                let eventID = try await client.createEvent(token: organizer, name: name)
+                #expect(try await node.editConcurrently(eventID) == 1)
+                events.append(eventID)
+            }
+
+            let first = try await client.call(.get, "/conflicts.json?limit=2", token: staff)
+            #expect(first.status == .ok)
+            #expect(first.body["total"] == 3 && first.body["conflicts"]?.array?.count == 2)
+            let cursor = try #require(first.body["nextCursor"]?.string)
+            let second = try await client.call(.get, "/conflicts.json?limit=2&cursor=\(cursor)", token: staff)
+            #expect(second.body["conflicts"]?.array?.count == 1 && second.body["nextCursor"] == nil)
+            let pages = (first.body["conflicts"]?.array ?? []) + (second.body["conflicts"]?.array ?? [])
+            #expect(Set(pages.compactMap { $0["eventId"]?.string }) == Set(events), "each conflict once, across the pages")
+
+            let opera = try await client.call(.get, "/conflicts.json?event=opera", token: staff)
+            let conflict = try #require(opera.body["conflicts"]?.array?.first)
+            #expect(opera.body["total"] == 1 && conflict["eventName"] == "Opera Gala")
+            let sentence = try #require(conflict["sentence"]?.string)
+            #expect(sentence.hasPrefix("Event Opera Gala was changed at venue-b and at \(node.store.nodeID) while apart"), "\(sentence)")
+            #expect(sentence.hasSuffix("venue-b's change (location) stands."), "\(sentence)")
+            #expect(conflict["action"] == "resolve")
+            #expect(conflict["loserDocument.body.location"] == "Main Hall", "the losing version is an object")
+            #expect(conflict["loserDocument.collection"] == "events")
+
+            #expect(try await client.call(.get, "/conflicts.json?cursor=c-nope", token: staff).status == .badRequest)
+            #expect(try await client.call(.get, "/conflicts.json?limit=0", token: staff).status == .badRequest)
+            let id = try #require(conflict["id"]?.string)
+            let acknowledged = try await client.call(.post, "/conflicts/\(id)/acknowledge", token: staff)
+            #expect(acknowledged.body["sentence"]?.string == sentence && acknowledged.body["loserDocument.body.location"] == "Main Hall")
+        }
+    }
+
+    @Test func aBuyerToldOfAnEditThatLostSeesItCorrected() async throws {
+        try await TestNode.run { node, client in
+            let organizer = try await client.login("olga@venue.test", "organizer-pw")
+            let ada = try await client.register("Ada", "ada@example.com")
+            let event = try await client.createEvent(token: organizer, name: "Jazz Night")
+            #expect(try await client.call(.post, "/tickets", token: ada.token, json: ["eventId": .string(event), "quantity": 1]).status == .created)
+            #expect(try await client.call(.patch, "/events/\(event)", token: organizer, json: ["location": "Hall A"]).status == .ok)
+            let told = try await client.call(.get, "/notifications/\(ada.id)", token: ada.token).body["notifications"]?.array ?? []
+            let moved = try #require(told.first { $0["kind"] == "eventChanged" })
+            #expect(moved["message"]?.string?.contains("Hall A") == true && moved["corrected"] == nil)
+
+            // Another venue moved it elsewhere meanwhile, later: its edit wins the merge.
+            #expect(try await node.editConcurrently(event) == 1)
+            let inbox = try await client.call(.get, "/notifications/\(ada.id)", token: ada.token).body["notifications"]?.array ?? []
+            let corrected = try #require(inbox.first { $0["id"] == moved["id"] })
+            #expect(corrected["corrected"] == true)
+            let message = try #require(corrected["message"]?.string)
+            #expect(message.hasPrefix("Jazz Night is at Somewhere else"), "\(message)")
+            #expect(message.contains("did not stand"), "\(message)")
+            #expect(inbox.count == told.count, "corrected in place, nothing added")
+        }
+    }
 }

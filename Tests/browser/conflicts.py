@@ -1,9 +1,10 @@
 """The conflict report in real headless Chromium (Debian's, driven by Playwright from PyPI; `make test`
 installs both): opened without a session it sends to the login page, and back to the report after
 signing in; no access token is in its URL or its HTML. Prints the report's HTML, then acknowledges
-the first conflict from the page.
+the first conflict from the page, then opens it on a 390 px wide phone, where nothing may be wider
+than the screen, and saves a screenshot of each width when a directory is given.
 
-Usage: python3 Tests/browser/conflicts.py <node url> <staff email> <staff password>
+Usage: python3 Tests/browser/conflicts.py <node url> <staff email> <staff password> [screenshot directory]
 """
 import sys
 
@@ -12,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 
 
-def main(url, email, password):
+def main(url, email, password, shots=None):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
@@ -26,10 +27,21 @@ def main(url, email, password):
             sys.exit(f"a token in the URL: {page.url}")
         print(page.content())
         page.get_by_role("button", name="Acknowledge").first.click()
-        expect(page.locator("td.state-acknowledged").first).to_be_visible()
+        expect(page.locator(".state-acknowledged").first).to_be_visible()
         print(f"acknowledged; back at {page.url}")
+        if shots:
+            page.screenshot(path=f"{shots}/conflicts-desktop.png", full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        page.locator("details").first.evaluate("element => element.open = true")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        print(f"phone width: {width}")
+        if width > 390:
+            sys.exit(f"the report is {width} px wide on a 390 px phone")
+        if shots:
+            page.screenshot(path=f"{shots}/conflicts-phone.png", full_page=True)
         browser.close()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

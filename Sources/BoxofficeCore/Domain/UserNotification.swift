@@ -19,6 +19,9 @@ public struct UserNotification: Codable, Sendable, Equatable {
     public var kind: NotificationKind
     public var read: Bool
     public var createdAt: Date
+    /// Set when a list shows this notification corrected: it told of an event's change that
+    /// lost to a concurrent one (never stored; every node derives it from the conflict records).
+    public var corrected: Bool?
 
     public init(userId: String, message: String, eventId: String?, kind: NotificationKind, read: Bool = false, createdAt: Date) {
         self.userId = userId

@@ -2,9 +2,10 @@ import BoxofficeCore
 import BoxofficeVenue
 import Foundation
 
-/// The conflict report as the `conflicts` template shows it: counts by kind, a filter, and every
-/// conflict with both sides side by side, the fields that differ marked, and forms to
-/// acknowledge or resolve it.
+/// The conflict report as the `conflicts` template shows it: counts by kind, a filter, and a page
+/// of conflicts, each as a sentence with the action to take, both sides side by side with the
+/// fields that differ marked, and forms to acknowledge or resolve it. One column of cards, so a
+/// phone shows it without scrolling sideways.
 struct ConflictReportPage: Sendable, Hashable {
     struct Count: Sendable, Hashable {
         let kind: String
@@ -26,12 +27,12 @@ struct ConflictReportPage: Sendable, Hashable {
     struct Row: Sendable, Hashable {
         let id: String
         let kind: String
-        let event: String
-        let document: String
-        /// The fields that differ, as a list in words; nil when none are recorded.
-        let differs: String?
-        let outcome: String
-        let age: String
+        let event: String?
+        let sentence: String
+        let action: String
+        let actionLabel: String
+        /// When it was detected, in the venue's time zone.
+        let when: String
         let state: String
         let note: String?
         let open: Bool
@@ -43,35 +44,45 @@ struct ConflictReportPage: Sendable, Hashable {
     let counts: [Count]
     let kinds: [Option]
     let states: [Option]
-    let eventId: String
+    let events: [Option]
+    /// "Conflicts 1–50 of 68."
+    let showing: String
+    /// The query of the next page, nil on the last one.
+    let next: String?
     let rows: [Row]
 
     /// - Parameter standing: the version that stands now, per conflict id, when the document still exists.
-    init(
-        node: String,
-        filter: ConflictService.Filter,
-        conflicts: [Identified<ConflictRecord>],
-        counts: [String: Int],
-        standing: [String: Document],
-        now: Date
-    ) {
+    init(node: String, filter: ConflictService.Filter, listing: ConflictService.Listing, first: Int, standing: [String: Document]) {
         func options(_ values: [String], selected: String?) -> [Option] {
             ([""] + values).map { Option(value: $0, label: $0.isEmpty ? "any" : $0, selected: $0 == (selected ?? "")) }
         }
         self.node = node
-        self.counts = counts.sorted { $0.key < $1.key }.map { Count(kind: $0.key, count: $0.value) }
+        counts = listing.counts.sorted { $0.key < $1.key }.map { Count(kind: $0.key, count: $0.value) }
         kinds = options(["concurrent-edit", "double-check-in", "duplicate-email", "oversold"], selected: filter.kind)
         states = options(["open", "acknowledged", "resolved"], selected: filter.state?.rawValue)
-        eventId = filter.eventId ?? ""
-        rows = conflicts.map { Self.row($0, standing: standing[$0.id], now: now) }
+        events = options(listing.events, selected: filter.eventName)
+        let last = first + listing.entries.count - 1
+        showing = listing.total == 0 ? "No conflicts match." : "Conflicts \(first)–\(last) of \(listing.total)."
+        next = listing.next.map { cursor in
+            var query = URLComponents()
+            query.queryItems =
+                [("kind", filter.kind), ("state", filter.state?.rawValue), ("event", filter.eventName), ("eventId", filter.eventId)]
+                .compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } } + [
+                    URLQueryItem(name: "cursor", value: cursor), URLQueryItem(name: "first", value: "\(last + 1)"),
+                ]
+            return query.percentEncodedQuery ?? ""
+        }
+        rows = listing.entries.map { Self.row($0, standing: standing[$0.id]) }
     }
 
     private static let secretFields: Set<String> = ["passwordHash"]
 
-    private static func row(_ conflict: Identified<ConflictRecord>, standing: Document?, now: Date) -> Row {
-        let record = conflict.value
-        let seconds = Int(max(0, now.timeIntervalSince(record.detectedAt)))
-        let age = seconds < 3_600 ? "\(seconds / 60) min" : seconds < 86_400 ? "\(seconds / 3_600) h" : "\(seconds / 86_400) d"
+    private static let actionLabels: [ConflictStory.Action: String] = [
+        .refund: "Refund", .notify: "Notify", .acknowledge: "Acknowledge", .resolve: "Resolve with a note",
+    ]
+
+    private static func row(_ entry: ConflictService.Entry, standing: Document?) -> Row {
+        let record = entry.record
         // The loser is kept as its whole document envelope; its fields are those of its body.
         let envelope = JSONBody(unchecked: Array(record.loserDocument.utf8)).fieldTexts()
         let lost = envelope["body"].map { JSONBody(unchecked: Array($0.utf8)).fieldTexts() } ?? envelope
@@ -82,13 +93,13 @@ struct ConflictReportPage: Sendable, Hashable {
             }
         }
         return Row(
-            id: conflict.id,
+            id: entry.id,
             kind: record.kind,
-            event: record.eventId ?? "–",
-            document: "\(record.collection)/\(record.documentId)",
-            differs: record.differingFields.isEmpty ? nil : record.differingFields.joined(separator: ", "),
-            outcome: "\(record.rule): \(record.winner) stands over \(record.loser)",
-            age: age,
+            event: entry.story.eventName,
+            sentence: entry.story.sentence,
+            action: entry.story.action.rawValue,
+            actionLabel: actionLabels[entry.story.action] ?? entry.story.action.rawValue,
+            when: WebFormat.when(record.detectedAt),
             state: record.state.rawValue,
             note: record.note,
             open: record.state == .open,

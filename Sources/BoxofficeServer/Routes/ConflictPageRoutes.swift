@@ -12,29 +12,34 @@ struct ConflictPageRoutes {
     let conflicts: ConflictService
     let store: any VersionedStore
     let shell: WebShell
-    let now: @Sendable () -> Date
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         let staff = group.restricted(to: .staff)
         staff.get("conflicts") { request, context -> Response in
+            let query = request.uri.queryParameters
             let filter = ConflictService.Filter(
-                kind: request.uri.queryParameters["kind"].map(String.init)?.nilIfEmpty,
-                eventId: request.uri.queryParameters["eventId"].map(String.init)?.nilIfEmpty,
-                state: request.uri.queryParameters["state"].flatMap { ConflictRecord.State(rawValue: String($0)) }
+                kind: query["kind"].map(String.init)?.nilIfEmpty,
+                eventId: query["eventId"].map(String.init)?.nilIfEmpty,
+                eventName: query["event"].map(String.init)?.nilIfEmpty,
+                state: query["state"].flatMap { ConflictRecord.State(rawValue: String($0)) }
             )
-            let found = try await conflicts.list(filter)
-            var standing: [String: Document] = [:]
-            for conflict in found.conflicts {
-                standing[conflict.id] = try await store.get(conflict.value.collection, conflict.value.standingDocumentId)
+            // A stale link (its cursor gone, say) shows the first page rather than an error.
+            let cursor = query["cursor"].map(String.init)?.nilIfEmpty
+            // `first`: the number of the page's first conflict, for "Conflicts 51–100 of 168".
+            var listing: ConflictService.Listing
+            var first = query["first"].flatMap { Int(String($0)) }.map { max(1, $0) } ?? 1
+            do {
+                listing = try await conflicts.list(filter, after: cursor)
+            } catch DomainError.invalidField {
+                listing = try await conflicts.list(filter)
+                first = 1
             }
-            let page = ConflictReportPage(
-                node: store.nodeID,
-                filter: filter,
-                conflicts: found.conflicts,
-                counts: found.counts,
-                standing: standing,
-                now: now()
-            )
+            if cursor == nil { first = 1 }
+            var standing: [String: Document] = [:]
+            for entry in listing.entries {
+                standing[entry.id] = try await store.get(entry.record.collection, entry.record.standingDocumentId)
+            }
+            let page = ConflictReportPage(node: store.nodeID, filter: filter, listing: listing, first: first, standing: standing)
             return try await shell.page("conflicts", title: "Conflict report", page, context: context, staff: true)
         }
         staff.post("web/conflicts/:id/acknowledge") { request, context -> Response in

@@ -7,21 +7,27 @@ import Hummingbird
 struct ConflictRoutes {
     let conflicts: ConflictService
 
+    /// A page of the report: newest first, `limit` (default 50) after `cursor`.
     struct Report: ResponseEncodable {
-        var conflicts: [Identified<ConflictRecord>]
+        var conflicts: [ConflictService.Entry]
         var counts: [String: Int]
+        var total: Int
+        var nextCursor: String?
     }
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         let staff = group.restricted(to: .staff)
         staff.get("conflicts.json") { request, context -> Report in
             let filter = ConflictService.Filter(
-                kind: request.uri.queryParameters["kind"].map(String.init),
-                eventId: request.uri.queryParameters["eventId"].map(String.init),
+                kind: request.uri.queryParameters["kind"].map(String.init)?.nilIfEmpty,
+                eventId: request.uri.queryParameters["eventId"].map(String.init)?.nilIfEmpty,
+                eventName: request.uri.queryParameters["event"].map(String.init)?.nilIfEmpty,
                 state: try request.query("state", "open, acknowledged or resolved") { ConflictRecord.State(rawValue: $0) }
             )
-            let found = try await conflicts.list(filter)
-            return Report(conflicts: found.conflicts, counts: found.counts)
+            let limit = try request.limit(default: ConflictService.pageSize, max: ConflictService.maxPageSize)
+            let cursor = request.uri.queryParameters["cursor"].map(String.init)?.nilIfEmpty
+            let found = try await conflicts.list(filter, limit: limit, after: cursor)
+            return Report(conflicts: found.entries, counts: found.counts, total: found.total, nextCursor: found.next)
         }
         staff.post("conflicts/:id/acknowledge") { request, context -> Response in
             try await handle(request, context, state: .acknowledged)
@@ -45,3 +51,4 @@ struct ConflictRoutes {
         return try record.response(from: request, context: context)
     }
 }
+extension ConflictService.Entry: ResponseEncodable {}

@@ -80,7 +80,7 @@ struct WebShell: Sendable {
                 lag: peer.lagVersions.map { "\($0) behind" } ?? "lag unknown"
             )
         }
-        let open = try await conflicts.list(ConflictService.Filter(state: .open)).conflicts.count
+        let open = try await conflicts.list(ConflictService.Filter(state: .open), limit: 1).total
         return StatusStrip(node: nodeID, peers: peers, openConflicts: open)
     }
 
