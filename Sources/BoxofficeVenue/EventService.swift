@@ -367,14 +367,17 @@ package struct EventService: Sendable {
             throw .invalidField("holdMinutes", "holdMinutes must be between 1 and 120")
         }
         guard event.price >= 0, event.price <= 1_000_000 else { throw .invalidField("price", "price must be between 0 and 1,000,000") }
-        // Invariant: a price is whole cents, so every sum of prices is exact on every node.
-        var price = event.price
-        var cents = Decimal()
-        NSDecimalRound(&cents, &price, 2, .plain)
-        guard cents == event.price else { throw .invalidField("price", "price must be in whole cents: at most two decimal places") }
         event.currency = event.currency.uppercased()
         guard event.currency.count == 3, event.currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw .invalidField("currency", "currency must be a three-letter ISO 4217 code such as EUR")
+        }
+        // Invariant: a price is whole minor units of its currency, so every sum of prices is exact on every node.
+        guard Money(event.price, currency: event.currency) != nil else {
+            let places = Money.exponent(of: event.currency)
+            throw .invalidField(
+                "price",
+                "price must be in whole minor units of \(event.currency): at most \(places) decimal place\(places == 1 ? "" : "s")"
+            )
         }
     }
 }

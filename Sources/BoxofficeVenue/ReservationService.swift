@@ -71,7 +71,8 @@ package struct ReservationService: Sendable {
                 name: hold.holderName,
                 email: hold.holderEmail,
                 userId: hold.userId,
-                soldByUser: hold.userId == nil ? hold.heldBy : nil
+                soldByUser: caller.isStaff ? caller.userId : nil,
+                paymentMethod: TicketService.Holder.defaultMethod(for: caller)
             )
             let tickets = try await TicketService.sell(
                 hold.seats,

@@ -9,12 +9,15 @@ package struct SaleRequest: Codable, Sendable, Equatable {
     package var quantity: Int
     package var holderName: String?
     package var holderEmail: String?
+    /// How it is paid: `online` by default for an attendee, `cash` for staff.
+    package var paymentMethod: PaymentMethod?
 
-    package init(eventId: String, quantity: Int, holderName: String? = nil, holderEmail: String? = nil) {
+    package init(eventId: String, quantity: Int, holderName: String? = nil, holderEmail: String? = nil, paymentMethod: PaymentMethod? = nil) {
         self.eventId = eventId
         self.quantity = quantity
         self.holderName = holderName
         self.holderEmail = holderEmail
+        self.paymentMethod = paymentMethod
     }
 }
 
@@ -50,8 +53,20 @@ package struct TicketService: Sendable {
         package var email: String?
         /// The buyer's account; nil for a walk-in.
         package var userId: String?
-        /// The staff member who sold to a walk-in.
+        /// The staff member who sold it.
         package var soldByUser: String?
+        package var paymentMethod: PaymentMethod
+
+        package init(name: String, email: String?, userId: String?, soldByUser: String?, paymentMethod: PaymentMethod) {
+            self.name = name
+            self.email = email
+            self.userId = userId
+            self.soldByUser = soldByUser
+            self.paymentMethod = paymentMethod
+        }
+
+        /// How a sale by `seller` is paid when the request does not say: cash at a box office, online otherwise.
+        package static func defaultMethod(for seller: Identity) -> PaymentMethod { seller.isStaff ? .cash : .online }
     }
 
     /// Checks the quantity and holder fields of a sale or hold request and says who it is for.
@@ -61,14 +76,18 @@ package struct TicketService: Sendable {
         }
         let walkIn = request.holderName != nil || request.holderEmail != nil
         if walkIn && !buyer.isStaff { throw DomainError.forbidden("only staff may sell to a named holder") }
-        guard walkIn else { return Holder(name: buyer.name, email: buyer.email, userId: buyer.userId, soldByUser: nil) }
+        let method = request.paymentMethod ?? Holder.defaultMethod(for: buyer)
+        // Invariant: only staff take money at a counter or give tickets away; an attendee pays online.
+        guard method == .online || buyer.isStaff else { throw DomainError.forbidden("only staff may take \(method.rawValue) payments") }
+        let seller = buyer.isStaff ? buyer.userId : nil
+        guard walkIn else { return Holder(name: buyer.name, email: buyer.email, userId: buyer.userId, soldByUser: seller, paymentMethod: method) }
         let name = try Validate.optionalText(request.holderName, field: "holderName", maxLength: 200) ?? buyer.name
         let email = try request.holderEmail.map { email in
             let canonical = User.canonicalEmail(email)
             guard User.isPlausibleEmail(canonical) else { throw DomainError.invalidField("holderEmail", "holderEmail must be an email address") }
             return canonical
         }
-        return Holder(name: name, email: email, userId: nil, soldByUser: buyer.userId)
+        return Holder(name: name, email: email, userId: nil, soldByUser: seller, paymentMethod: method)
     }
 
     /// Sells `request.quantity` tickets to the caller (or, by staff, to a walk-in holder).
@@ -129,7 +148,8 @@ package struct TicketService: Sendable {
                 soldAt: soldAt,
                 saleHLC: saleHLC,
                 soldBy: node,
-                soldByUser: holder.soldByUser
+                soldByUser: holder.soldByUser,
+                paymentMethod: holder.paymentMethod
             )
             let id = Identifier.random(prefix: "t")
             try await transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
@@ -213,6 +233,11 @@ package struct TicketService: Sendable {
             // Invariant: a ticket used at the door keeps its seat; cancelling it would sell the seat twice.
             if let scan = try await transaction.get(CheckIn.collection, id), !scan.deleted { throw DomainError.ticketUsed(ticketId: id) }
             ticket.status = .cancelled
+            ticket.cancelledAt = date
+            ticket.cancelledBy = caller.userId
+            ticket.cancelledOn = store.nodeID
+            // The money goes back the way it came (nothing for a complimentary ticket).
+            ticket.refundMethod = ticket.method
             try await transaction.put(Ticket.collection, id, body: JSONBody(encoding: ticket))
             if let userId = ticket.userId {
                 try await transaction.notify(

@@ -39,6 +39,7 @@ import Testing
                 _ = try await shell.page("hold", title: "Your seats", hold, context: context)
                 let sale = WebStaffRoutes.Sale(
                     events: [],
+                    methods: [],
                     query: "",
                     more: false,
                     key: "K\(second)",

@@ -31,6 +31,14 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var soldBy: String
     /// The staff member who sold it, for box-office sales.
     public var soldByUser: String?
+    /// How it was paid; nil on tickets sold before nodes recorded it (see `method`).
+    public var paymentMethod: PaymentMethod?
+    /// When it was cancelled, by whom (the holder or a staff member), at which node, and how the
+    /// money went back: the refund is that node's, on the day it was made.
+    public var cancelledAt: Date?
+    public var cancelledBy: String?
+    public var cancelledOn: String?
+    public var refundMethod: PaymentMethod?
 
     public init(
         eventId: String,
@@ -44,7 +52,8 @@ public struct Ticket: Codable, Sendable, Equatable {
         soldAt: Date,
         saleHLC: HLC?,
         soldBy: String,
-        soldByUser: String?
+        soldByUser: String?,
+        paymentMethod: PaymentMethod? = nil
     ) {
         self.eventId = eventId
         self.userId = userId
@@ -58,6 +67,17 @@ public struct Ticket: Codable, Sendable, Equatable {
         self.saleHLC = saleHLC
         self.soldBy = soldBy
         self.soldByUser = soldByUser
+        self.paymentMethod = paymentMethod
+    }
+
+    /// How it was paid: as recorded, or for an older ticket what a sale defaults to, cash at a
+    /// box office (sold by staff) and online otherwise.
+    public var method: PaymentMethod { paymentMethod ?? (soldByUser == nil ? .online : .cash) }
+
+    /// What the sale took: its price, or nothing for a complimentary ticket; nil when the price
+    /// is not whole minor units of its currency (no node sells such a price).
+    public var takings: Money? {
+        method == .comp ? Money(minorUnits: 0, currency: currency) : Money(price, currency: currency)
     }
 
     /// Where the sale stands in `OversellRule`'s order: its sale HLC, or for a ticket sold before

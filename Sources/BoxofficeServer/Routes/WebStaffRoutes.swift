@@ -33,6 +33,8 @@ struct WebStaffRoutes {
             let selected: Bool
         }
         let events: [Option]
+        /// How the walk-in pays: cash (first, the default), card or comp.
+        let methods: [Option]
         /// The name the list is narrowed to, and whether more events match than it shows.
         let query: String
         let more: Bool
@@ -84,11 +86,18 @@ struct WebStaffRoutes {
                 guard let holderName = form["holderName"]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty else {
                     throw DomainError.invalidField("holderName", "holderName must not be empty: the name of the walk-in buyer")
                 }
+                let method = try form["paymentMethod"].flatMap(\.nilIfEmpty).map { text in
+                    guard let method = PaymentMethod(rawValue: text) else {
+                        throw DomainError.invalidField("paymentMethod", "paymentMethod must be cash, card or comp")
+                    }
+                    return method
+                }
                 let sale = SaleRequest(
                     eventId: form["eventId"] ?? "",
                     quantity: try WebShopRoutes.quantity(form["quantity"]),
                     holderName: holderName,
-                    holderEmail: (form["holderEmail"] ?? "").nilIfEmpty
+                    holderEmail: (form["holderEmail"] ?? "").nilIfEmpty,
+                    paymentMethod: method
                 )
                 let sold = try await tickets.sell(sale, by: staff, idempotencyKey: form["key"])
                 return try await salePage(context: context, query: form["q"] ?? "", sold: sold.map(\.value.code))
@@ -160,8 +169,17 @@ struct WebStaffRoutes {
             )
         }
         // A fresh key per form: a double-submitted form sells once.
+        let chosenMethod = values["paymentMethod"] ?? PaymentMethod.cash.rawValue
+        let methods = [PaymentMethod.cash, .card, .comp].map {
+            Sale.Option(
+                id: $0.rawValue,
+                label: $0 == .comp ? "Complimentary (no charge)" : $0.rawValue.capitalized,
+                selected: $0.rawValue == chosenMethod
+            )
+        }
         let page = Sale(
             events: options,
+            methods: methods,
             query: query,
             more: listed.next != nil,
             key: Identifier.randomCode(length: 24),
