@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Screenshot of the conflict report for a person to look at: two nodes edit one event and both
-# sell the last seat of an overbook event while apart, sync, and headless Chromium (Playwright)
-# signs in on the pages and saves /conflicts at desktop and phone width.
+# Screenshots of the conflict report and the night's settlement for a person to look at: two
+# nodes edit one event and both sell the last seat of an overbook event while apart, sell at their
+# counters by cash, card and comp, refund one, sync, and headless Chromium (Playwright) signs in
+# on the pages and saves /conflicts and /web/reports/settlement at desktop and phone width.
 # Usage: bench/screenshot-conflicts.sh [output-directory=docs/screenshots]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,5 +32,16 @@ curl -s -X POST http://127.0.0.1:18401/tickets -H "Authorization: Bearer $TA" -d
 curl -s -X POST http://127.0.0.1:18402/tickets -H "Authorization: Bearer $TB" -d "{\"eventId\":\"$O\",\"quantity\":1,\"holderName\":\"Bo Late\"}" >/dev/null
 $BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 $BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+# A night at both counters: cash, card and a complimentary seat; one cash sale refunded.
+for sale in "18401 $TA Cy cash" "18401 $TA Di card" "18402 $TB Guest comp" "18402 $TB Ed cash"; do
+  set -- $sale
+  curl -s -X POST http://127.0.0.1:$1/tickets -H "Authorization: Bearer $2" \
+    -d "{\"eventId\":\"$E\",\"quantity\":1,\"holderName\":\"$3\",\"paymentMethod\":\"$4\"}" > "$WORK/sale.json"
+done
+REFUND=$(python3 -c "import json; print(json.load(open('$WORK/sale.json'))['tickets'][0]['id'])")
+curl -s -X POST http://127.0.0.1:18402/tickets/$REFUND/cancel -H "Authorization: Bearer $TB" >/dev/null
+$BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
+DAY=$(curl -s http://127.0.0.1:18401/reports/settlement.json -H "Authorization: Bearer $TA" | json date)
 python3 bench/screenshots.py conflicts http://127.0.0.1:18401 "$OUT" org@a.test organizer-pw
-echo "saved $OUT/conflicts-desktop.png and $OUT/conflicts-phone.png"
+python3 bench/screenshots.py settlement http://127.0.0.1:18401 "$OUT" org@a.test organizer-pw "$DAY"
+echo "saved $OUT/conflicts-desktop.png, $OUT/conflicts-phone.png, $OUT/settlement-desktop.png and $OUT/settlement-phone.png"

@@ -3,7 +3,8 @@ bench/screenshots.sh, which starts the node with demo data). Headless Debian chr
 
 Usage: python3 bench/screenshots.py <node url> <output directory> <event id>
        python3 bench/screenshots.py conflicts <node url> <output directory> <staff email> <staff password>
-(the second saves the conflict report, for bench/screenshot-conflicts.sh).
+       python3 bench/screenshots.py settlement <node url> <output directory> <staff email> <staff password> <YYYY-MM-DD>
+(the second saves the conflict report and the third a day's settlement, for bench/screenshot-conflicts.sh).
 """
 import sys
 
@@ -51,6 +52,20 @@ def conflicts(url, out, email, password):
         browser.close()
 
 
+def settlement(url, out, email, password, day):
+    """A day's settlement, signed in on the pages, as full pages (a settlement is printed long)."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        for width, viewport in WIDTHS.items():
+            page = browser.new_context(viewport=viewport).new_page()
+            sign_in(page, url, email, password)
+            page.goto(f"{url}/web/reports/settlement?date={day}")
+            page.get_by_role("heading", name=f"Settlement {day}").wait_for()
+            page.wait_for_load_state("load")
+            page.screenshot(path=f"{out}/settlement-{width}.png", full_page=True)
+        browser.close()
+
+
 def main(url, out, event):
     with sync_playwright() as playwright:
         browser = launch(playwright)
@@ -88,5 +103,7 @@ def main(url, out, event):
 if __name__ == "__main__":
     if sys.argv[1] == "conflicts":
         conflicts(*sys.argv[2:6])
+    elif sys.argv[1] == "settlement":
+        settlement(*sys.argv[2:7])
     else:
         main(*sys.argv[1:4])

@@ -101,6 +101,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
     try await roster.declareSelf(key: configuration.nodeKey, tlsPin: configuration.tls?.pin)
     let tokens = await AccessTokens(key: configuration.nodeKey, roster: roster, lifetime: configuration.tokenLifetime)
     let local = VenueRules.localNode(store, now: now)
+    let settlements = SettlementService(store: store, timeZone: configuration.timeZone, now: now)
     let shell = WebShell(
         renderer: try await PageRenderer.load(),
         session: WebSession(secret: configuration.secret, secureCookies: configuration.tls != nil),
@@ -160,6 +161,8 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
         }
         ReservationRoutes(reservations: reservations).addRoutes(to: group)
         ConflictRoutes(conflicts: conflictService).addRoutes(to: group)
+        TillRoutes(tills: TillService(store: store, now: now)).addRoutes(to: group)
+        SettlementRoutes(settlements: settlements).addRoutes(to: group)
         if dialect == .venue {
             RosterRoutes(roster: roster).addRoutes(to: group)
             sync.addStatusRoute(to: group)
@@ -170,6 +173,7 @@ public func buildRouter(store: any VersionedStore, configuration: ServerConfigur
         middleware: ErrorMiddleware(shell: shell, scope: .pages)
     )
     ConflictPageRoutes(conflicts: conflictService, store: store, shell: shell).addRoutes(to: pages)
+    SettlementPageRoutes(settlements: settlements, shell: shell).addRoutes(to: pages)
     addPages(
         to: pages,
         shell: shell,

@@ -2,18 +2,19 @@
 installs both): opened without a session it sends to the login page, and back to the report after
 signing in; no access token is in its URL or its HTML. Prints the report's HTML, then acknowledges
 the first conflict from the page, then opens it on a 390 px wide phone, where nothing may be wider
-than the screen, and saves a screenshot of each width when a directory is given.
+than the screen.
 
-Usage: python3 Tests/browser/conflicts.py <node url> <staff email> <staff password> [screenshot directory]
+Usage: python3 Tests/browser/conflicts.py <node url> <staff email> <staff password>
 """
 import sys
 
+from phone import check_on_phone
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 
 
-def main(url, email, password, shots=None):
+def main(url, email, password):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
@@ -29,19 +30,9 @@ def main(url, email, password, shots=None):
         page.get_by_role("button", name="Acknowledge").first.click()
         expect(page.locator(".state-acknowledged").first).to_be_visible()
         print(f"acknowledged; back at {page.url}")
-        if shots:
-            page.screenshot(path=f"{shots}/conflicts-desktop.png", full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.reload()
-        page.locator("details").first.evaluate("element => element.open = true")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        print(f"phone width: {width}")
-        if width > 390:
-            sys.exit(f"the report is {width} px wide on a 390 px phone")
-        if shots:
-            page.screenshot(path=f"{shots}/conflicts-phone.png", full_page=True)
+        check_on_phone(page, "conflicts", prepare=lambda page: page.locator("details").first.evaluate("element => element.open = true"))
         browser.close()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:4])
