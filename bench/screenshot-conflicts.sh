@@ -33,10 +33,13 @@ curl -s -X POST http://127.0.0.1:18402/tickets -H "Authorization: Bearer $TB" -d
 $BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 $BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 # A night at both counters: cash, card and a complimentary seat; one cash sale refunded.
+N=$(curl -s -X POST http://127.0.0.1:18401/events -H "Authorization: Bearer $TA" \
+  -d '{"name":"Night Gala","date":"2031-06-03T19:00:00Z","location":"Hall","capacity":100,"price":18.5,"currency":"EUR","salesPolicy":"overbook"}' | json id)
+$BIN/boxoffice sync http://127.0.0.1:18402 --data "$WORK/a" --secret $SECRET >/dev/null
 for sale in "18401 $TA Cy cash" "18401 $TA Di card" "18402 $TB Guest comp" "18402 $TB Ed cash"; do
   set -- $sale
-  curl -s -X POST http://127.0.0.1:$1/tickets -H "Authorization: Bearer $2" \
-    -d "{\"eventId\":\"$E\",\"quantity\":1,\"holderName\":\"$3\",\"paymentMethod\":\"$4\"}" > "$WORK/sale.json"
+  curl -sf -X POST http://127.0.0.1:$1/tickets -H "Authorization: Bearer $2" \
+    -d "{\"eventId\":\"$N\",\"quantity\":1,\"holderName\":\"$3\",\"paymentMethod\":\"$4\"}" > "$WORK/sale.json"
 done
 REFUND=$(python3 -c "import json; print(json.load(open('$WORK/sale.json'))['tickets'][0]['id'])")
 curl -s -X POST http://127.0.0.1:18402/tickets/$REFUND/cancel -H "Authorization: Bearer $TB" >/dev/null

@@ -87,7 +87,8 @@ final class Materializer: @unchecked Sendable {
     private var writtenThrough: UInt64
     private var markedThrough: UInt64
     private var lastSync = DispatchTime.now()
-    /// How long the thread lets writes gather before it takes them; files lag by about this much.
+    /// How long the thread lets writes gather before it takes them; files lag by about this much,
+    /// and by up to `bulkMaxLagNanoseconds` while a bulk load goes on.
     static let gatherMicroseconds: UInt32 = 5_000
     /// Past this many pending versions, writes that keep coming are a bulk load: the thread lets
     /// them pass while they arrive less than `gatherMicroseconds` × 4 apart, for up to a second.

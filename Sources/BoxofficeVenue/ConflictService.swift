@@ -53,7 +53,7 @@ package struct ConflictService: Sendable {
             try container.encode(record.winner, forKey: .winner)
             try container.encode(record.loser, forKey: .loser)
             // A record from an older node may hold text that is not JSON: it is kept as a string.
-            try container.encode(AnyJSON(parsing: record.loserDocument) ?? .string(record.loserDocument), forKey: .loserDocument)
+            try container.encode(Self.shown(record.loserDocument), forKey: .loserDocument)
             try container.encode(record.detectedBy, forKey: .detectedBy)
             try container.encode(record.detectedAt, forKey: .detectedAt)
             try container.encode(record.state, forKey: .state)
@@ -62,6 +62,17 @@ package struct ConflictService: Sendable {
             try container.encodeIfPresent(record.note, forKey: .note)
             try container.encode(story.sentence, forKey: .sentence)
             try container.encode(story.action, forKey: .action)
+        }
+
+        /// The losing version as an object, without the fields never shown (a password hash).
+        private static func shown(_ loserDocument: String) -> AnyJSON {
+            guard case var .object(envelope)? = AnyJSON(parsing: loserDocument) else { return .string(loserDocument) }
+            // Invariant: no secret leaves the node in a report (an account's password hash).
+            if case var .object(body)? = envelope["body"] {
+                for field in ConflictRecord.secretFields { body[field] = nil }
+                envelope["body"] = .object(body)
+            }
+            return .object(envelope)
         }
     }
 
@@ -72,7 +83,7 @@ package struct ConflictService: Sendable {
         package var total: Int
         /// The count of every kind among the matching records.
         package var counts: [String: Int]
-        /// The id of the last record shown, where the next page starts; nil on the last page.
+        /// Where the next page starts (after the last record shown); nil on the last page.
         package var next: String?
         /// Every event this node holds a conflict about, by name, for a filter to offer.
         package var events: [String]
@@ -82,8 +93,8 @@ package struct ConflictService: Sendable {
     package static let pageSize = 50
     package static let maxPageSize = 200
 
-    /// Matching records, newest first, `limit` of them after the record `cursor` (an id).
-    /// - Throws: `DomainError.invalidField` for a cursor that names no matching record.
+    /// Matching records, newest first, `limit` of them after `cursor` (a page's `next`).
+    /// - Throws: `DomainError.invalidField` for a cursor no page gave.
     package func list(_ filter: Filter, limit: Int = ConflictService.pageSize, after cursor: String? = nil) async throws -> Listing {
         let records = try await store.documents(in: ConflictRecord.collection).filter { !$0.deleted }
             .map(Identified<ConflictRecord>.init(decoding:))
@@ -103,6 +114,11 @@ package struct ConflictService: Sendable {
             }
         }
         return names
+    }
+
+    /// Where the page after `record` starts.
+    private static func cursor(after record: Identified<ConflictRecord>) -> String {
+        "\(Int64((record.value.detectedAt.timeIntervalSince1970 * 1000).rounded()))_\(record.id)"
     }
 
     /// The page of `records` that `filter`, `limit` and `cursor` ask for, told with `names`.
@@ -125,17 +141,21 @@ package struct ConflictService: Sendable {
         .sorted { ($0.value.detectedAt, $0.id) > ($1.value.detectedAt, $1.id) }
         var start = 0
         if let cursor {
-            guard let position = matching.firstIndex(where: { $0.id == cursor }) else {
+            // `<detectedAt in Unix milliseconds>_<id>`: the place after the last record shown, so
+            // a page still starts right when that record has since left the filter (acknowledged).
+            let parts = cursor.split(separator: "_", maxSplits: 1)
+            guard parts.count == 2, let millis = Int64(parts[0]), Identifier.isValid(parts[1]) else {
                 throw .invalidField("cursor", "cursor must be the nextCursor of a page of this report")
             }
-            start = position + 1
+            let after = (Date(timeIntervalSince1970: Double(millis) / 1000), String(parts[1]))
+            start = matching.firstIndex { ($0.value.detectedAt, $0.id) < after } ?? matching.count
         }
         let page = matching[start...].prefix(limit)
         return Listing(
             entries: page.map { Entry(id: $0.id, record: $0.value, story: ConflictStory($0.value, names: names)) },
             total: matching.count,
             counts: Dictionary(matching.map { ($0.value.kind, 1) }, uniquingKeysWith: +),
-            next: start + page.count < matching.count ? page.last?.id : nil,
+            next: start + page.count < matching.count ? page.last.map { Self.cursor(after: $0) } : nil,
             events: Set(records.compactMap { $0.value.eventId.flatMap { names.events[$0] } }).sorted()
         )
     }

@@ -34,7 +34,7 @@ package struct ConflictStory: Sendable, Hashable, Encodable {
     package init(_ record: ConflictRecord, names: Names) {
         let eventName = record.eventId.flatMap { names.events[$0] }
         let event = eventName ?? record.eventId.map { "event \($0)" } ?? "an event"
-        let lost = Self.body(of: record.loserDocument)
+        let lost = record.loserFields
         let winnerNode = Version(record.winner)?.node
         let loserNode = Version(record.loser)?.node
         self.eventName = eventName
@@ -42,7 +42,13 @@ package struct ConflictStory: Sendable, Hashable, Encodable {
         case "oversold":
             let seller = lost["soldBy"] ?? "a venue"
             let holder = lost["holderName"].map { "\($0)'s" } ?? "the"
-            let refund = lost["price"].flatMap(Self.money).map { "; refund \($0) \(lost["currency"] ?? "")" } ?? ""
+            let ticket = Self.ticket(of: record.loserDocument)
+            let refund =
+                switch (ticket?.method, ticket?.takings) {
+                case (.comp?, _): "; it was complimentary, nothing to refund"
+                case let (_, takings?): "; refund \(takings.text)"
+                default: ""
+                }
             sentence = "\(seller) sold a seat of \(event) after the last one: \(holder) ticket is void\(refund)."
             action = .refund
         case "double-check-in":
@@ -52,7 +58,7 @@ package struct ConflictStory: Sendable, Hashable, Encodable {
             sentence = "\(code) of \(event) was scanned\(doors) while apart: it counts as one entry."
             action = .acknowledge
         case "duplicate-email":
-            let holderId = String(record.winner.prefix { $0 != " " })
+            let holderId = record.standingDocumentId
             let holder = names.users[holderId] ?? holderId
             let later = names.users[record.documentId] ?? record.documentId
             let email = lost["email"].map { " \($0)" } ?? " one email"
@@ -81,16 +87,9 @@ package struct ConflictStory: Sendable, Hashable, Encodable {
         }
     }
 
-    /// The top-level fields of the losing version's body, from its document envelope.
-    private static func body(of loserDocument: String) -> [String: String] {
-        let envelope = JSONBody(unchecked: Array(loserDocument.utf8)).fieldTexts()
-        return envelope["body"].map { JSONBody(unchecked: Array($0.utf8)).fieldTexts() } ?? envelope
-    }
-
-    /// "18.00" from a body's decimal text.
-    private static func money(_ text: String) -> String? {
-        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")).map {
-            $0.formatted(.number.precision(.fractionLength(2)).grouping(.never).locale(Locale(identifier: "en_US_POSIX")))
-        }
+    /// The losing ticket of an `oversold` record, read from its document envelope.
+    private static func ticket(of loserDocument: String) -> Ticket? {
+        let body = JSONBody(unchecked: Array(loserDocument.utf8)).fieldTexts()["body"]
+        return body.flatMap { try? JSONBody(unchecked: Array($0.utf8)).decode(Ticket.self) }
     }
 }

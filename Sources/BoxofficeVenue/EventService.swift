@@ -367,10 +367,7 @@ package struct EventService: Sendable {
             throw .invalidField("holdMinutes", "holdMinutes must be between 1 and 120")
         }
         guard event.price >= 0, event.price <= 1_000_000 else { throw .invalidField("price", "price must be between 0 and 1,000,000") }
-        event.currency = event.currency.uppercased()
-        guard event.currency.count == 3, event.currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            throw .invalidField("currency", "currency must be a three-letter ISO 4217 code such as EUR")
-        }
+        event.currency = try Validate.currency(event.currency)
         // Invariant: a price is whole minor units of its currency, so every sum of prices is exact on every node.
         guard Money(event.price, currency: event.currency) != nil else {
             let places = Money.exponent(of: event.currency)

@@ -51,7 +51,9 @@ package struct NotificationService: Sendable {
             // The edit and its notifications are written in one transaction, at one time: the
             // event's `updatedAt` is the notifications' `createdAt`.
             guard notification.kind == .eventChanged, let eventId = notification.eventId, lost[eventId]?.contains(notification.createdAt) == true,
-                let event = try await store.get(Event.collection, eventId), !event.deleted, let current = try? event.body.decode(Event.self)
+                let event = try await store.get(Event.collection, eventId), !event.deleted, let current = try? event.body.decode(Event.self),
+                // Dates are kept to the second: a notification of the standing version stays as it is.
+                current.updatedAt != notification.createdAt
             else { continue }
             // Invariant: a change the merge overruled is not left standing beside the one that won.
             var correction = notification
@@ -70,8 +72,7 @@ package struct NotificationService: Sendable {
         var lost: [String: Set<Date>] = [:]
         for document in try await store.documents(in: ConflictRecord.collection) where !document.deleted {
             guard let record = try? document.body.decode(ConflictRecord.self), record.collection == Event.collection,
-                events.contains(record.documentId), let body = JSONBody(unchecked: Array(record.loserDocument.utf8)).fieldTexts()["body"],
-                let updatedAt = try? JSONBody(unchecked: Array(body.utf8)).decode(Event.self).updatedAt
+                events.contains(record.documentId), let updatedAt = record.loserFields["updatedAt"].flatMap(RFC3339.date(from:))
             else { continue }
             lost[record.documentId, default: []].insert(updatedAt)
         }

@@ -41,7 +41,8 @@ package struct ReservationService: Sendable {
                     heldBy: buyer.userId,
                     node: node,
                     createdAt: date,
-                    expiresAt: date.addingTimeInterval(event.holdDuration)
+                    expiresAt: date.addingTimeInterval(event.holdDuration),
+                    paymentMethod: holder.paymentMethod
                 )
                 let id = Identifier.random(prefix: "h")
                 try await transaction.put(Hold.collection, id, body: JSONBody(encoding: hold))
@@ -71,8 +72,8 @@ package struct ReservationService: Sendable {
                 name: hold.holderName,
                 email: hold.holderEmail,
                 userId: hold.userId,
-                soldByUser: caller.isStaff ? caller.userId : nil,
-                paymentMethod: TicketService.Holder.defaultMethod(for: caller)
+                soldByUser: hold.userId == nil ? hold.heldBy : nil,
+                paymentMethod: hold.paymentMethod ?? TicketService.Holder.defaultMethod(for: caller, walkIn: hold.userId == nil)
             )
             let tickets = try await TicketService.sell(
                 hold.seats,

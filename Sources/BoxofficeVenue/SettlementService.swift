@@ -15,6 +15,14 @@ package struct SettlementService: Sendable {
         self.now = now
     }
 
+    /// Today in the venue's time zone, as `YYYY-MM-DD`.
+    package func today() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+
     /// The settlement of `date` (`YYYY-MM-DD`, a day in the venue's time zone).
     package func settlement(of date: String) async throws -> Settlement {
         guard let day = CalendarDay(date), let start = day.start(in: timeZone), let end = day.end(in: timeZone) else {

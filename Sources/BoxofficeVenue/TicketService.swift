@@ -9,7 +9,7 @@ package struct SaleRequest: Codable, Sendable, Equatable {
     package var quantity: Int
     package var holderName: String?
     package var holderEmail: String?
-    /// How it is paid: `online` by default for an attendee, `cash` for staff.
+    /// How it is paid: `cash` by default when staff sell to a walk-in, else `online`.
     package var paymentMethod: PaymentMethod?
 
     package init(eventId: String, quantity: Int, holderName: String? = nil, holderEmail: String? = nil, paymentMethod: PaymentMethod? = nil) {
@@ -65,8 +65,9 @@ package struct TicketService: Sendable {
             self.paymentMethod = paymentMethod
         }
 
-        /// How a sale by `seller` is paid when the request does not say: cash at a box office, online otherwise.
-        package static func defaultMethod(for seller: Identity) -> PaymentMethod { seller.isStaff ? .cash : .online }
+        /// How a sale is paid when the request does not say: cash when staff sell to a walk-in at
+        /// the counter, online for anyone's own purchase.
+        package static func defaultMethod(for seller: Identity, walkIn: Bool) -> PaymentMethod { seller.isStaff && walkIn ? .cash : .online }
     }
 
     /// Checks the quantity and holder fields of a sale or hold request and says who it is for.
@@ -76,7 +77,7 @@ package struct TicketService: Sendable {
         }
         let walkIn = request.holderName != nil || request.holderEmail != nil
         if walkIn && !buyer.isStaff { throw DomainError.forbidden("only staff may sell to a named holder") }
-        let method = request.paymentMethod ?? Holder.defaultMethod(for: buyer)
+        let method = request.paymentMethod ?? Holder.defaultMethod(for: buyer, walkIn: walkIn)
         // Invariant: only staff take money at a counter or give tickets away; an attendee pays online.
         guard method == .online || buyer.isStaff else { throw DomainError.forbidden("only staff may take \(method.rawValue) payments") }
         let seller = buyer.isStaff ? buyer.userId : nil
@@ -216,7 +217,8 @@ package struct TicketService: Sendable {
         }.filter { seen.insert($0).inserted }
     }
 
-    /// Cancels a ticket (its holder or staff): the seat is free again and the holder is told.
+    /// Cancels a ticket (its holder or staff): the seat is free again and the holder is told. Staff
+    /// also record here the refund of an oversold ticket, whose money is due back.
     package func cancel(_ id: String, by caller: Identity) async throws -> Identified<Ticket> {
         let id = try Validate.id(id, field: "id")
         let date = now()
@@ -226,7 +228,9 @@ package struct TicketService: Sendable {
             }
             var ticket = try document.body.decode(Ticket.self)
             guard ticket.userId == caller.userId || caller.isStaff else { throw DomainError.forbidden("this ticket belongs to another user") }
-            guard ticket.isLive else {
+            // An oversold ticket holds no seat, but its money is due back: staff record that refund here.
+            let refundingOversold = ticket.status == .oversold && caller.isStaff
+            guard ticket.isLive || refundingOversold else {
                 throw ticket.status == .cancelled
                     ? DomainError.ticketAlreadyCancelled(ticketId: id) : DomainError.ticketNotValid(code: ticket.code, status: ticket.status.rawValue)
             }

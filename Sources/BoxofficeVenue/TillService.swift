@@ -18,12 +18,12 @@ package struct TillService: Sendable {
         let float = try Self.money(float, currency: currency, field: "float")
         let node = store.nodeID
         let till = Till(node: node, openedBy: staff.userId, openedAt: now(), float: float)
-        // Invariant: a till's id names its node, the only node that writes it.
-        let id = Identifier.random(prefix: "till-\(node)")
+        // 100 random bits: no other node writes this id; `node` names the only node that writes it.
+        let id = Identifier.random(prefix: "till")
         try await store.transact { transaction in
             // One open drawer per staff member and node: a sale's cash has one drawer to go to.
             for document in try await transaction.documents(in: Till.collection) where !document.deleted {
-                let other = try document.body.decode(Till.self)
+                guard let other = try? document.body.decode(Till.self) else { continue }
                 if other.isOpen, other.node == node, other.openedBy == staff.userId {
                     throw DomainError.conflictsWithState(field: "till", reason: "\(document.id) is still open for you at this node: close it first")
                 }
@@ -46,10 +46,16 @@ package struct TillService: Sendable {
                 throw DomainError.conflictsWithState(field: "till", reason: "\(id) is at \(till.node): close it there")
             }
             guard till.isOpen else { throw DomainError.conflictsWithState(field: "till", reason: "\(id) is closed already") }
-            let counted = try Self.money(counted, currency: till.float.currency, field: "counted")
-            let tickets = try await transaction.documents(in: Ticket.collection).filter { !$0.deleted }.compactMap {
-                try? $0.body.decode(Ticket.self)
+            // The drawer is its staff member's: another closes it only as an organizer.
+            guard till.openedBy == staff.userId || staff.role == .organizer else {
+                throw DomainError.forbidden("\(id) is another staff member's drawer: they or an organizer close it")
             }
+            let counted = try Self.money(counted, currency: till.float.currency, field: "counted")
+            // Only the tickets the drawer's staff member sold or refunded are decoded, while writes wait.
+            let tickets = try await transaction.documents(in: Ticket.collection).filter { document in
+                let fields = document.body.strings(["soldByUser", "cancelledBy"])
+                return !document.deleted && (fields["soldByUser"] == till.openedBy || fields["cancelledBy"] == till.openedBy)
+            }.compactMap { try? $0.body.decode(Ticket.self) }
             till.closedBy = staff.userId
             till.closedAt = date
             till.counted = counted
@@ -66,10 +72,7 @@ package struct TillService: Sendable {
     }
 
     private static func money(_ amount: Decimal, currency: String, field: String) throws(DomainError) -> Money {
-        let currency = currency.uppercased()
-        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            throw .invalidField("currency", "currency must be a three-letter ISO 4217 code such as EUR")
-        }
+        let currency = try Validate.currency(currency)
         guard amount >= 0, amount <= 10_000_000, let money = Money(amount, currency: currency) else {
             throw .invalidField(field, "\(field) must be an amount from 0 to 10,000,000 in whole minor units of \(currency)")
         }

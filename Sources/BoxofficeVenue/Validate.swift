@@ -29,6 +29,15 @@ package enum Validate {
         }
     }
 
+    /// A currency as ISO 4217 writes it, three letters, upper-cased ("eur" is EUR); else a 400.
+    package static func currency(_ value: String) throws(DomainError) -> String {
+        let currency = value.uppercased()
+        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw .invalidField("currency", "currency must be a three-letter ISO 4217 code such as EUR")
+        }
+        return currency
+    }
+
     /// An id from a path or a body: a valid identifier, else a 400 naming the field.
     package static func id(_ value: String, field: String) throws(DomainError) -> String {
         guard Identifier.isValid(value) else { throw .invalidField(field, "\(field) is not a valid id") }

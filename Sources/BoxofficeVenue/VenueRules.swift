@@ -60,6 +60,7 @@ public enum VenueRules {
         case ConflictRecord.collection: ConflictRecord.self
         case NodeRecord.collection: NodeRecord.self
         case NodeDecision.collection: NodeDecision.self
+        case Till.collection: Till.self
         default: nil
         }
     }
@@ -71,7 +72,11 @@ public enum VenueRules {
     @Sendable private static func requireReadable(_ document: Document) throws {
         guard let type = bodyType(of: document.collection) else { return }
         do {
-            _ = try document.body.decode(type)
+            let body = try document.body.decode(type)
+            // Invariant: only a till's own node writes it (sync-spec.md, section 15).
+            if let till = body as? Till, till.node != document.version.node {
+                throw SyncError.badRequest("tills/\(document.id) at \(document.version) was written by another node than its own, \(till.node)")
+            }
         } catch let error as DecodingError {
             guard case let .invalidField(_, detail) = DomainError(decoding: error) else { throw error }
             throw SyncError.badRequest(

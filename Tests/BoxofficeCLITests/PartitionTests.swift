@@ -187,6 +187,16 @@ import Testing
             told += list.body["notifications"]?.array?.filter { $0["kind"] == "ticketOversold" }.count ?? 0
         }
         #expect(told == overbookSold - Self.capacity, "\(told) oversold notifications")
+
+        // Staff pay an oversold buyer back: the refund is recorded on the ticket, where the
+        // settlement counts it; the buyer cannot do it themselves.
+        let oversoldTicket = try #require(
+            try await nodes[0].client.call(.get, "/conflicts.json?kind=oversold&eventId=\(overbooked)&limit=1", token: nodes[0].organizer)
+                .body["conflicts"]?.array?.first?["documentId"]?.string
+        )
+        let refund = try await nodes[0].client.call(.post, "/tickets/\(oversoldTicket)/cancel", token: nodes[0].organizer)
+        #expect(refund.status == .ok && refund.body["status"] == "cancelled" && refund.body["refundMethod"] == "online", "\(refund.body)")
+        #expect(try await nodes[0].client.call(.post, "/tickets/\(oversoldTicket)/cancel", token: nodes[0].organizer).status == .conflict)
     }
 
     private static func ticketIds(_ sale: HTTPTestClient.Reply) -> [String] {

@@ -105,7 +105,19 @@ import Testing
             #expect(moved["message"]?.string?.contains("Hall A") == true && moved["corrected"] == nil)
 
             // Another venue moved it elsewhere meanwhile, later: its edit wins the merge.
-            #expect(try await node.editConcurrently(event) == 1)
+            let local = try #require(try await node.store.get("events", event))
+            var edited = try local.body.decode(Event.self)
+            edited.location = "Somewhere else"
+            edited.updatedAt = edited.updatedAt.addingTimeInterval(2)
+            let remote = Document(
+                collection: "events",
+                id: event,
+                version: Version(hlc: HLC(wallMillis: HybridLogicalClock.systemMillis() + 1_000, counter: 0), node: "venue-b"),
+                history: [],
+                deleted: false,
+                body: try JSONBody(encoding: edited)
+            )
+            #expect(try await LocalNode(store: node.store).apply([remote], checkpoint: nil).conflicts == 1)
             let inbox = try await client.call(.get, "/notifications/\(ada.id)", token: ada.token).body["notifications"]?.array ?? []
             let corrected = try #require(inbox.first { $0["id"] == moved["id"] })
             #expect(corrected["corrected"] == true)

@@ -69,7 +69,9 @@ import Testing
             _ = try await browser.login("sam@venue.test", "staff-pw-1")
             let page = try await browser.get("/web/reports/settlement?date=\(day)")
             #expect(page.status == .ok && page.html.contains("Jazz Night") && page.html.contains("Cash EUR"))
-            #expect(page.html.contains("/reports/settlement.csv?date=\(day)"))
+            #expect(page.html.contains("/web/reports/settlement.csv?date=\(day)"))
+            let download = try await browser.get("/web/reports/settlement.csv?date=\(day)")
+            #expect(download.status == .ok && download.html.hasPrefix("date,node,eventId"), "the page's CSV link works with its session")
         }
     }
 

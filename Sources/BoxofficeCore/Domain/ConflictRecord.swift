@@ -43,6 +43,16 @@ public struct ConflictRecord: Codable, Sendable, Equatable {
         kind == "duplicate-email" ? String(winner.prefix { $0 != " " }) : documentId
     }
 
+    /// Body fields a report never shows of a losing version.
+    public static let secretFields: Set<String> = ["passwordHash"]
+
+    /// The top-level fields of the losing version's body as text (`JSONBody.fieldTexts`): the
+    /// envelope's `body`, or for a `duplicate-email` record its `{id, email}` summary.
+    public var loserFields: [String: String] {
+        let envelope = JSONBody(unchecked: Array(loserDocument.utf8)).fieldTexts()
+        return envelope["body"].map { JSONBody(unchecked: Array($0.utf8)).fieldTexts() } ?? envelope
+    }
+
     public static func kind(of collection: String) -> String {
         collection == CheckIn.collection ? "double-check-in" : "concurrent-edit"
     }

@@ -36,6 +36,8 @@ public struct Hold: Codable, Sendable, Equatable {
     public var expiresAt: Date
     /// The tickets it became, once confirmed.
     public var ticketIds: [String]?
+    /// How the seats are paid when confirmed; nil on holds made before nodes recorded it.
+    public var paymentMethod: PaymentMethod?
 
     public init(
         eventId: String,
@@ -48,7 +50,8 @@ public struct Hold: Codable, Sendable, Equatable {
         status: HoldStatus = .open,
         createdAt: Date,
         expiresAt: Date,
-        ticketIds: [String]? = nil
+        ticketIds: [String]? = nil,
+        paymentMethod: PaymentMethod? = nil
     ) {
         self.eventId = eventId
         self.seats = seats
@@ -61,6 +64,7 @@ public struct Hold: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.ticketIds = ticketIds
+        self.paymentMethod = paymentMethod
     }
 
     /// Whether it takes seats at `now`: open and not yet expired.

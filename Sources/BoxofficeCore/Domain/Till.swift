@@ -1,7 +1,7 @@
 public import Foundation
 
 /// A cash drawer at one node, from the float a staff member opens it with to the cash they count
-/// at close: the body of a document in `tills`. Its id is `till-<node>-<random>`, and only its
+/// at close: the body of a document in `tills`. Its id is `till-<random>`, and only its
 /// node writes it, so two nodes never write the same till.
 public struct Till: Codable, Sendable, Equatable {
     public static let collection = "tills"

@@ -75,20 +75,16 @@ struct ConflictReportPage: Sendable, Hashable {
         rows = listing.entries.map { Self.row($0, standing: standing[$0.id]) }
     }
 
-    private static let secretFields: Set<String> = ["passwordHash"]
-
     private static let actionLabels: [ConflictStory.Action: String] = [
         .refund: "Refund", .notify: "Notify", .acknowledge: "Acknowledge", .resolve: "Resolve with a note",
     ]
 
     private static func row(_ entry: ConflictService.Entry, standing: Document?) -> Row {
         let record = entry.record
-        // The loser is kept as its whole document envelope; its fields are those of its body.
-        let envelope = JSONBody(unchecked: Array(record.loserDocument.utf8)).fieldTexts()
-        let lost = envelope["body"].map { JSONBody(unchecked: Array($0.utf8)).fieldTexts() } ?? envelope
+        let lost = record.loserFields
         func fields(_ texts: [String: String]) -> [Field] {
             // Invariant: no secret reaches the page (an account's password hash).
-            texts.keys.sorted().filter { !Self.secretFields.contains($0) }.map {
+            texts.keys.sorted().filter { !ConflictRecord.secretFields.contains($0) }.map {
                 Field(name: $0, value: texts[$0] ?? "", differs: record.differingFields.contains($0))
             }
         }

@@ -35,7 +35,7 @@ struct SettlementPage: Sendable, Hashable {
         date = settlement.date
         timeZone = settlement.timeZone
         computed = "Computed by \(settlement.computedBy) at \(WebFormat.when(settlement.computedAt)) from the documents it holds."
-        csv = "/reports/settlement.csv?date=\(settlement.date)"
+        csv = "/web/reports/settlement.csv?date=\(settlement.date)"
         nodes = settlement.nodes.map { node in
             Node(
                 node: node.node,

@@ -87,7 +87,8 @@ struct WebStaffRoutes {
                     throw DomainError.invalidField("holderName", "holderName must not be empty: the name of the walk-in buyer")
                 }
                 let method = try form["paymentMethod"].flatMap(\.nilIfEmpty).map { text in
-                    guard let method = PaymentMethod(rawValue: text) else {
+                    // At the counter the money is taken there: cash, card, or nothing for a comp.
+                    guard let method = PaymentMethod(rawValue: text), method != .online else {
                         throw DomainError.invalidField("paymentMethod", "paymentMethod must be cash, card or comp")
                     }
                     return method
