@@ -46,9 +46,4 @@ public enum MergeDecision: Equatable, Sendable {
         case .apply, .ignore: return nil
         }
     }
-
-    /// The version that stands after the decision.
-    public func winner(incoming: Document, stored: Document?) -> Document {
-        storesIncoming ? incoming : stored ?? incoming
-    }
 }

@@ -103,3 +103,10 @@ import Testing
         #expect(!losers.isEmpty, "the concurrent first writes must be reported, seed \(random.seed)")
     }
 }
+
+extension MergeDecision {
+    /// The version that stands after the decision (a store holds it after merging).
+    fileprivate func winner(incoming: Document, stored: Document?) -> Document {
+        storesIncoming ? incoming : stored ?? incoming
+    }
+}
