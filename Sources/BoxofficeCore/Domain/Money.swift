@@ -34,6 +34,9 @@ public struct Money: Sendable, Hashable, Codable, Comparable {
         }
     }
 
+    /// Nothing, in the same currency.
+    public var zero: Money { Money(minorUnits: 0, currency: currency) }
+
     /// The amount in the major unit: 1850 EUR cents is 18.5.
     public var amount: Decimal { Decimal(minorUnits) / Self.power(of: Self.exponent(of: currency)) }
 

@@ -18,6 +18,35 @@ public struct Settlement: Sendable, Equatable, Encodable {
         public var refunds: Money
         /// Sales less refunds.
         public var net: Money
+
+        /// One sale, or one refund, of `money` by `method`.
+        static func one(_ method: PaymentMethod, sale money: Money) -> Takings {
+            Takings(method: method, currency: money.currency, salesCount: 1, sales: money, refundsCount: 0, refunds: money.zero, net: money)
+        }
+
+        static func one(_ method: PaymentMethod, refund money: Money) -> Takings {
+            let net = Money(minorUnits: -money.minorUnits, currency: money.currency)
+            return Takings(method: method, currency: money.currency, salesCount: 0, sales: money.zero, refundsCount: 1, refunds: money, net: net)
+        }
+
+        /// `entries` summed per method and currency, in currency then method order.
+        static func combined(_ entries: [Takings]) -> [Takings] {
+            var byKey: [String: Takings] = [:]
+            for entry in entries {
+                let key = entry.method.rawValue + " " + entry.currency
+                guard var total = byKey[key] else {
+                    byKey[key] = entry
+                    continue
+                }
+                total.salesCount += entry.salesCount
+                total.sales.minorUnits += entry.sales.minorUnits
+                total.refundsCount += entry.refundsCount
+                total.refunds.minorUnits += entry.refunds.minorUnits
+                total.net.minorUnits += entry.net.minorUnits
+                byKey[key] = total
+            }
+            return byKey.values.sorted { ($0.currency, $0.method.rawValue) < ($1.currency, $1.method.rawValue) }
+        }
     }
 
     /// The figures of one event at one node (or, summed, of a node or of the whole venue).
@@ -45,21 +74,7 @@ public struct Settlement: Sendable, Equatable, Encodable {
             sum.checkedIn = checkedIn + other.checkedIn
             sum.noShows = noShows + other.noShows
             sum.expiredHolds = expiredHolds + other.expiredHolds
-            var byKey: [String: Takings] = [:]
-            for entry in takings + other.takings {
-                let key = entry.method.rawValue + " " + entry.currency
-                guard var total = byKey[key] else {
-                    byKey[key] = entry
-                    continue
-                }
-                total.salesCount += entry.salesCount
-                total.sales.minorUnits += entry.sales.minorUnits
-                total.refundsCount += entry.refundsCount
-                total.refunds.minorUnits += entry.refunds.minorUnits
-                total.net.minorUnits += entry.net.minorUnits
-                byKey[key] = total
-            }
-            sum.takings = byKey.values.sorted { ($0.currency, $0.method.rawValue) < ($1.currency, $1.method.rawValue) }
+            sum.takings = Takings.combined(takings + other.takings)
             return sum
         }
     }
@@ -120,7 +135,7 @@ public struct Settlement: Sendable, Equatable, Encodable {
             if day.contains(ticket.soldAt) {
                 update(ticket.soldBy, ticket.eventId, at: ticket.soldAt) { figures in
                     figures.sold += 1
-                    figures.takings = add(figures.takings, method: ticket.method, sale: takings)
+                    figures.takings = Takings.combined(figures.takings + [.one(ticket.method, sale: takings)])
                     if ticket.status == .oversold {
                         figures.oversold += 1
                         figures.refundsDue = sum(figures.refundsDue + [takings])
@@ -130,7 +145,7 @@ public struct Settlement: Sendable, Equatable, Encodable {
             if ticket.status == .cancelled, let cancelledAt = ticket.cancelledAt, day.contains(cancelledAt) {
                 update(ticket.cancelledOn ?? ticket.soldBy, ticket.eventId, at: cancelledAt) { figures in
                     figures.cancelled += 1
-                    figures.takings = add(figures.takings, method: ticket.refundMethod ?? ticket.method, refund: takings)
+                    figures.takings = Takings.combined(figures.takings + [.one(ticket.refundMethod ?? ticket.method, refund: takings)])
                 }
             }
             // A ticket unused at an event held that day, counted at the node that sold it.
@@ -160,27 +175,6 @@ public struct Settlement: Sendable, Equatable, Encodable {
             nodes: nodes,
             totals: nodes.reduce(Figures()) { $0.adding($1.totals) }
         )
-    }
-
-    private static func add(_ takings: [Takings], method: PaymentMethod, sale: Money? = nil, refund: Money? = nil) -> [Takings] {
-        let money = sale ?? refund ?? Money(minorUnits: 0, currency: "XXX")
-        let zero = Money(minorUnits: 0, currency: money.currency)
-        var entry = Takings(method: method, currency: money.currency, salesCount: 0, sales: zero, refundsCount: 0, refunds: zero, net: zero)
-        if let sale {
-            entry.salesCount = 1
-            entry.sales = sale
-            entry.net = sale
-        }
-        if let refund {
-            entry.refundsCount = 1
-            entry.refunds = refund
-            entry.net = Money(minorUnits: -refund.minorUnits, currency: refund.currency)
-        }
-        var figures = Figures()
-        figures.takings = takings
-        var one = Figures()
-        one.takings = [entry]
-        return figures.adding(one).takings
     }
 
     /// Amounts summed per currency, in currency order.
