@@ -136,24 +136,21 @@ import Testing
             }
         }
         cluster.setAll(open: true)
-        #expect(
-            try await eventually(within: 60) {
-                for node in nodes where try await node.client.call(.get, "/events/\(escrow)").body["remaining"]?.int != 0 { return false }
-                return true
-            },
-            "escrow seats left unsold although buyers wanted them"
-        )
+        let soldOut = try await eventually(within: 60) {
+            for node in nodes where try await node.client.call(.get, "/events/\(escrow)").body["remaining"]?.int != 0 { return false }
+            return true
+        }
+        #expect(soldOut, "escrow seats left unsold although buyers wanted them")
         buying.cancel()
         _ = await buying.result
 
-        #expect(
-            try await eventually(within: 60) {
-                let first = try await nodes[0].documents()
-                for node in nodes.dropFirst() where try await node.documents() != first { return false }
-                return true
-            },
-            "the nodes never converged"
-        )
+        let converged = try await eventually(within: 60) {
+            let first = try await nodes[0].documents()
+            for node in nodes.dropFirst() where try await node.documents() != first { return false }
+            return true
+        }
+        #expect(converged, "the nodes never converged")
+        if !soldOut || !converged { try await Self.describe(nodes, event: escrow) }
 
         let documents = try await nodes[0].documents()
         let (sold, soldBy) = (await ledger.sold, await ledger.soldBy)
@@ -197,6 +194,17 @@ import Testing
         let refund = try await nodes[0].client.call(.post, "/tickets/\(oversoldTicket)/cancel", token: nodes[0].organizer)
         #expect(refund.status == .ok && refund.body["status"] == "cancelled" && refund.body["refundMethod"] == "online", "\(refund.body)")
         #expect(try await nodes[0].client.call(.post, "/tickets/\(oversoldTicket)/cancel", token: nodes[0].organizer).status == .conflict)
+    }
+
+    /// What a failed run needs to be understood: each node's view of the escrow event, its
+    /// peers' sync status, and the end of its log.
+    private static func describe(_ nodes: [SyncTests.Node], event: String) async throws {
+        for (i, node) in nodes.enumerated() {
+            let view = try await node.client.call(.get, "/events/\(event)").body
+            let status = try await node.client.call(.get, "/sync/status", token: node.organizer).body
+            let log = node.running.process.standardError.split(separator: "\n").suffix(60).joined(separator: "\n")
+            print("node \(i): event \(view)\nsync status \(status)\nlog:\n\(log)")
+        }
     }
 
     private static func ticketIds(_ sale: HTTPTestClient.Reply) -> [String] {

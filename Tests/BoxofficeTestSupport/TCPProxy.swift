@@ -51,11 +51,12 @@ public final class TCPProxy: Sendable {
 
     /// Cuts the link: tears down every open connection and refuses new ones until `restore`.
     public func cut() {
-        let connections = state.withLock { state in
+        state.withLock { state in
             state.open = false
-            return state.connections
+            // Under the lock that closing takes too: a descriptor shut down here is still this
+            // link's, never a number the process has since reused (another link's listener).
+            for fd in state.connections { shutdown(fd, Int32(SHUT_RDWR)) }
         }
-        for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
     public func restore() {
@@ -75,8 +76,11 @@ public final class TCPProxy: Sendable {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
-                if errno == EINTR { continue }
-                break
+                // A connection its client gave up on before it was taken (ECONNABORTED), or a
+                // moment without descriptors, must not end the link for good: only `close` does.
+                if state.withLock({ $0.closed }) { break }
+                if errno != EINTR && errno != ECONNABORTED { usleep(10_000) }
+                continue
             }
             guard let target = state.withLock({ $0.open && !$0.closed ? $0.target : nil }), let upstream = Self.connect(to: target) else {
                 Glibc.close(client)
@@ -103,9 +107,11 @@ public final class TCPProxy: Sendable {
                             return count
                         }) == 2
                     else { return }
-                    state.withLock { $0.connections.subtract([client, upstream]) }
-                    Glibc.close(client)
-                    Glibc.close(upstream)
+                    state.withLock { state in
+                        state.connections.subtract([client, upstream])
+                        Glibc.close(client)
+                        Glibc.close(upstream)
+                    }
                 }.start()
             }
         }
