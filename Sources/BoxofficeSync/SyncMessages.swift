@@ -72,11 +72,14 @@ public struct SeatRequest: Codable, Sendable, Equatable {
     /// The caller's recent demand, which sizes the grant; absent from nodes of protocol 2 before
     /// it was added (they are granted by the older rule, sync-spec 10.2).
     public var demand: SeatDemandRate?
+    /// How many nodes the demand passed through before the caller (0, or absent: its own buyers').
+    public var hops: Int?
 
-    public init(eventId: String, seats: Int, demand: SeatDemandRate? = nil) {
+    public init(eventId: String, seats: Int, demand: SeatDemandRate? = nil, hops: Int? = nil) {
         self.eventId = eventId
         self.seats = seats
         self.demand = demand
+        self.hops = hops
     }
 }
 

@@ -52,9 +52,11 @@ public final class SeatDemand: Sendable {
 
     /// This node's own buyers' demand, by event.
     private let tallies = Mutex<[String: Tally]>([:])
-    /// Demand peers asked of this node in vain, by event: passed on to its own peers (as refused
-    /// seats), never kept in reserve against them (`SeatLedger.grant` keeps only the own demand).
-    private let passedOn = Mutex<[String: Tally]>([:])
+    /// Seats peers' requests needed that this node could not give, by event and by the peer that
+    /// asked: passed on to its other peers (as refused seats), never kept in reserve against them
+    /// (`SeatLedger.grant` keeps only the own demand). The latest figure per peer replaces the
+    /// last, so a request repeated every sync is counted once, not once per second of the window.
+    private let passedOn = Mutex<[String: [String: Relay]]>([:])
     /// The peers that asked for each event's seats, and when they last did.
     private let askers = Mutex<[String: [String: Date]]>([:])
     /// Seats that peers' wants lacked after this node gave what it could, by event and by the peer
@@ -100,17 +102,32 @@ public final class SeatDemand: Sendable {
         tallies.withLock { $0[eventId]?.rate(at: date) } ?? SeatDemandRate()
     }
 
-    /// Counts `seats` of `eventId` a peer's demand needs that this node could not give.
-    package func passOn(_ eventId: String, seats: Int, at date: Date) {
-        guard seats > 0 else { return }
-        passedOn.withLock { $0[eventId, default: Tally()].add(.refused, seats, at: date) }
+    /// Notes that `node`'s request for `eventId`, `hops` hops from the buyers who made it, needs
+    /// `seats` this node could not give. Invariant: a request that has travelled `maxHops` hops is
+    /// not passed on, so demand echoed around a cycle of peers dies out instead of growing.
+    package func passOn(_ eventId: String, seats: Int, hops: Int = 0, for node: String, at date: Date) {
+        passedOn.withLock { passed in
+            passed[eventId, default: [:]][node] = seats > 0 && hops < SeatLedger.maxHops ? Relay(seats: seats, hops: hops, at: date) : nil
+        }
     }
 
-    /// The demand for `eventId` here over the last `window` seconds, its buyers' and passed on, per minute.
-    package func wanted(_ eventId: String, at date: Date) -> SeatDemandRate {
+    /// The demand for `eventId` here over the last `window` seconds, per minute: its buyers', and
+    /// what peers other than `node` passed on (never told back to the peer it came from).
+    package func wanted(_ eventId: String, at date: Date, excluding node: String? = nil) -> SeatDemandRate {
         var rate = self.rate(of: eventId, at: date)
-        rate.refused += passedOn.withLock { $0[eventId]?.rate(at: date).refused } ?? 0
+        if let passed = passedOn.withLock({ $0[eventId].flatMap { Self.sum($0, at: date, excluding: node) } }) {
+            rate.refused = min(1_000_000, rate.refused + Double(passed.seats) / SeatLedger.horizonMinutes)
+        }
         return rate
+    }
+
+    /// The hops of a request for `eventId` sent to `node`: 0 when buyers here want seats, else one
+    /// more than the fewest hops of the demand other peers passed on.
+    package func hops(_ eventId: String, at date: Date, to node: String?) -> Int {
+        guard rate(of: eventId, at: date).seatsPerMinute == 0,
+            let passed = passedOn.withLock({ $0[eventId].flatMap { Self.sum($0, at: date, excluding: node) } })
+        else { return 0 }
+        return passed.hops + 1
     }
 
     /// Notes that `node` asked this node for seats of `eventId`; returns how many peers did in the
@@ -123,14 +140,16 @@ public final class SeatDemand: Sendable {
         }
     }
 
-    /// Every event with demand here over the last `window` seconds, its buyers' and passed on, per minute.
-    package func wanted(at date: Date) -> [String: SeatDemandRate] {
-        var wanted: [String: SeatDemandRate] = tallies.withLock { $0.mapValues { $0.rate(at: date) } }
-        let passed: [String: SeatDemandRate] = passedOn.withLock { $0.mapValues { $0.rate(at: date) } }
-        for (eventId, rate) in passed {
-            wanted[eventId, default: SeatDemandRate()].refused += rate.refused
+    /// Every event with demand here over the last `window` seconds, its buyers' and passed on by
+    /// peers other than `node`, per minute.
+    package func wanted(at date: Date, excluding node: String? = nil) -> [String: SeatDemandRate] {
+        let events = Set(tallies.withLock { Array($0.keys) }).union(passedOn.withLock { Array($0.keys) })
+        var wanted: [String: SeatDemandRate] = [:]
+        for eventId in events {
+            let rate = self.wanted(eventId, at: date, excluding: node)
+            if rate.seatsPerMinute > 0 { wanted[eventId] = rate }
         }
-        return wanted.filter { $0.value.seatsPerMinute > 0 }
+        return wanted
     }
 
     /// Notes that `node`'s want of `eventId` (with `hops`) still lacks `seats` after this node gave
@@ -145,16 +164,17 @@ public final class SeatDemand: Sendable {
     /// wanted them except `node` (a want is never listed back to the peer it came from), with the
     /// fewest hops among them.
     package func relayed(at date: Date, excluding node: String?) -> [String: Relay] {
-        relays.withLock { relays in
-            var summed: [String: Relay] = [:]
-            for (eventId, byNode) in relays {
-                for (peer, relay) in byNode where peer != node && date.timeIntervalSince(relay.at) < Double(SeatDemand.window) {
-                    let sum = summed[eventId].map { Relay(seats: $0.seats + relay.seats, hops: min($0.hops, relay.hops), at: date) } ?? relay
-                    summed[eventId] = sum
-                }
-            }
-            return summed
+        relays.withLock { relays in relays.compactMapValues { Self.sum($0, at: date, excluding: node) } }
+    }
+
+    /// The seats of `byNode`'s figures from the last `window` seconds, except `node`'s, with the
+    /// fewest hops among them; nil when none counts.
+    private static func sum(_ byNode: [String: Relay], at date: Date, excluding node: String?) -> Relay? {
+        var summed: Relay?
+        for (peer, relay) in byNode where peer != node && date.timeIntervalSince(relay.at) < Double(SeatDemand.window) {
+            summed = summed.map { Relay(seats: $0.seats + relay.seats, hops: min($0.hops, relay.hops), at: date) } ?? relay
         }
+        return summed
     }
 
     /// When buyers here last wanted seats of `eventId`; nil if never since the node started.

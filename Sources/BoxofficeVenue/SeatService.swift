@@ -323,6 +323,8 @@ package struct SeatService: Sendable {
         if let asked = request.demand, ![asked.sold, asked.refused, asked.held].allSatisfy({ (0...1_000_000).contains($0) }) {
             throw DomainError.invalidField("demand", "demand counts seats per minute, each between 0 and 1,000,000")
         }
+        let hops = request.hops ?? 0
+        guard (0...1_000).contains(hops) else { throw DomainError.invalidField("hops", "hops must be between 0 and 1,000") }
         let date = now()
         let own = demand.rate(of: id, at: date).seatsPerMinute
         let askers = demand.asked(id, by: peer, at: date)
@@ -347,7 +349,7 @@ package struct SeatService: Sendable {
             return SeatGrant(eventId: id, granted: seats)
         }
         if let asked = request.demand {
-            demand.passOn(id, seats: SeatLedger.need(perMinute: asked.seatsPerMinute) - grant.granted, at: date)
+            demand.passOn(id, seats: SeatLedger.need(perMinute: asked.seatsPerMinute) - grant.granted, hops: hops, for: peer, at: date)
         }
         return grant
     }
@@ -358,7 +360,7 @@ package struct SeatService: Sendable {
     package func wants(for caller: String?) async throws -> SeatWants {
         let node = store.nodeID
         let date = now()
-        let wanted = demand.wanted(at: date)
+        let wanted = demand.wanted(at: date, excluding: caller)
         let relayed = demand.relayed(at: date, excluding: caller)
         return try await store.read { view in
             var wants: [SeatWants.Want] = []
@@ -383,9 +385,9 @@ package struct SeatService: Sendable {
     /// After a sync with `peer` (node `peerNode`), while it is reachable: asks it for seats of
     /// every escrow event this node is short of, gives it seats of the events it wants and this
     /// node can spare (`known`: its wants as its `/sync/info` gave them; nil asks it), and gives
-    /// back seats this node has not sold for `idleAfter` to the peer that gave them (or the
-    /// event's home). Returns whether seats moved (then the caller syncs again at once, to fetch
-    /// or deliver the rows).
+    /// back seats this node has not sold for `idleAfter` the way they came (`SeatLedger.giveBack`).
+    /// Returns whether seats moved (then the caller syncs again at once, to fetch or deliver the
+    /// rows).
     package func rebalance(with peer: PeerClient, node peerNode: String, wants known: [SeatWants.Want]? = nil) async throws -> Bool {
         let node = store.nodeID
         let date = now()
@@ -397,21 +399,25 @@ package struct SeatService: Sendable {
                 else { continue }
                 let id = document.id
                 let here = try await Self.availability(of: id, event: event, node: node, at: date, in: view)
-                if isShort(id, event, here, at: date) {
+                if isShort(id, event, here, at: date, excluding: peerNode) {
                     guard here.remaining > here.remainingHere else { continue }
-                    // Demand passed on to this node travels on with its own: requests go along chains.
-                    let wanted = demand.wanted(id, at: date)
+                    // Demand passed on to this node travels on with its own, but never back to
+                    // the peer it came from: requests go along chains and die out in cycles.
+                    let wanted = demand.wanted(id, at: date, excluding: peerNode)
                     plan.requests.append(
                         SeatRequest(
                             eventId: id,
                             seats: SeatLedger.request(capacity: event.capacity, perMinute: wanted.seatsPerMinute),
-                            demand: wanted
+                            demand: wanted,
+                            hops: demand.hops(id, at: date, to: peerNode)
                         )
                     )
                 } else if isIdle(id, at: date), case let surplus = SeatLedger.surplus(remainingHere: here.remainingHere, capacity: event.capacity),
-                    surplus > 0, try await Self.gave(peerNode, seatsOf: id, to: node, event: event, in: view)
+                    surplus > 0
                 {
-                    plan.returns.append((id, surplus))
+                    let rows = try await Self.allocationRows(of: id, in: view)
+                    let back = SeatLedger.giveBack(surplus: surplus, from: node, to: peerNode, home: event.homeNode, rows: rows)
+                    if back > 0 { plan.returns.append((id, back)) }
                 }
             }
             return plan
@@ -481,18 +487,6 @@ package struct SeatService: Sendable {
         }
     }
 
-    /// Whether `peer` gave `node` seats of event `id`, or is the event's home: where idle seats go back.
-    private static nonisolated(nonsending) func gave(
-        _ peer: String,
-        seatsOf id: String,
-        to node: String,
-        event: Event,
-        in view: any StoreView
-    ) async throws -> Bool {
-        if event.homeNode == peer { return true }
-        return try await allocationRows(of: id, in: view).contains { $0.node == peer && ($0.given[node] ?? 0) > 0 }
-    }
-
     /// No demand here for `idleAfter`: none since the node started counts from its start.
     private func isIdle(_ id: String, at date: Date) -> Bool {
         date.timeIntervalSince(demand.lastDemand(for: id) ?? demand.startedAt) >= idleAfter
@@ -500,8 +494,13 @@ package struct SeatService: Sendable {
 
     private static let logger = Logger(label: "boxoffice.seats")
 
-    /// Short of seats: below the low-water mark with recent demand here (its buyers', or passed on).
-    private func isShort(_ id: String, _ event: Event, _ here: Availability, at date: Date) -> Bool {
-        SeatLedger.isShort(remainingHere: here.remainingHere, hasDemand: demand.wanted(id, at: date).seatsPerMinute > 0, capacity: event.capacity)
+    /// Short of seats: below the low-water mark with recent demand here (its buyers', or passed on
+    /// by peers other than `peer`).
+    private func isShort(_ id: String, _ event: Event, _ here: Availability, at date: Date, excluding peer: String? = nil) -> Bool {
+        SeatLedger.isShort(
+            remainingHere: here.remainingHere,
+            hasDemand: demand.wanted(id, at: date, excluding: peer).seatsPerMinute > 0,
+            capacity: event.capacity
+        )
     }
 }

@@ -113,6 +113,28 @@ import Testing
         #expect(SeatLedger.surplus(remainingHere: 0, capacity: 100) == 0)
     }
 
+    /// Idle seats go back the way they came and stop: the home keeps what comes back, and two
+    /// idle venues that each gave the other seats do not pass them to and fro.
+    @Test func idleSeatsGoBackTheWayTheyCameAndStop() {
+        var hub = AllocationRow(eventId: "e", node: "hub")
+        hub.given = ["a": 30]
+        var a = AllocationRow(eventId: "e", node: "a")
+        a.given = ["b": 12]
+        var b = AllocationRow(eventId: "e", node: "b")
+        b.given = ["a": 4]
+        let rows = [hub, a, b]
+        #expect(SeatLedger.giveBack(surplus: 20, from: "a", to: "hub", home: "hub", rows: rows) == 20)
+        #expect(SeatLedger.giveBack(surplus: 20, from: "hub", to: "a", home: "hub", rows: rows) == 0)
+        // a gave b 12 and had 4 back: b gives back at most the other 8; a owes b nothing.
+        #expect(SeatLedger.giveBack(surplus: 20, from: "b", to: "a", home: "hub", rows: rows) == 8)
+        #expect(SeatLedger.giveBack(surplus: 3, from: "b", to: "a", home: "hub", rows: rows) == 3)
+        #expect(SeatLedger.giveBack(surplus: 20, from: "a", to: "b", home: "hub", rows: rows) == 0)
+        // Once b gave those 8 back, neither owes the other: nothing moves either way.
+        b.given["a"] = 12
+        #expect(SeatLedger.giveBack(surplus: 20, from: "a", to: "b", home: nil, rows: [hub, a, b]) == 0)
+        #expect(SeatLedger.giveBack(surplus: 20, from: "b", to: "a", home: nil, rows: [hub, a, b]) == 0)
+    }
+
     @Test func onlyANodeWithBuyersAndFewSeatsIsShort() {
         #expect(SeatLedger.lowWater(capacity: 100) == 5 && SeatLedger.request(capacity: 100) == 10)
         #expect(SeatLedger.lowWater(capacity: 3) == 1)

@@ -26,10 +26,19 @@ import Testing
         #expect(demand.rate(of: "e-1", at: start.addingTimeInterval(11)) == SeatDemandRate(sold: 0, refused: 54, held: 12))
         #expect(demand.rate(of: "e-1", at: start.addingTimeInterval(30)) == SeatDemandRate())
         // What peers asked in vain shows in what this node wants, not in its own demand.
-        demand.passOn("e-2", seats: 6, at: start.addingTimeInterval(30))
+        demand.passOn("e-2", seats: 6, for: "venue-b", at: start.addingTimeInterval(30))
         #expect(demand.rate(of: "e-2", at: start.addingTimeInterval(31)) == SeatDemandRate())
         #expect(demand.wanted(at: start.addingTimeInterval(31)) == ["e-2": SeatDemandRate(refused: 36)])
         #expect(demand.wanted("e-2", at: start.addingTimeInterval(31)).seatsPerMinute == 36)
+        // A peer's request repeated every second counts once (its latest figure), is never told
+        // back to that peer, and one that has come 8 hops is not passed on.
+        for second in 31...35 { demand.passOn("e-2", seats: 6, hops: 2, for: "venue-b", at: start.addingTimeInterval(Double(second))) }
+        #expect(demand.wanted("e-2", at: start.addingTimeInterval(35)).seatsPerMinute == 36)
+        #expect(demand.wanted("e-2", at: start.addingTimeInterval(35), excluding: "venue-b") == SeatDemandRate())
+        #expect(demand.hops("e-2", at: start.addingTimeInterval(35), to: "hub") == 3)
+        demand.passOn("e-2", seats: 5, hops: SeatLedger.maxHops, for: "venue-c", at: start.addingTimeInterval(35))
+        #expect(demand.wanted("e-2", at: start.addingTimeInterval(35), excluding: "venue-b") == SeatDemandRate())
+        #expect(demand.wanted("e-2", at: start.addingTimeInterval(46)) == SeatDemandRate())
         // Peers that asked lately share a giver's spare; one that asked 10 s ago no longer counts.
         #expect(demand.asked("e-2", by: "venue-b", at: start) == 1)
         #expect(demand.asked("e-2", by: "venue-c", at: start.addingTimeInterval(5)) == 2)

@@ -93,8 +93,8 @@ final class SeatSimulation {
             nodes.append(Node(index: index, initial: shares[index], startedAt: start))
             indexOf["n\(index)"] = index
         }
-        // Node 0 is the hub, with no peers of its own. Each other node syncs with one or two
-        // earlier nodes: mostly the hub, sometimes another venue (chains, trees, meshes).
+        // Node 0 is the hub, the event's home, with no peers of its own. Each other node syncs with
+        // one or two earlier nodes: mostly the hub, sometimes another venue (chains, trees, meshes).
         for node in nodes.dropFirst() {
             let chained = Double.random(in: 0..<1, using: &random) < 0.3
             node.peers = [chained ? Int.random(in: 0..<node.index, using: &random) : 0]
@@ -271,16 +271,16 @@ final class SeatSimulation {
     /// back idle seats that `peer` gave it. Returns whether seats moved.
     private func rebalance(_ node: Node, with peer: Node) async -> Bool {
         let date = now
-        let wanted = node.demand.wanted(eventId, at: date)
+        let wanted = node.demand.wanted(eventId, at: date, excluding: peer.name)
         let here = remainingHere(node)
         let short = SeatLedger.isShort(remainingHere: here, hasDemand: wanted.seatsPerMinute > 0, capacity: capacity)
         var moved = false
         if short, capacity - node.soldKnown > here {
             let request = SeatLedger.request(capacity: capacity, perMinute: wanted.seatsPerMinute)
-            moved = grant(request, demand: wanted, to: node, by: peer) || moved
+            moved = grant(request, demand: wanted, hops: node.demand.hops(eventId, at: date, to: peer.name), to: node, by: peer) || moved
         }
         // The peer's want, as `SeatService.wants` tells it to this node.
-        let peerWanted = peer.demand.wanted(eventId, at: date).seatsPerMinute
+        let peerWanted = peer.demand.wanted(eventId, at: date, excluding: node.name).seatsPerMinute
         let relay = peer.demand.relayed(at: date, excluding: node.name)[eventId]
         let lacking = SeatLedger.lacking(spare: remainingHere(peer), perMinute: peerWanted, relayed: relay?.seats ?? 0)
         let peerWants = lacking > 0
@@ -296,15 +296,21 @@ final class SeatSimulation {
             }
         }
         let idle = date.timeIntervalSince(node.demand.lastDemand(for: eventId) ?? node.demand.startedAt) >= idleAfter
-        let peerGave = peer.index == 0 || (node.rows[peer.index]?.row.given[node.name] ?? 0) > 0
-        if !short, !peerWants, idle, peerGave {
-            moved = give(SeatLedger.surplus(remainingHere: remainingHere(node), capacity: capacity), from: node, to: peer) > 0 || moved
+        if !short, !peerWants, idle {
+            let back = SeatLedger.giveBack(
+                surplus: SeatLedger.surplus(remainingHere: remainingHere(node), capacity: capacity),
+                from: node.name,
+                to: peer.name,
+                home: nodes[0].name,
+                rows: node.rows.values.map(\.row)
+            )
+            moved = give(back, from: node, to: peer) > 0 || moved
         }
         return moved
     }
 
     /// `giver` answers `taker`'s seat request, as `SeatService.grant` does.
-    private func grant(_ seats: Int, demand: SeatDemandRate, to taker: Node, by giver: Node) -> Bool {
+    private func grant(_ seats: Int, demand: SeatDemandRate, hops: Int, to taker: Node, by giver: Node) -> Bool {
         let date = now
         let own = giver.demand.rate(of: eventId, at: date).seatsPerMinute
         let askers = giver.demand.asked(eventId, by: taker.name, at: date)
@@ -315,7 +321,7 @@ final class SeatSimulation {
             ownPerMinute: own,
             askers: askers
         )
-        giver.demand.passOn(eventId, seats: SeatLedger.need(perMinute: demand.seatsPerMinute) - granted, at: date)
+        giver.demand.passOn(eventId, seats: SeatLedger.need(perMinute: demand.seatsPerMinute) - granted, hops: hops, for: taker.name, at: date)
         return give(granted, from: giver, to: taker) > 0
     }
 

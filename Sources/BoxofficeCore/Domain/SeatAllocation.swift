@@ -147,4 +147,16 @@ extension SeatLedger {
     public static func surplus(remainingHere: Int, capacity: Int) -> Int {
         max(0, remainingHere - lowWater(capacity: capacity))
     }
+
+    /// How many of its `surplus` idle seats `node` gives back to `peer`: all of them to the event's
+    /// `home`, none from the home, and to any other peer no more than that peer gave `node` and
+    /// has not had back. Invariant: idle seats flow back the way they came and stop, never to and
+    /// fro between two idle nodes that each gave the other seats.
+    public static func giveBack(surplus: Int, from node: String, to peer: String, home: String?, rows: [AllocationRow]) -> Int {
+        guard surplus > 0, node != home else { return 0 }
+        if peer == home { return surplus }
+        let received = rows.first { $0.node == peer }?.given[node] ?? 0
+        let returned = rows.first { $0.node == node }?.given[peer] ?? 0
+        return max(0, min(surplus, received - returned))
+    }
 }
