@@ -112,10 +112,10 @@ public final class SeatDemand: Sendable {
     }
 
     /// The demand for `eventId` here over the last `window` seconds, per minute: its buyers', and
-    /// what peers other than `node` passed on (never told back to the peer it came from).
+    /// the largest figure peers other than `node` passed on (never told back to where it came from).
     package func wanted(_ eventId: String, at date: Date, excluding node: String? = nil) -> SeatDemandRate {
         var rate = self.rate(of: eventId, at: date)
-        if let passed = passedOn.withLock({ $0[eventId].flatMap { Self.sum($0, at: date, excluding: node) } }) {
+        if let passed = passed(eventId, at: date, excluding: node) {
             rate.refused = min(1_000_000, rate.refused + Double(passed.seats) / SeatLedger.horizonMinutes)
         }
         return rate
@@ -124,10 +124,32 @@ public final class SeatDemand: Sendable {
     /// The hops of a request for `eventId` sent to `node`: 0 when buyers here want seats, else one
     /// more than the fewest hops of the demand other peers passed on.
     package func hops(_ eventId: String, at date: Date, to node: String?) -> Int {
-        guard rate(of: eventId, at: date).seatsPerMinute == 0,
-            let passed = passedOn.withLock({ $0[eventId].flatMap { Self.sum($0, at: date, excluding: node) } })
-        else { return 0 }
-        return passed.hops + 1
+        hops(eventId, at: date, from: [passed(eventId, at: date, excluding: node)])
+    }
+
+    /// What this node lists among its wants for `eventId` to `caller` (`GET /sync/seat-wants`),
+    /// holding `spare` unsold seats: what its demand (its buyers', and passed on by other peers)
+    /// and the seats it relays for other peers need beyond `spare`; nil when it lacks nothing.
+    /// Relayed seats count as refused demand, so that the giver's grant rule covers them.
+    package func want(_ eventId: String, spare: Int, at date: Date, for caller: String?) -> SeatWants.Want? {
+        var rate = wanted(eventId, at: date, excluding: caller)
+        let relay = relays.withLock { $0[eventId].flatMap { Self.largest($0, at: date, excluding: caller) } }
+        let lacking = SeatLedger.lacking(spare: spare, perMinute: rate.seatsPerMinute, relayed: relay?.seats ?? 0)
+        guard lacking > 0 else { return nil }
+        let hops = hops(eventId, at: date, from: [passed(eventId, at: date, excluding: caller), relay])
+        rate.refused = min(1_000_000, rate.refused + Double(relay?.seats ?? 0) / SeatLedger.horizonMinutes)
+        return SeatWants.Want(eventId: eventId, seats: lacking, demand: rate, hops: hops)
+    }
+
+    /// 0 when buyers here want seats of `eventId`, else one more than the fewest hops of `sources`.
+    private func hops(_ eventId: String, at date: Date, from sources: [Relay?]) -> Int {
+        guard rate(of: eventId, at: date).seatsPerMinute == 0, let fewest = sources.compactMap({ $0?.hops }).min() else { return 0 }
+        return fewest + 1
+    }
+
+    /// What peers other than `node` passed on for `eventId` in the window.
+    private func passed(_ eventId: String, at date: Date, excluding node: String?) -> Relay? {
+        passedOn.withLock { $0[eventId].flatMap { Self.largest($0, at: date, excluding: node) } }
     }
 
     /// Notes that `node` asked this node for seats of `eventId`; returns how many peers did in the
@@ -152,29 +174,38 @@ public final class SeatDemand: Sendable {
         return wanted
     }
 
-    /// Notes that `node`'s want of `eventId` (with `hops`) still lacks `seats` after this node gave
-    /// what it could: the latest figure replaces the last one, and 0 or less forgets it.
-    package func relay(_ eventId: String, seats: Int, hops: Int, for node: String, at date: Date) {
+    /// Notes what `node`'s wants (read in full: `eventId` → seats still lacking after this node
+    /// gave what it could, and the want's hops) leave for this node to relay: each figure replaces
+    /// the last, and an event `node` no longer wants, or lacking 0, is forgotten at once.
+    /// Invariant: a want that has come `maxHops` hops is not relayed, and nothing stale keeps a
+    /// want going around a cycle of peers once its source stops wanting.
+    package func relay(_ lacking: [String: (seats: Int, hops: Int)], for node: String, at date: Date) {
         relays.withLock { relays in
-            relays[eventId, default: [:]][node] = seats > 0 ? Relay(seats: seats, hops: hops, at: date) : nil
+            for eventId in Set(relays.keys).union(lacking.keys) {
+                relays[eventId, default: [:]][node] = lacking[eventId].flatMap {
+                    $0.seats > 0 && $0.hops < SeatLedger.maxHops ? Relay(seats: $0.seats, hops: $0.hops, at: date) : nil
+                }
+            }
         }
     }
 
-    /// The seats relayed for each event over the last `window` seconds, summed over the peers that
-    /// wanted them except `node` (a want is never listed back to the peer it came from), with the
-    /// fewest hops among them.
+    /// The seats relayed for each event over the last `window` seconds: the largest figure of the
+    /// peers that wanted them except `node` (a want is never listed back to the peer it came
+    /// from), with the fewest hops among them.
     package func relayed(at date: Date, excluding node: String?) -> [String: Relay] {
-        relays.withLock { relays in relays.compactMapValues { Self.sum($0, at: date, excluding: node) } }
+        relays.withLock { relays in relays.compactMapValues { Self.largest($0, at: date, excluding: node) } }
     }
 
-    /// The seats of `byNode`'s figures from the last `window` seconds, except `node`'s, with the
-    /// fewest hops among them; nil when none counts.
-    private static func sum(_ byNode: [String: Relay], at date: Date, excluding node: String?) -> Relay? {
-        var summed: Relay?
+    /// The largest of `byNode`'s figures from the last `window` seconds, except `node`'s, with the
+    /// fewest hops among them; nil when none counts. Not their sum: in a mesh one buyer's demand
+    /// reaches a node along several paths, and summing them at every node multiplies it without
+    /// bound (a want of 10^16 seats within a minute, in the seat simulation).
+    private static func largest(_ byNode: [String: Relay], at date: Date, excluding node: String?) -> Relay? {
+        var largest: Relay?
         for (peer, relay) in byNode where peer != node && date.timeIntervalSince(relay.at) < Double(SeatDemand.window) {
-            summed = summed.map { Relay(seats: $0.seats + relay.seats, hops: min($0.hops, relay.hops), at: date) } ?? relay
+            largest = largest.map { Relay(seats: max($0.seats, relay.seats), hops: min($0.hops, relay.hops), at: date) } ?? relay
         }
-        return summed
+        return largest
     }
 
     /// When buyers here last wanted seats of `eventId`; nil if never since the node started.

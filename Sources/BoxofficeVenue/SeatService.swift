@@ -360,23 +360,15 @@ package struct SeatService: Sendable {
     package func wants(for caller: String?) async throws -> SeatWants {
         let node = store.nodeID
         let date = now()
-        let wanted = demand.wanted(at: date, excluding: caller)
-        let relayed = demand.relayed(at: date, excluding: caller)
+        let events = Set(demand.wanted(at: date, excluding: caller).keys).union(demand.relayed(at: date, excluding: caller).keys)
         return try await store.read { view in
             var wants: [SeatWants.Want] = []
-            for id in Set(wanted.keys).union(relayed.keys).sorted() {
+            for id in events.sorted() {
                 guard let document = try await view.get(Event.collection, id), !document.deleted,
                     let event = try? document.body.decode(Event.self), event.salesPolicy == .escrow, event.status == .scheduled
                 else { continue }
                 let here = try await Self.availability(of: id, event: event, node: node, at: date, in: view)
-                var rate = wanted[id] ?? SeatDemandRate()
-                let relay = relayed[id]
-                let lacking = SeatLedger.lacking(spare: here.remainingHere, perMinute: rate.seatsPerMinute, relayed: relay?.seats ?? 0)
-                guard lacking > 0 else { continue }
-                // Relayed seats count as refused demand, so that the giver's grant rule covers them.
-                let hops = rate.seatsPerMinute > 0 ? 0 : (relay?.hops ?? 0) + 1
-                rate.refused = min(1_000_000, rate.refused + Double(relay?.seats ?? 0) / SeatLedger.horizonMinutes)
-                wants.append(SeatWants.Want(eventId: id, seats: lacking, demand: rate, hops: hops))
+                if let want = demand.want(id, spare: here.remainingHere, at: date, for: caller) { wants.append(want) }
             }
             return SeatWants(wants: wants)
         }
@@ -434,7 +426,7 @@ package struct SeatService: Sendable {
         }
         // Seats go both ways over this one connection: the peer's wants are served from here. Its
         // `/sync/info` carries them; a node that does not send them there is asked.
-        var wants = known ?? []
+        var wants = known
         if known == nil {
             do {
                 wants = try await peer.seatWants().wants
@@ -442,7 +434,8 @@ package struct SeatService: Sendable {
                 Self.logger.notice("seat wants not read", metadata: ["peer": "\(peer.baseURL)", "error": "\(error)"])
             }
         }
-        for want in wants {
+        var lacking: [String: (seats: Int, hops: Int)] = [:]
+        for want in wants ?? [] {
             let own = demand.rate(of: want.eventId, at: date).seatsPerMinute
             // What this node's own demand needs over the horizon stays here (`SeatLedger.grant`).
             let given = try await give(
@@ -453,12 +446,13 @@ package struct SeatService: Sendable {
                 to: peerNode
             )
             moved = given > 0 || moved
-            // What the want still lacks, the nodes that sync with this one are asked for in turn.
-            if want.hops < SeatLedger.maxHops {
-                demand.relay(want.eventId, seats: want.seats - given, hops: want.hops, for: peerNode, at: date)
-            }
+            lacking[want.eventId] = (want.seats - given, want.hops)
         }
-        for (id, surplus) in plan.returns where !wants.contains(where: { $0.eventId == id }) {
+        // What the wants still lack, the nodes that sync with this one are asked for in turn.
+        if wants != nil {
+            demand.relay(lacking, for: peerNode, at: date)
+        }
+        for (id, surplus) in plan.returns where !(wants ?? []).contains(where: { $0.eventId == id }) {
             moved = try await give(upTo: { min(surplus, SeatLedger.surplus(remainingHere: $0, capacity: $1)) }, of: id, to: peerNode) > 0 || moved
         }
         return moved

@@ -38,6 +38,10 @@ import Testing
         #expect(demand.hops("e-2", at: start.addingTimeInterval(35), to: "hub") == 3)
         demand.passOn("e-2", seats: 5, hops: SeatLedger.maxHops, for: "venue-c", at: start.addingTimeInterval(35))
         #expect(demand.wanted("e-2", at: start.addingTimeInterval(35), excluding: "venue-b") == SeatDemandRate())
+        // Two askers' demand counts as the larger, not the sum, and travels with the fewer hops.
+        demand.passOn("e-2", seats: 4, hops: 0, for: "venue-d", at: start.addingTimeInterval(35))
+        #expect(demand.wanted("e-2", at: start.addingTimeInterval(35)).seatsPerMinute == 36)
+        #expect(demand.hops("e-2", at: start.addingTimeInterval(35), to: "hub") == 1)
         #expect(demand.wanted("e-2", at: start.addingTimeInterval(46)) == SeatDemandRate())
         // Peers that asked lately share a giver's spare; one that asked 10 s ago no longer counts.
         #expect(demand.asked("e-2", by: "venue-b", at: start) == 1)
@@ -45,18 +49,31 @@ import Testing
         #expect(demand.asked("e-2", by: "venue-c", at: start.addingTimeInterval(12)) == 1)
     }
 
-    @Test func wantsRelayedForPeersAreTheLatestFigureSummedAndNeverToldBackToTheirPeer() {
+    @Test func wantsRelayedForPeersAreTheLatestFigureAndNeverToldBackToTheirPeer() {
         let demand = SeatDemand(startedAt: start)
-        demand.relay("e-1", seats: 5, hops: 0, for: "hub", at: start)
-        demand.relay("e-1", seats: 3, hops: 2, for: "venue-b", at: start.addingTimeInterval(1))
+        demand.relay(["e-1": (5, 0)], for: "hub", at: start)
+        demand.relay(["e-1": (3, 2)], for: "venue-b", at: start.addingTimeInterval(1))
         // The latest figure for a peer replaces the one before; relays do not make this node short.
-        demand.relay("e-1", seats: 4, hops: 0, for: "hub", at: start.addingTimeInterval(2))
-        #expect(demand.relayed(at: start.addingTimeInterval(3), excluding: nil)["e-1"].map { [$0.seats, $0.hops] } == [7, 0])
+        demand.relay(["e-1": (4, 0)], for: "hub", at: start.addingTimeInterval(2))
+        // The largest figure counts, not the sum: in a mesh one want arrives along several paths.
+        #expect(demand.relayed(at: start.addingTimeInterval(3), excluding: nil)["e-1"].map { [$0.seats, $0.hops] } == [4, 0])
         #expect(demand.relayed(at: start.addingTimeInterval(3), excluding: "hub")["e-1"].map { [$0.seats, $0.hops] } == [3, 2])
         #expect(demand.wanted(at: start.addingTimeInterval(3)).isEmpty)
-        // A want served in full is forgotten; one not heard of for 10 s fades.
-        demand.relay("e-1", seats: 0, hops: 0, for: "hub", at: start.addingTimeInterval(4))
+        // What this node then wants of its other callers: the seats it relays, counted as refused
+        // demand, one hop further than the fewest; nothing from a caller's own want.
+        let want = demand.want("e-1", spare: 2, at: start.addingTimeInterval(3), for: "venue-c")
+        #expect(want == SeatWants.Want(eventId: "e-1", seats: 2, demand: SeatDemandRate(refused: 24), hops: 1))
+        #expect(demand.want("e-1", spare: 2, at: start.addingTimeInterval(3), for: "hub")?.seats == 1)
+        #expect(demand.want("e-1", spare: 7, at: start.addingTimeInterval(3), for: nil) == nil)
+        // A peer's wants replace its figures: an event it no longer wants is forgotten at once, and
+        // a want that has come 8 hops is not relayed (no cycle of peers keeps it going).
+        demand.relay([:], for: "hub", at: start.addingTimeInterval(4))
         #expect(demand.relayed(at: start.addingTimeInterval(5), excluding: nil)["e-1"]?.seats == 3)
-        #expect(demand.relayed(at: start.addingTimeInterval(11), excluding: nil).isEmpty)
+        demand.relay(["e-1": (9, SeatLedger.maxHops)], for: "venue-b", at: start.addingTimeInterval(5))
+        #expect(demand.relayed(at: start.addingTimeInterval(5), excluding: nil).isEmpty)
+        // One not heard of for 10 s fades.
+        demand.relay(["e-1": (3, 1)], for: "venue-b", at: start.addingTimeInterval(6))
+        #expect(demand.relayed(at: start.addingTimeInterval(15), excluding: nil)["e-1"]?.seats == 3)
+        #expect(demand.relayed(at: start.addingTimeInterval(16), excluding: nil).isEmpty)
     }
 }

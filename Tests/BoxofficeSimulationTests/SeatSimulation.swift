@@ -60,7 +60,7 @@ final class SeatSimulation {
     let eventId = "e-sim"
     let capacity: Int
     private let initial: [String: Int]
-    private let idleAfter: TimeInterval
+    let idleAfter: TimeInterval
     private let start = Date(timeIntervalSince1970: 1_800_000_000)
     private var random: SeededRandom
     private var nodes: [Node] = []
@@ -93,8 +93,8 @@ final class SeatSimulation {
             nodes.append(Node(index: index, initial: shares[index], startedAt: start))
             indexOf["n\(index)"] = index
         }
-        // Node 0 is the hub, the event's home, with no peers of its own. Each other node syncs with
-        // one or two earlier nodes: mostly the hub, sometimes another venue (chains, trees, meshes).
+        // Node 0 is the hub, the event's home. Each other node syncs with one or two earlier nodes:
+        // mostly the hub, sometimes another venue (chains, trees).
         for node in nodes.dropFirst() {
             let chained = Double.random(in: 0..<1, using: &random) < 0.3
             node.peers = [chained ? Int.random(in: 0..<node.index, using: &random) : 0]
@@ -102,6 +102,14 @@ final class SeatSimulation {
                 !node.peers.contains(other)
             {
                 node.peers.append(other)
+            }
+        }
+        // Meshes: some pairs sync from both ends, the hub with a few venues too, so the peers make
+        // cycles (as three nodes that each sync with the other two): seats and wants must not go
+        // round them for ever.
+        for node in nodes.dropFirst() {
+            for peer in node.peers where Double.random(in: 0..<1, using: &random) < (peer == 0 ? 0.05 : 0.3) {
+                nodes[peer].peers.append(node.index)
             }
         }
     }
@@ -280,23 +288,23 @@ final class SeatSimulation {
             moved = grant(request, demand: wanted, hops: node.demand.hops(eventId, at: date, to: peer.name), to: node, by: peer) || moved
         }
         // The peer's want, as `SeatService.wants` tells it to this node.
-        let peerWanted = peer.demand.wanted(eventId, at: date, excluding: node.name).seatsPerMinute
-        let relay = peer.demand.relayed(at: date, excluding: node.name)[eventId]
-        let lacking = SeatLedger.lacking(spare: remainingHere(peer), perMinute: peerWanted, relayed: relay?.seats ?? 0)
-        let peerWants = lacking > 0
-        if peerWants {
-            let hops = peerWanted > 0 ? 0 : (relay?.hops ?? 0) + 1
-            let wantRate = peerWanted + Double(relay?.seats ?? 0) / SeatLedger.horizonMinutes
+        let want = peer.demand.want(eventId, spare: remainingHere(peer), at: date, for: node.name)
+        var lacking: [String: (seats: Int, hops: Int)] = [:]
+        if let want {
             let own = node.demand.rate(of: eventId, at: date).seatsPerMinute
-            let seats = SeatLedger.grant(requested: lacking, spare: remainingHere(node), askerPerMinute: wantRate, ownPerMinute: own)
+            let seats = SeatLedger.grant(
+                requested: want.seats,
+                spare: remainingHere(node),
+                askerPerMinute: want.demand.seatsPerMinute,
+                ownPerMinute: own
+            )
             let given = give(seats, from: node, to: peer)
             moved = given > 0 || moved
-            if hops < SeatLedger.maxHops {
-                node.demand.relay(eventId, seats: lacking - given, hops: hops, for: peer.name, at: date)
-            }
+            lacking[eventId] = (want.seats - given, want.hops)
         }
+        node.demand.relay(lacking, for: peer.name, at: date)
         let idle = date.timeIntervalSince(node.demand.lastDemand(for: eventId) ?? node.demand.startedAt) >= idleAfter
-        if !short, !peerWants, idle {
+        if !short, want == nil, idle {
             let back = SeatLedger.giveBack(
                 surplus: SeatLedger.surplus(remainingHere: remainingHere(node), capacity: capacity),
                 from: node.name,
