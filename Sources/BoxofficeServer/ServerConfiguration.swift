@@ -29,7 +29,7 @@ public struct ServerConfiguration: Sendable {
     /// The demand for escrow seats here (sold, turned away, held); shared with the continuous
     /// sync, which moves seats between peers by it (`VenueRules.rebalance`).
     public var seatDemand = SeatDemand()
-    /// Seats unsold this long without demand go back to the peer that gave them (seconds).
+    /// Seats unsold this long without demand go back the way they came (seconds; `SeatLedger.giveBack`).
     public var seatIdleAfter: TimeInterval = 30
     /// When each node that syncs with this one was last heard from; offline after its `offlineAfter`.
     public var peerContacts = PeerContacts()

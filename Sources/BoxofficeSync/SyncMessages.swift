@@ -72,7 +72,7 @@ public struct SeatRequest: Codable, Sendable, Equatable {
     /// The caller's recent demand, which sizes the grant; absent from nodes of protocol 2 before
     /// it was added (they are granted by the older rule, sync-spec 10.2).
     public var demand: SeatDemandRate?
-    /// How many nodes the demand passed through before the caller (0, or absent: its own buyers').
+    /// 0 (or absent) for the caller's own buyers' demand; n + 1 for demand that reached it with n.
     public var hops: Int?
 
     public init(eventId: String, seats: Int, demand: SeatDemandRate? = nil, hops: Int? = nil) {

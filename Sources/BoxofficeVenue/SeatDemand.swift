@@ -63,10 +63,10 @@ public final class SeatDemand: Sendable {
     /// that wanted them: listed among this node's wants to its other callers for `window` seconds.
     private let relays = Mutex<[String: [String: Relay]]>([:])
 
-    /// One peer's want, as far as this node could not serve it.
+    /// One peer's want or request, as far as this node could not serve it.
     package struct Relay: Sendable, Equatable {
         package var seats: Int
-        /// The hops of the want it came from.
+        /// The hops of the want or request it came from.
         package var hops: Int
         var at: Date
     }
@@ -111,45 +111,43 @@ public final class SeatDemand: Sendable {
         }
     }
 
-    /// The demand for `eventId` here over the last `window` seconds, per minute: its buyers', and
-    /// the largest figure peers other than `node` passed on (never told back to where it came from).
+    /// The demand for `eventId` this node tells peer `node` of, per minute (`strongest`): its
+    /// buyers' own over the last `window` seconds, or what other peers passed on, if larger.
     package func wanted(_ eventId: String, at date: Date, excluding node: String? = nil) -> SeatDemandRate {
-        var rate = self.rate(of: eventId, at: date)
-        if let passed = passed(eventId, at: date, excluding: node) {
-            rate.refused = min(1_000_000, rate.refused + Double(passed.seats) / SeatLedger.horizonMinutes)
-        }
-        return rate
+        strongest(eventId, at: date, excluding: node, relayed: false).rate
     }
 
-    /// The hops of a request for `eventId` sent to `node`: 0 when buyers here want seats, else one
-    /// more than the fewest hops of the demand other peers passed on.
+    /// The hops of a request for `eventId` sent to `node`: 0 when its demand is this node's
+    /// buyers', else one more than those of the passed-on figure it carries.
     package func hops(_ eventId: String, at date: Date, to node: String?) -> Int {
-        hops(eventId, at: date, from: [passed(eventId, at: date, excluding: node)])
+        strongest(eventId, at: date, excluding: node, relayed: false).hops
     }
 
     /// What this node lists among its wants for `eventId` to `caller` (`GET /sync/seat-wants`),
-    /// holding `spare` unsold seats: what its demand (its buyers', and passed on by other peers)
-    /// and the seats it relays for other peers need beyond `spare`; nil when it lacks nothing.
-    /// Relayed seats count as refused demand, so that the giver's grant rule covers them.
+    /// holding `spare` unsold seats: the seats its demand (`strongest`, relayed wants included)
+    /// needs beyond `spare`; nil when it lacks nothing.
     package func want(_ eventId: String, spare: Int, at date: Date, for caller: String?) -> SeatWants.Want? {
-        var rate = wanted(eventId, at: date, excluding: caller)
-        let relay = relays.withLock { $0[eventId].flatMap { Self.largest($0, at: date, excluding: caller) } }
-        let lacking = SeatLedger.lacking(spare: spare, perMinute: rate.seatsPerMinute, relayed: relay?.seats ?? 0)
+        let demand = strongest(eventId, at: date, excluding: caller, relayed: true)
+        let lacking = SeatLedger.need(perMinute: demand.rate.seatsPerMinute) - spare
         guard lacking > 0 else { return nil }
-        let hops = hops(eventId, at: date, from: [passed(eventId, at: date, excluding: caller), relay])
-        rate.refused = min(1_000_000, rate.refused + Double(relay?.seats ?? 0) / SeatLedger.horizonMinutes)
-        return SeatWants.Want(eventId: eventId, seats: lacking, demand: rate, hops: hops)
+        return SeatWants.Want(eventId: eventId, seats: lacking, demand: demand.rate, hops: demand.hops)
     }
 
-    /// 0 when buyers here want seats of `eventId`, else one more than the fewest hops of `sources`.
-    private func hops(_ eventId: String, at date: Date, from sources: [Relay?]) -> Int {
-        guard rate(of: eventId, at: date).seatsPerMinute == 0, let fewest = sources.compactMap({ $0?.hops }).min() else { return 0 }
-        return fewest + 1
-    }
-
-    /// What peers other than `node` passed on for `eventId` in the window.
-    private func passed(_ eventId: String, at date: Date, excluding node: String?) -> Relay? {
-        passedOn.withLock { $0[eventId].flatMap { Self.largest($0, at: date, excluding: node) } }
+    /// The demand for `eventId` this node tells peer `node` of, and its hops: its buyers' own
+    /// (hops 0), or, if larger, the largest figure peers other than `node` passed on or (with
+    /// `relayed`) their wants still lack, as refused seats, one hop more than that figure's.
+    /// Invariant: the largest, never a sum. In a cycle of peers a sum adds a node's own demand
+    /// back every time round, and in a mesh one buyer's demand arrives along several paths.
+    private func strongest(_ eventId: String, at date: Date, excluding node: String?, relayed: Bool) -> (rate: SeatDemandRate, hops: Int) {
+        var rate = self.rate(of: eventId, at: date)
+        var figures = [passedOn.withLock { $0[eventId].flatMap { Self.largest($0, at: date, excluding: node) } }]
+        if relayed { figures.append(relays.withLock { $0[eventId].flatMap { Self.largest($0, at: date, excluding: node) } }) }
+        guard let largest = Self.largest(of: figures.compactMap { $0 }),
+            case let perMinute = min(1_000_000, Double(largest.seats) / SeatLedger.horizonMinutes), perMinute > rate.seatsPerMinute
+        else { return (rate, 0) }
+        // Counted as refused seats, so that the giver's grant rule covers them.
+        rate.refused += perMinute - rate.seatsPerMinute
+        return (rate, largest.hops + 1)
     }
 
     /// Notes that `node` asked this node for seats of `eventId`; returns how many peers did in the
@@ -191,21 +189,21 @@ public final class SeatDemand: Sendable {
 
     /// The seats relayed for each event over the last `window` seconds: the largest figure of the
     /// peers that wanted them except `node` (a want is never listed back to the peer it came
-    /// from), with the fewest hops among them.
+    /// from), with its hops.
     package func relayed(at date: Date, excluding node: String?) -> [String: Relay] {
         relays.withLock { relays in relays.compactMapValues { Self.largest($0, at: date, excluding: node) } }
     }
 
-    /// The largest of `byNode`'s figures from the last `window` seconds, except `node`'s, with the
-    /// fewest hops among them; nil when none counts. Not their sum: in a mesh one buyer's demand
-    /// reaches a node along several paths, and summing them at every node multiplies it without
-    /// bound (a want of 10^16 seats within a minute, in the seat simulation).
+    /// The largest of `byNode`'s figures from the last `window` seconds, except `node`'s; nil when
+    /// none counts.
     private static func largest(_ byNode: [String: Relay], at date: Date, excluding node: String?) -> Relay? {
-        var largest: Relay?
-        for (peer, relay) in byNode where peer != node && date.timeIntervalSince(relay.at) < Double(SeatDemand.window) {
-            largest = largest.map { Relay(seats: max($0.seats, relay.seats), hops: min($0.hops, relay.hops), at: date) } ?? relay
-        }
-        return largest
+        largest(of: byNode.filter { $0.key != node && date.timeIntervalSince($0.value.at) < Double(SeatDemand.window) }.map(\.value))
+    }
+
+    /// The figure with the most seats, and of those the fewest hops: its own hops, so that an
+    /// echo that has gone round a cycle keeps counting its hops and dies at `maxHops`.
+    private static func largest(of figures: [Relay]) -> Relay? {
+        figures.max { ($0.seats, -$0.hops) < ($1.seats, -$1.hops) }
     }
 
     /// When buyers here last wanted seats of `eventId`; nil if never since the node started.

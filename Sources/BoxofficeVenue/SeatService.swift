@@ -313,7 +313,7 @@ package struct SeatService: Sendable {
     /// Answers a peer that is short of seats (`POST /sync/seat-requests`) by `SeatLedger.grant`:
     /// by the peer's demand when it sends one, keeping what this node's own demand needs. What the
     /// peer's demand needs beyond the grant becomes demand passed on here: this node then asks its
-    /// own peers and shows it among its wants (`GET /sync/seat-wants`).
+    /// other peers and shows it among its wants to other callers (`GET /sync/seat-wants`).
     package func grant(_ request: SeatRequest, to peer: String) async throws -> SeatGrant {
         let id = try Validate.id(request.eventId, field: "eventId")
         let peer = try Validate.id(peer, field: "keyid")
@@ -436,6 +436,11 @@ package struct SeatService: Sendable {
         }
         var lacking: [String: (seats: Int, hops: Int)] = [:]
         for want in wants ?? [] {
+            // A peer's want is a claim like its requests: out of range, it moves nothing.
+            guard (1...1_000_000).contains(want.seats), (0...1_000).contains(want.hops) else {
+                Self.logger.notice("seat want refused", metadata: ["peer": "\(peer.baseURL)", "event": "\(want.eventId)", "seats": "\(want.seats)"])
+                continue
+            }
             let own = demand.rate(of: want.eventId, at: date).seatsPerMinute
             // What this node's own demand needs over the horizon stays here (`SeatLedger.grant`).
             let given = try await give(

@@ -67,7 +67,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between syncs with each peer.")
     var syncInterval = 2.0
 
-    @Option(help: "Seconds without demand after which this node gives unsold escrow seats back to the peer that gave them.")
+    @Option(
+        help:
+            "Seconds without demand after which this node gives unsold escrow seats back the way they came (to the event's home, or to the peer that gave them)."
+    )
     var seatIdleAfter = 30.0
 
     @Option(

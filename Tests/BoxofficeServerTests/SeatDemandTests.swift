@@ -38,15 +38,35 @@ import Testing
         #expect(demand.hops("e-2", at: start.addingTimeInterval(35), to: "hub") == 3)
         demand.passOn("e-2", seats: 5, hops: SeatLedger.maxHops, for: "venue-c", at: start.addingTimeInterval(35))
         #expect(demand.wanted("e-2", at: start.addingTimeInterval(35), excluding: "venue-b") == SeatDemandRate())
-        // Two askers' demand counts as the larger, not the sum, and travels with the fewer hops.
+        // Two askers' demand counts as the larger, not the sum, and travels with its own hops.
         demand.passOn("e-2", seats: 4, hops: 0, for: "venue-d", at: start.addingTimeInterval(35))
         #expect(demand.wanted("e-2", at: start.addingTimeInterval(35)).seatsPerMinute == 36)
-        #expect(demand.hops("e-2", at: start.addingTimeInterval(35), to: "hub") == 1)
+        #expect(demand.hops("e-2", at: start.addingTimeInterval(35), to: "hub") == 3)
         #expect(demand.wanted("e-2", at: start.addingTimeInterval(46)) == SeatDemandRate())
         // Peers that asked lately share a giver's spare; one that asked 10 s ago no longer counts.
         #expect(demand.asked("e-2", by: "venue-b", at: start) == 1)
         #expect(demand.asked("e-2", by: "venue-c", at: start.addingTimeInterval(5)) == 2)
         #expect(demand.asked("e-2", by: "venue-c", at: start.addingTimeInterval(12)) == 1)
+    }
+
+    /// A node tells its peers the larger of its buyers' demand and what was passed on to it, never
+    /// the sum: in a cycle of peers its own demand comes back to it, and a sum would add it again
+    /// every time round.
+    @Test func ownDemandAndPassedOnDemandCountAsTheLargerNeverTheSum() async throws {
+        let demand = SeatDemand(startedAt: start)
+        _ = try await demand.noting("e-1", seats: 6, at: start) { () }
+        demand.passOn("e-1", seats: 3, hops: 1, for: "venue-b", at: start)
+        #expect(demand.wanted("e-1", at: start) == SeatDemandRate(sold: 36))
+        #expect(demand.hops("e-1", at: start, to: "hub") == 0)
+        // A larger figure (this node's own demand come round a cycle, say) takes over with its hops.
+        demand.passOn("e-1", seats: 10, hops: 4, for: "venue-b", at: start)
+        #expect(demand.wanted("e-1", at: start) == SeatDemandRate(sold: 36, refused: 24))
+        #expect(demand.hops("e-1", at: start, to: "hub") == 5)
+        #expect(
+            demand.want("e-1", spare: 4, at: start, for: "hub")
+                == SeatWants.Want(eventId: "e-1", seats: 6, demand: SeatDemandRate(sold: 36, refused: 24), hops: 5)
+        )
+        #expect(demand.want("e-1", spare: 4, at: start, for: "venue-b")?.seats == 2)
     }
 
     @Test func wantsRelayedForPeersAreTheLatestFigureAndNeverToldBackToTheirPeer() {

@@ -69,6 +69,8 @@ final class SeatSimulation {
     private(set) var violations: [String] = []
     /// Seats moved by requests, wants and returns.
     private(set) var moves = 0
+    /// Of those, seats idle nodes gave back.
+    private(set) var returned = 0
 
     var nodeCount: Int { nodes.count }
     var now: Date { start.addingTimeInterval(TimeInterval(tick)) }
@@ -276,7 +278,7 @@ final class SeatSimulation {
 
     /// After a sync of `node` with `peer`, as `SeatService.rebalance` does it: `node` asks `peer`
     /// for seats if it is short, gives `peer` what `peer` wants and `node` can spare, and gives
-    /// back idle seats that `peer` gave it. Returns whether seats moved.
+    /// idle seats back the way they came (`SeatLedger.giveBack`). Returns whether seats moved.
     private func rebalance(_ node: Node, with peer: Node) async -> Bool {
         let date = now
         let wanted = node.demand.wanted(eventId, at: date, excluding: peer.name)
@@ -312,7 +314,9 @@ final class SeatSimulation {
                 home: nodes[0].name,
                 rows: node.rows.values.map(\.row)
             )
-            moved = give(back, from: node, to: peer) > 0 || moved
+            let given = give(back, from: node, to: peer)
+            returned += given
+            moved = given > 0 || moved
         }
         return moved
     }

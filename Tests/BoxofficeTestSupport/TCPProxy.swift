@@ -68,18 +68,22 @@ public final class TCPProxy: Sendable {
     /// Stops accepting and tears everything down.
     public func close() {
         cut()
-        state.withLock { $0.closed = true }
-        shutdown(listener, Int32(SHUT_RDWR))
+        state.withLock { state in
+            state.closed = true
+            // Under the lock the accept loop takes before it closes the listener.
+            shutdown(listener, Int32(SHUT_RDWR))
+        }
     }
 
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
+                let failure = errno
                 // A connection its client gave up on before it was taken (ECONNABORTED), or a
                 // moment without descriptors, must not end the link for good: only `close` does.
                 if state.withLock({ $0.closed }) { break }
-                if errno != EINTR && errno != ECONNABORTED { usleep(10_000) }
+                if failure != EINTR && failure != ECONNABORTED { usleep(10_000) }
                 continue
             }
             guard let target = state.withLock({ $0.open && !$0.closed ? $0.target : nil }), let upstream = Self.connect(to: target) else {

@@ -131,13 +131,6 @@ extension SeatLedger {
         return max(0, min(requested, need(perMinute: askerPerMinute), share))
     }
 
-    /// How many seats a node lists among its wants (`GET /sync/seat-wants`) for an event where it
-    /// holds `spare` unsold seats, has a demand of `perMinute` and relays `relayed` seats that its
-    /// peers' wants lacked: what both need beyond its spare (nothing unless positive).
-    public static func lacking(spare: Int, perMinute: Double, relayed: Int) -> Int {
-        need(perMinute: perMinute) + max(0, relayed) - spare
-    }
-
     /// A want that passed through this many nodes is not relayed further, so a want echoed around
     /// a cycle of peers dies out.
     public static let maxHops = 8
