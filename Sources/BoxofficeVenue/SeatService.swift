@@ -319,12 +319,12 @@ package struct SeatService: Sendable {
         let peer = try Validate.id(peer, field: "keyid")
         let node = store.nodeID
         guard peer != node else { throw DomainError.conflictsWithState(field: "keyid", reason: "a node does not ask itself for seats") }
-        guard (1...1_000_000).contains(request.seats) else { throw DomainError.invalidField("seats", "seats must be between 1 and 1,000,000") }
+        guard Self.claimedSeats.contains(request.seats) else { throw DomainError.invalidField("seats", "seats must be between 1 and 1,000,000") }
         if let asked = request.demand, ![asked.sold, asked.refused, asked.held].allSatisfy({ (0...1_000_000).contains($0) }) {
             throw DomainError.invalidField("demand", "demand counts seats per minute, each between 0 and 1,000,000")
         }
         let hops = request.hops ?? 0
-        guard (0...1_000).contains(hops) else { throw DomainError.invalidField("hops", "hops must be between 0 and 1,000") }
+        guard Self.claimedHops.contains(hops) else { throw DomainError.invalidField("hops", "hops must be between 0 and 1,000") }
         let date = now()
         let own = demand.rate(of: id, at: date).seatsPerMinute
         let askers = demand.asked(id, by: peer, at: date)
@@ -437,7 +437,7 @@ package struct SeatService: Sendable {
         var lacking: [String: (seats: Int, hops: Int)] = [:]
         for want in wants ?? [] {
             // A peer's want is a claim like its requests: out of range, it moves nothing.
-            guard (1...1_000_000).contains(want.seats), (0...1_000).contains(want.hops) else {
+            guard Self.claimedSeats.contains(want.seats), Self.claimedHops.contains(want.hops) else {
                 Self.logger.notice("seat want refused", metadata: ["peer": "\(peer.baseURL)", "event": "\(want.eventId)", "seats": "\(want.seats)"])
                 continue
             }
@@ -492,6 +492,9 @@ package struct SeatService: Sendable {
     }
 
     private static let logger = Logger(label: "boxoffice.seats")
+    /// The seats and hops a peer's request or want may claim (sync-spec 10.2); beyond, it moves nothing.
+    private static let claimedSeats = 1...1_000_000
+    private static let claimedHops = 0...1_000
 
     /// Short of seats: below the low-water mark with recent demand here (its buyers', or passed on
     /// by peers other than `peer`).
