@@ -50,9 +50,9 @@ public struct JSONBody: Hashable, Sendable {
         var found = Fields()
         var scanner = JSONScanner(bytes)
         do {
-            try scanner.object { key, value in
-                if keys.contains(key), value.peek() == UInt8(ascii: "\"") {
-                    found.pairs.append((key, try value.string()))
+            try scanner.object(matching: keys) { position, value in
+                if let position, value.peek() == UInt8(ascii: "\"") {
+                    found.pairs.append((keys[position], try value.string()))
                     if stoppingEarly && found.pairs.count == keys.count { throw FoundAll() }
                 } else {
                     _ = try value.rawValue()

@@ -42,13 +42,24 @@ package struct JSONScanner {
     /// Reads an object, calling `field` for each key with the scanner positioned at its value;
     /// `field` must consume the value (read it, or skip it with `rawValue()`).
     package mutating func object(_ field: (String, inout JSONScanner) throws -> Void) throws {
+        try members(key: { scanner throws(Malformed) in try scanner.string() }, field)
+    }
+
+    /// Reads an object as `object(_:)` does, giving each key as the position of the equal name in
+    /// `names` (nil for any other key) without making it a String: a scan for a few fields of a
+    /// body passes over all the others (the store reads a synced ticket's index keys this way).
+    package mutating func object(matching names: [String], _ field: (Int?, inout JSONScanner) throws -> Void) throws {
+        try members(key: { scanner throws(Malformed) in try scanner.key(matching: names) }, field)
+    }
+
+    private mutating func members<Key>(key: (inout JSONScanner) throws(Malformed) -> Key, _ field: (Key, inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         if peek() == UInt8(ascii: "}") {
             offset += 1
             return
         }
         while true {
-            let key = try string()
+            let key = try key(&self)
             try expect(UInt8(ascii: ":"))
             try field(key, &self)
             guard let next = peek() else { throw fail("',' or '}'") }
@@ -122,6 +133,22 @@ package struct JSONScanner {
             }
         }
         throw fail("closing '\"'")
+    }
+
+    /// The position in `names` of the key string here; a key with escapes is read as `string()`.
+    private mutating func key(matching names: [String]) throws(Malformed) -> Int? {
+        let start = offset
+        try expect(UInt8(ascii: "\""))
+        var end = offset
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+            offset = start
+            let key = try string()
+            return names.firstIndex(of: key)
+        }
+        let key = bytes[offset..<end]
+        offset = end + 1
+        return names.firstIndex { $0.utf8.count == key.count && $0.utf8.elementsEqual(key) }
     }
 
     /// The four hex digits of a `\\u` escape.

@@ -65,6 +65,13 @@ import Testing
         }
     }
 
+    @Test func namesAreMatchedWholeAndThroughEscapes() {
+        // `\u0049` is "I": a key written with an escape names the same field as one without.
+        let body = JSONBody(unchecked: Array(#"{"code":"T-1","event":"no","eventIdX":"no","event\u0049d":"e-1"}"#.utf8))
+        #expect(body.strings(["eventId", "code"]) == ["eventId": "e-1", "code": "T-1"])
+        #expect(body.string("eventId") == "e-1")
+    }
+
     @Test func oneStringStopsReadingAtItsField() {
         let body = JSONBody(unchecked: Array(#"{"code":"T-1","count":3,"eventId":"e-1","userId":"u-1"}"#.utf8))
         #expect(body.string("eventId") == "e-1")
