@@ -20,7 +20,7 @@ run() {
 run bench/store.sh --seconds 0.2 --writers 1 4 --recovery-documents 1000
 run bench/api.sh 1 4
 run bench/pages.sh 1 4
-run bench/sync.sh 2000
+run bench/sync.sh 2000 2
 run bench/hub.sh 1 4 2000
 run bench/scale.sh 3 10
 run bench/idle-connections.sh 200
