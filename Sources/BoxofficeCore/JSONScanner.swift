@@ -135,12 +135,15 @@ package struct JSONScanner {
         throw fail("closing '\"'")
     }
 
-    /// The position in `names` of the key string here; a key with escapes is read as `string()`.
+    /// The position in `names` of the key string here. A key with escapes or non-ASCII text is
+    /// read as `string()` and compared as text, as Strings compare (`é` in one or two scalars).
     private mutating func key(matching names: [String]) throws(Malformed) -> Int? {
         let start = offset
         try expect(UInt8(ascii: "\""))
         var end = offset
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20, bytes[end] < 0x80 {
+            end += 1
+        }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
             offset = start
             let key = try string()
