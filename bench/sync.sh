@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 RUNS=${2:-1}
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "runs must be a whole number, at least 1" >&2; exit 2; }
 SECRET=bench-sync-secret-0123456789
 source bench/common.sh
 
@@ -24,6 +25,7 @@ for run in $(seq "$RUNS"); do
   $BIN/boxoffice serve --data "$WORK/b" --node-id "venue-b$run" --port 18302 --secret "$SECRET" >/dev/null 2>&1 & PIDS+=($!)
   wait_for http://127.0.0.1:18302/health
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+  unset 'PIDS[-1]'
   FULL=$($BIN/boxoffice sync http://127.0.0.1:18301 --data "$WORK/b" --secret "$SECRET" --pull-only | tail -1)
 
   # curl alone: every page of A's feed on one keep-alive connection, each request signed with B's
