@@ -88,9 +88,7 @@ package struct JSONScanner {
     package mutating func string() throws(Malformed) -> String {
         try expect(UInt8(ascii: "\""))
         // Most strings have no escapes: take their bytes as they are.
-        var end = offset
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+        if let end = plainEnd() {
             defer { offset = end + 1 }
             return String(decoding: bytes[offset..<end], as: UTF8.self)
         }
@@ -135,19 +133,27 @@ package struct JSONScanner {
         throw fail("closing '\"'")
     }
 
+    /// Where the string whose contents start here ends (its closing quote), when its bytes can be
+    /// taken as they are: no escapes, no control characters and, with `asciiOnly`, no non-ASCII
+    /// text; nil otherwise.
+    private func plainEnd(asciiOnly: Bool = false) -> Int? {
+        var end = offset
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20,
+            !asciiOnly || bytes[end] < 0x80
+        {
+            end += 1
+        }
+        return end < bytes.count && bytes[end] == UInt8(ascii: "\"") ? end : nil
+    }
+
     /// The position in `names` of the key string here. A key with escapes or non-ASCII text is
     /// read as `string()` and compared as text, as Strings compare (`é` in one or two scalars).
     private mutating func key(matching names: [String]) throws(Malformed) -> Int? {
         let start = offset
         try expect(UInt8(ascii: "\""))
-        var end = offset
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20, bytes[end] < 0x80 {
-            end += 1
-        }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+        guard let end = plainEnd(asciiOnly: true) else {
             offset = start
-            let key = try string()
-            return names.firstIndex(of: key)
+            return names.firstIndex(of: try string())
         }
         let key = bytes[offset..<end]
         offset = end + 1
@@ -237,9 +243,7 @@ package struct JSONScanner {
     private mutating func skipString() throws(Malformed) {
         let start = offset
         try expect(UInt8(ascii: "\""))
-        var end = offset
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+        if let end = plainEnd() {
             offset = end + 1
             return
         }
