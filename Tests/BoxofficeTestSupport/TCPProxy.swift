@@ -22,6 +22,8 @@ public final class TCPProxy: Sendable {
         var open = true
         var closed = false
         var connections: Set<Int32> = []
+        /// Cut the link once this many bytes in all have been read from it.
+        var cutAt: Int?
     }
 
     public init() throws {
@@ -59,8 +61,17 @@ public final class TCPProxy: Sendable {
         }
     }
 
+    /// Cuts the link once `bytes` in all (both ways, since it was made) have been read from it: mid-
+    /// response when the count falls inside one. The read that reaches the count is not passed on.
+    public func cut(afterBytes bytes: Int) {
+        state.withLock { $0.cutAt = bytes }
+    }
+
     public func restore() {
-        state.withLock { $0.open = true }
+        state.withLock { state in
+            state.open = true
+            state.cutAt = nil
+        }
     }
 
     public var isOpen: Bool { state.withLock { $0.open } }
@@ -103,7 +114,15 @@ public final class TCPProxy: Sendable {
             let finished = Mutex(0)
             for (from, to) in [(client, upstream), (upstream, client)] {
                 Thread { [self] in
-                    Self.pump(from: from, to: to) { bytes in recorded.withLock { $0 += bytes } }
+                    Self.pump(from: from, to: to) { bytes in
+                        let crossed = recorded.withLock { recorded in
+                            recorded += bytes
+                            return recorded.count
+                        }
+                        guard let limit = state.withLock({ $0.cutAt }), crossed >= limit else { return true }
+                        cut()
+                        return false
+                    }
                     // The second pump to finish closes both ends.
                     guard
                         finished.withLock({ count in
@@ -122,16 +141,18 @@ public final class TCPProxy: Sendable {
         Glibc.close(listener)
     }
 
-    private static func pump(from: Int32, to: Int32, record: (ArraySlice<UInt8>) -> Void) {
+    /// Forwards what `from` sends to `to` until either end closes, or `record` says to stop.
+    private static func pump(from: Int32, to: Int32, record: (ArraySlice<UInt8>) -> Bool) {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         loop: while true {
             let count = buffer.withUnsafeMutableBytes { read(from, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
-            record(buffer[..<count])
+            guard record(buffer[..<count]) else { break }
             var sent = 0
             while sent < count {
-                let written = buffer.withUnsafeBytes { write(to, $0.baseAddress! + sent, count - sent) }
+                // MSG_NOSIGNAL: a socket that `cut` shut down meanwhile fails this call; it raises no SIGPIPE.
+                let written = buffer.withUnsafeBytes { send(to, $0.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL)) }
                 if written < 0 && errno == EINTR { continue }
                 guard written > 0 else { break loop }
                 sent += written
