@@ -1,5 +1,4 @@
 import BoxofficeCore
-import Dispatch
 
 /// The in-memory state of the store: the current version of every document and the changes
 /// feed. Rebuilt from the snapshot and the journal at start-up; owned by `DocumentStore`, which
@@ -36,35 +35,6 @@ final class DocumentIndex {
 
     /// Makes `entry` the current version of its document.
     func apply(_ entry: SequencedDocument) {
-        apply(entry, keys: nil)
-    }
-
-    /// Makes each entry of a batch the current version of its document, in order. The secondary
-    /// keys of a large batch are read on two threads first: a synced page is a thousand bodies to
-    /// scan, and the writer is the one part of a pull that cannot run beside the others.
-    func apply(_ batch: [SequencedDocument]) {
-        guard batch.count >= 64, !secondary.isEmpty else {
-            for entry in batch { apply(entry, keys: nil) }
-            return
-        }
-        let definitions = secondary.map(\.definition)
-        var keys = [[[String]]](repeating: [], count: batch.count)
-        keys.withUnsafeMutableBufferPointer { buffer in
-            // Invariant: the two threads write disjoint halves of the buffer, and it outlives them.
-            nonisolated(unsafe) let out = buffer
-            let half = batch.count / 2
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                for position in part == 0 ? 0..<half : half..<batch.count {
-                    let document = batch[position].document
-                    out[position] = definitions.filter { $0.collection == document.collection }.map { $0.keys(document) }
-                }
-            }
-        }
-        for (entry, keys) in zip(batch, keys) { apply(entry, keys: keys) }
-    }
-
-    /// `keys`: the entry's keys in each secondary index of its collection, when read already.
-    private func apply(_ entry: SequencedDocument, keys: [[String]]?) {
         let key = entry.document.key
         let slot = Self.claim(&slots[key, default: -1], next: entries.count)
         let previous: Document?
@@ -77,10 +47,8 @@ final class DocumentIndex {
             entries[slot] = entry
         }
         log.append(seq: entry.seq, slot: slot, replacing: previous != nil)
-        var filed = 0
         for position in secondary.indices where secondary[position].definition.collection == key.collection {
-            secondary[position].replace(previous, with: entry.document, at: slot, keys: keys?[filed])
-            filed += 1
+            secondary[position].replace(previous, with: entry.document, at: slot)
         }
         lastSeq = entry.seq
         if entry.document.version.hlc > maxHLC { maxHLC = entry.document.version.hlc }

@@ -233,7 +233,7 @@ public actor DocumentStore: VersionedStore {
         let entries = transaction.writes.enumerated().map { SequencedDocument(seq: firstSeq + UInt64($0.offset), document: $0.element) }
         let frame = JournalRecord.frame(.versions(entries))
         try journal.append(frame, firstSeq: firstSeq, lastSeq: entries.last!.seq)
-        index.apply(entries)
+        for entry in entries { index.apply(entry) }
         appliedSeq.store(index.lastSeq, ordering: .releasing)
         materializer.enqueue(entries)
         journalBytesSinceSnapshot += frame.count

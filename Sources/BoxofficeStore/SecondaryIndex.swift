@@ -28,10 +28,9 @@ struct SecondaryIndexState {
 
     func slots(_ key: String) -> [Int] { buckets[key] ?? [] }
 
-    /// Files the document at `slot` under the keys of `new` instead of those of `old`; `keys`
-    /// are those of `new` when they were read already.
-    mutating func replace(_ old: Document?, with new: Document, at slot: Int, keys: [String]? = nil) {
-        let added = keys ?? definition.keys(new)
+    /// Files the document at `slot` under the keys of `new` instead of those of `old`.
+    mutating func replace(_ old: Document?, with new: Document, at slot: Int) {
+        let added = definition.keys(new)
         let removed = old.map(definition.keys) ?? []
         // Most new versions are filed as their last one was (a ticket checked in, a profile edited).
         guard added != removed else { return }
