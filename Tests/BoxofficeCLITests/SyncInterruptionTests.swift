@@ -11,13 +11,7 @@ import Testing
         let a = try await SyncTests.Node(temporary, "a")
         let b = try await SyncTests.Node(temporary, "b")
         defer { for node in [a, b] { node.running.stop() } }
-        // Enough versions for several 1,000-version batches.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask { for n in 0..<400 { _ = try await a.createEvent("Event \(worker)-\(n)") } }
-            }
-            try await group.waitForAll()
-        }
+        try await createEvents(on: a)
         var random = SeededRandom()
         let push = try ChildProcess("boxoffice", ["sync", b.url, "--data", a.data, "--secret", SyncTests.secret, "--push-only"])
         try await Task.sleep(for: .milliseconds(Int.random(in: 50...400, using: &random)))  // the random moment of the crash
@@ -41,24 +35,10 @@ import Testing
         defer { temporary.remove() }
         let a = try await SyncTests.Node(temporary, "a")
         defer { a.running.stop() }
-        // Three 1,000-version pages and a bit.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask { for n in 0..<400 { _ = try await a.createEvent("Event \(worker)-\(n)") } }
-            }
-            try await group.waitForAll()
-        }
-        var feed: [String] = []  // a's documents in feed order
-        var pageBytes: [Int] = []
-        var since = 0
-        while true {
-            let raw = try await a.client.raw(.get, "/sync/changes?since=\(since)&limit=1000", signedBy: a.key)
-            let page = try JSONValue(parsing: Data(raw.utf8))
-            feed += try (page["versions"]?.array ?? []).map { "\(try #require($0["collection"]?.string))/\(try #require($0["id"]?.string))" }
-            pageBytes.append(raw.utf8.count)
-            since = try #require(page["next"]?.int)
-            if page["complete"] == true { break }
-        }
+        try await createEvents(on: a)
+        let pages = try await SyncTests.feedPages(of: a.client, key: a.key)
+        let feed = try pages.flatMap { try ($0.parsed["versions"]?.array ?? []).map(SyncTests.documentKey) }  // a's documents in feed order
+        let pageBytes = pages.map(\.raw.utf8.count)
         try #require(pageBytes.count >= 4)
 
         // The link to a breaks halfway through the third page, which arrives while the second
@@ -85,7 +65,7 @@ import Testing
 
         let cutOff = try pull()
         #expect(cutOff.status != 0, "the sync reports the broken link")
-        // Whole pages, each after the one before it: a prefix of a's feed, two pages at least.
+        // Whole pages, each after the one before it: the first two pages of a's feed.
         let kept = try held()
         #expect(kept.count == 2_000, "\(kept.count) of \(feed.count)")
         #expect(kept == Set(feed.prefix(kept.count)))
@@ -94,5 +74,15 @@ import Testing
         let resumed = try pull()
         #expect(resumed.status == 0, "\(resumed.errors)")
         #expect(try held() == Set(feed))
+    }
+
+    /// 3,200 events on `node`, made eight at a time: three 1,000-version batches and a bit.
+    private func createEvents(on node: SyncTests.Node) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask { for n in 0..<400 { _ = try await node.createEvent("Event \(worker)-\(n)") } }
+            }
+            try await group.waitForAll()
+        }
     }
 }

@@ -62,17 +62,31 @@ import Testing
     /// `key` belongs to, as its exact JSON, by collection/id.
     static func documents(of client: HTTPTestClient, key: NodeKey) async throws -> [String: String] {
         var all: [String: String] = [:]
+        for page in try await feedPages(of: client, key: key) {
+            for version in page.parsed["versions"]?.array ?? [] {
+                all[try documentKey(of: version)] = String(decoding: try version.sortedJSON(), as: UTF8.self)
+            }
+        }
+        return all
+    }
+
+    /// Every page of the feed of the node `client` talks to, from its start, read as the node
+    /// `key` belongs to: each as it came over the wire and parsed.
+    static func feedPages(of client: HTTPTestClient, key: NodeKey) async throws -> [(raw: String, parsed: JSONValue)] {
+        var pages: [(raw: String, parsed: JSONValue)] = []
         var since = 0
         while true {
             let raw = try await client.raw(.get, "/sync/changes?since=\(since)&limit=1000", signedBy: key)
             let page = try JSONValue(parsing: Data(raw.utf8))
-            for version in page["versions"]?.array ?? [] {
-                let key = "\(try #require(version["collection"]?.string))/\(try #require(version["id"]?.string))"
-                all[key] = String(decoding: try version.sortedJSON(), as: UTF8.self)
-            }
-            since = page["next"]?.int ?? 0
-            if page["complete"] == true { return all }
+            pages.append((raw, page))
+            since = try #require(page["next"]?.int)
+            if page["complete"] == true { return pages }
         }
+    }
+
+    /// A version's document as collection/id.
+    static func documentKey(of version: JSONValue) throws -> String {
+        "\(try #require(version["collection"]?.string))/\(try #require(version["id"]?.string))"
     }
 
     /// Anything `boxoffice sync` can sync with: a URL.
