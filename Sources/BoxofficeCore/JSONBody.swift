@@ -48,6 +48,7 @@ public struct JSONBody: Hashable, Sendable {
 
     private func scan(for keys: [String], stoppingEarly: Bool) -> Fields {
         var found = Fields()
+        found.pairs.reserveCapacity(keys.count)
         var scanner = JSONScanner(bytes)
         do {
             try scanner.object(matching: keys) { position, value in

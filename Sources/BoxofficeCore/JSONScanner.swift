@@ -1,3 +1,5 @@
+import Glibc
+
 /// A small pull parser over JSON bytes. It gives what JSONDecoder cannot: the exact bytes of a
 /// value (the sync wire format passes document bodies through untouched, so every node stores
 /// byte-identical documents), and a few fields of a body without decoding the rest (the
@@ -137,13 +139,16 @@ package struct JSONScanner {
     /// taken as they are: no escapes, no control characters and, with `asciiOnly`, no non-ASCII
     /// text; nil otherwise.
     private func plainEnd(asciiOnly: Bool = false) -> Int? {
-        var end = offset
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20,
-            !asciiOnly || bytes[end] < 0x80
-        {
-            end += 1
+        // Through a pointer: this loop runs over every string of every body a peer sends.
+        bytes.withUnsafeBufferPointer { bytes in
+            var end = offset
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20,
+                !asciiOnly || bytes[end] < 0x80
+            {
+                end += 1
+            }
+            return end < bytes.count && bytes[end] == UInt8(ascii: "\"") ? end : nil
         }
-        return end < bytes.count && bytes[end] == UInt8(ascii: "\"") ? end : nil
     }
 
     /// The position in `names` of the key string here. A key with escapes or non-ASCII text is
@@ -155,9 +160,16 @@ package struct JSONScanner {
             offset = start
             return names.firstIndex(of: try string())
         }
-        let key = bytes[offset..<end]
+        let key = offset..<end
         offset = end + 1
-        return names.firstIndex { $0.utf8.count == key.count && $0.utf8.elementsEqual(key) }
+        return bytes.withUnsafeBufferPointer { bytes in
+            names.firstIndex { name in
+                // A String's bytes compared at once (a byte-by-byte comparison of the views measured 7 % of a scan).
+                name.utf8.count == key.count
+                    && name.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress! + key.lowerBound, key.count) == 0 }
+                        ?? name.utf8.elementsEqual(bytes[key])
+            }
+        }
     }
 
     /// The four hex digits of a `\\u` escape.

@@ -105,6 +105,20 @@ import Testing
         #expect((try? JSONCoding.decode(Small.self, from: bytes)) == Self.foundation(Small.self, bytes))
     }
 
+    /// An optional member is read with one lookup here: absent and null are both nil, as in JSONDecoder.
+    @Test(arguments: [#"{}"#, #"{"count":null,"text":null,"price":null,"flag":null}"#, #"{"count":3,"text":"t","price":2,"flag":false}"#])
+    func optionalMembersReadAsJSONDecoderReadsThem(_ text: String) throws {
+        struct Small: Codable, Equatable {
+            var count: Int?
+            var text: String?
+            var price: Decimal?
+            var flag: Bool?
+        }
+        let bytes = Array(text.utf8)
+        let expected = try #require(Self.foundation(Small.self, bytes))
+        #expect(BodyDecoder.decode(Small.self, from: bytes) == expected)
+    }
+
     /// A peer's body nested deeper than any document is left to JSONDecoder, without recursing
     /// down it: this reader must not exhaust the stack.
     @Test func deepNestingIsLeftToJSONDecoder() {
@@ -154,7 +168,7 @@ import Testing
         #expect(BodyDecoder.decode(Named.self, from: Array(#"{"name":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)) == nil)
     }
 
-    @Test(arguments: ["0", "-0", "18.5", "18.50", "0.01", "-3.333", "123456789012345678", "99999999.9999999999", "1000000"])
+    @Test(arguments: ["0", "-0", "7", "18", "18.5", "18.50", "0.01", "-3.333", "65536", "123456789012345678", "99999999.9999999999", "1000000"])
     func decimalsReadAsJSONDecoderReadsThem(_ text: String) throws {
         struct Priced: Codable, Equatable { var price: Decimal }
         let bytes = Array(#"{"price":\#(text)}"#.utf8)
