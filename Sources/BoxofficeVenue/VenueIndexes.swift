@@ -26,8 +26,14 @@ public enum VenueIndexes {
             guard !document.deleted, let eventId = fields["eventId"], let ticketCode = fields["code"], let soldBy = fields["soldBy"] else {
                 return []
             }
-            var keys = [ofEvent(eventId), code(ticketCode)]
-            if fields["status"] == TicketStatus.valid.rawValue { keys += [liveOfEvent(eventId), liveOfEvent(eventId, soldBy: soldBy)] }
+            var keys: [String] = []
+            keys.reserveCapacity(5)
+            keys.append(ofEvent(eventId))
+            keys.append(code(ticketCode))
+            if fields["status"] == TicketStatus.valid.rawValue {
+                keys.append(liveOfEvent(eventId))
+                keys.append(liveOfEvent(eventId, soldBy: soldBy))
+            }
             if let userId = fields["userId"] { keys.append(ofUser(userId)) }
             return keys
         },
