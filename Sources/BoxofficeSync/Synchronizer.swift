@@ -78,17 +78,15 @@ public struct Synchronizer: Sendable {
         var state = Progress(direction: direction, position: since, end: max(info.lastSeq, since))
         var conflicts = 0
         let batchSize = batchSize
-        // The next page is fetched and checked while this one is applied: the source serves, the
-        // target checks and writes at once. Pages are still applied one after the other, in feed order.
+        // Three pages are in hand at once, each at its own step: while this one is applied, the
+        // next is checked and the one after it fetched (the source serves it meanwhile). Pages
+        // are still applied one after the other, in feed order.
         let start = since
-        var fetching = Task { try await Self.read(from: source, since: start, limit: batchSize, checkedBy: target) }
-        defer { fetching.cancel() }
+        var ahead = Self.checked(Task { try await source.changes(since: start, limit: batchSize) }, from: source, limit: batchSize, by: target)
+        defer { ahead.cancel() }
         while true {
-            let (page, batch) = try await fetching.value
-            if !page.complete {
-                let after = page.next
-                fetching = Task { try await Self.read(from: source, since: after, limit: batchSize, checkedBy: target) }
-            }
+            let (page, batch, fetching) = try await ahead.value
+            if let fetching { ahead = Self.checked(fetching, from: source, limit: batchSize, by: target) }
             // A page of nothing but the source's own bookkeeping is not applied: an idle pair of
             // nodes syncing every 2 s then writes nothing at all.
             if !page.versions.isEmpty || fromStart {
@@ -108,15 +106,26 @@ public struct Synchronizer: Sendable {
         return (state.versions, conflicts, state.batches)
     }
 
-    /// A page of `source`'s feed, and its versions as `target` checks them.
-    private static func read(
+    /// The page `fetching` brings, as `target` checks it; the fetch of the page after it starts as
+    /// soon as this one has arrived, so the source serves it while this one is checked.
+    private static func checked(
+        _ fetching: Task<ChangesPage, any Error>,
         from source: any SyncEndpoint,
-        since: UInt64,
         limit: Int,
-        checkedBy target: any SyncEndpoint
-    ) async throws -> (ChangesPage, CheckedBatch) {
-        let page = try await source.changes(since: since, limit: limit)
-        return (page, await target.check(page.versions))
+        by target: any SyncEndpoint
+    ) -> Task<(ChangesPage, CheckedBatch, Task<ChangesPage, any Error>?), any Error> {
+        Task {
+            let page = try await withTaskCancellationHandler {
+                try await fetching.value
+            } onCancel: {
+                fetching.cancel()
+            }
+            let next = page.complete ? nil : Task { [after = page.next] in try await source.changes(since: after, limit: limit) }
+            let batch = await target.check(page.versions)
+            // A sync that stopped (a failed apply) reads no further page.
+            if Task.isCancelled { next?.cancel() }
+            return (page, batch, next)
+        }
     }
 
     private static func seconds(since start: DispatchTime) -> Double {
