@@ -36,6 +36,7 @@ final class DocumentIndex {
     /// Makes `entry` the current version of its document.
     func apply(_ entry: SequencedDocument) {
         let key = entry.document.key
+        slots.makeRoomForOneMore()
         let slot = Self.claim(&slots[key, default: -1], next: entries.count)
         let previous: Document?
         if slot == entries.count {

@@ -38,7 +38,10 @@ struct SecondaryIndexState {
             buckets[key]?.removeSorted(slot)
             if buckets[key]?.isEmpty == true { buckets[key] = nil }
         }
-        for key in added where !removed.contains(key) { buckets[key, default: []].insertSorted(slot) }
+        for key in added where !removed.contains(key) {
+            buckets.makeRoomForOneMore()
+            buckets[key, default: []].insertSorted(slot)
+        }
     }
 }
 
