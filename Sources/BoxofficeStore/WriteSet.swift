@@ -47,7 +47,8 @@ public struct WriteSet: Sendable {
     /// Decides a peer's version against `current` by the merge rule, and stages it when it wins.
     public mutating func merge(_ incoming: Document, over current: Document?) throws(DocumentError) -> MergeDecision {
         try validate(incoming.collection, incoming.id, body: incoming.body)
-        for version in [incoming.version] + incoming.history { try Identifier.validate(version.node, field: "node") }
+        try Identifier.validate(incoming.version.node, field: "node")
+        for version in incoming.history { try Identifier.validate(version.node, field: "node") }
         _ = try clock.receive(incoming.version.hlc)
         let decision = MergeDecision.decide(incoming: incoming, stored: current)
         if decision.storesIncoming { stage(incoming) }
