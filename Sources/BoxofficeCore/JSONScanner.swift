@@ -166,8 +166,9 @@ package struct JSONScanner {
             names.firstIndex { name in
                 // A String's bytes compared at once (a byte-by-byte comparison of the views measured 7 % of a scan).
                 name.utf8.count == key.count
-                    && name.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress! + key.lowerBound, key.count) == 0 }
-                        ?? name.utf8.elementsEqual(bytes[key])
+                    && (key.isEmpty
+                        || name.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress! + key.lowerBound, key.count) == 0 }
+                            ?? name.utf8.elementsEqual(bytes[key]))
             }
         }
     }

@@ -82,8 +82,10 @@ public struct Synchronizer: Sendable {
         // next is checked and the one after it fetched (the source serves it meanwhile). Pages
         // are still applied one after the other, in feed order.
         let start = since
+        // Pages in hand when an apply fails are dropped unread: at most one read of the source is
+        // then still running. A peer's requests queue on its one curl handle, so it never overlaps
+        // the next run's (cancelling a task would not stop curl).
         var ahead = Self.checked(Task { try await source.changes(since: start, limit: batchSize) }, from: source, limit: batchSize, by: target)
-        defer { ahead.cancel() }
         while true {
             let (page, batch, fetching) = try await ahead.value
             if let fetching { ahead = Self.checked(fetching, from: source, limit: batchSize, by: target) }
@@ -115,16 +117,9 @@ public struct Synchronizer: Sendable {
         by target: any SyncEndpoint
     ) -> Task<(ChangesPage, CheckedBatch, Task<ChangesPage, any Error>?), any Error> {
         Task {
-            let page = try await withTaskCancellationHandler {
-                try await fetching.value
-            } onCancel: {
-                fetching.cancel()
-            }
+            let page = try await fetching.value
             let next = page.complete ? nil : Task { [after = page.next] in try await source.changes(since: after, limit: limit) }
-            let batch = await target.check(page.versions)
-            // A sync that stopped (a failed apply) reads no further page.
-            if Task.isCancelled { next?.cancel() }
-            return (page, batch, next)
+            return (page, await target.check(page.versions), next)
         }
     }
 
