@@ -281,12 +281,7 @@ struct BodyDecoder {
         private func find(_ key: Key) -> Int? {
             var name = key.stringValue
             return name.withUTF8 { name in
-                source.bytes.withUnsafeBufferPointer { bytes in
-                    members.first { member in
-                        member.key.count == name.count
-                            && (name.isEmpty || memcmp(bytes.baseAddress! + member.key.lowerBound, name.baseAddress!, name.count) == 0)
-                    }?.value
-                }
+                source.bytes.withUnsafeBufferPointer { bytes in members.first { bytes.hasBytes(of: name, at: $0.key) }?.value }
             }
         }
 

@@ -1,5 +1,3 @@
-import Glibc
-
 /// A small pull parser over JSON bytes. It gives what JSONDecoder cannot: the exact bytes of a
 /// value (the sync wire format passes document bodies through untouched, so every node stores
 /// byte-identical documents), and a few fields of a body without decoding the rest (the
@@ -164,11 +162,8 @@ package struct JSONScanner {
         offset = end + 1
         return bytes.withUnsafeBufferPointer { bytes in
             names.firstIndex { name in
-                // A String's bytes compared at once (a byte-by-byte comparison of the views measured 7 % of a scan).
-                name.utf8.count == key.count
-                    && (key.isEmpty
-                        || name.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress! + key.lowerBound, key.count) == 0 }
-                            ?? name.utf8.elementsEqual(bytes[key]))
+                var name = name
+                return name.utf8.count == key.count && name.withUTF8 { bytes.hasBytes(of: $0, at: key) }
             }
         }
     }
