@@ -42,6 +42,14 @@ import Testing
         children: [Sample(text: "child", count: 1, price: 0, tags: [], counts: [:])]
     )
 
+    /// A body of optional members only.
+    struct Small: Codable, Equatable {
+        var count: Int?
+        var text: String?
+        var price: Decimal?
+        var flag: Bool?
+    }
+
     private static func foundation<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
         try? JSONCoding.makeDecoder().decode(type, from: Data(bytes))
     }
@@ -94,12 +102,6 @@ import Testing
         #"{"price":1e400}"#, #"{"price":12345678901234567890}"#, #"{"flag":tru}"#, #"{"count":1,"é":2}"#,
     ])
     func givesUpWhereJSONDecoderDecides(_ text: String) throws {
-        struct Small: Codable, Equatable {
-            var count: Int?
-            var text: String?
-            var price: Decimal?
-            var flag: Bool?
-        }
         let bytes = Array(text.utf8)
         #expect(BodyDecoder.decode(Small.self, from: bytes) == nil)
         #expect((try? JSONCoding.decode(Small.self, from: bytes)) == Self.foundation(Small.self, bytes))
@@ -108,12 +110,6 @@ import Testing
     /// An optional member is read with one lookup here: absent and null are both nil, as in JSONDecoder.
     @Test(arguments: [#"{}"#, #"{"count":null,"text":null,"price":null,"flag":null}"#, #"{"count":3,"text":"t","price":2,"flag":false}"#])
     func optionalMembersReadAsJSONDecoderReadsThem(_ text: String) throws {
-        struct Small: Codable, Equatable {
-            var count: Int?
-            var text: String?
-            var price: Decimal?
-            var flag: Bool?
-        }
         let bytes = Array(text.utf8)
         let expected = try #require(Self.foundation(Small.self, bytes))
         #expect(BodyDecoder.decode(Small.self, from: bytes) == expected)
