@@ -80,11 +80,11 @@ public struct Synchronizer: Sendable {
         let batchSize = batchSize
         // Three pages are in hand at once, each at its own step: while this one is applied, the
         // next is checked and the one after it fetched (the source serves it meanwhile). Pages
-        // are still applied one after the other, in feed order.
+        // are still applied one after the other, in feed order. Pages in hand when an apply fails
+        // are dropped unread: at most one read of the source is then still running. A peer's
+        // requests queue on its one curl handle, so it never overlaps the next run's (cancelling
+        // a task would not stop curl).
         let start = since
-        // Pages in hand when an apply fails are dropped unread: at most one read of the source is
-        // then still running. A peer's requests queue on its one curl handle, so it never overlaps
-        // the next run's (cancelling a task would not stop curl).
         var ahead = Self.checked(Task { try await source.changes(since: start, limit: batchSize) }, from: source, limit: batchSize, by: target)
         while true {
             let (page, batch, fetching) = try await ahead.value
